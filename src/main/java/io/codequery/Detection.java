@@ -1,0 +1,117 @@
+package io.codequery;
+
+import java.util.OptionalInt;
+
+/**
+ * The answer of a worker detector: exactly one of five outcomes.
+ *
+ * <p>Exit codes follow the LSB {@code status} convention: 0 running, 1 stale or invalid (the PID
+ * file was dead or garbage), 3 not running, 4 unknown.
+ */
+public sealed interface Detection
+    permits Detection.Running,
+        Detection.Stale,
+        Detection.Invalid,
+        Detection.NotRunning,
+        Detection.Unknown {
+
+  /** The outcome as the word used in JSON: running, stale, invalid, not_running, unknown. */
+  String outcome();
+
+  /** The PID the PID file named, if it named one. */
+  OptionalInt pid();
+
+  /** Why the detector decided so, in words a user can act on. */
+  String reason();
+
+  /** True where this call removed a stale or invalid PID file. */
+  default boolean cleanedUp() {
+    return false;
+  }
+
+  /** The {@code status} exit code for this outcome. */
+  int exitCode();
+
+  default boolean isRunning() {
+    return this instanceof Running;
+  }
+
+  /** PID file valid, process alive and verified as this project's worker. */
+  record Running(int processId, String reason) implements Detection {
+    public String outcome() {
+      return "running";
+    }
+
+    public OptionalInt pid() {
+      return OptionalInt.of(processId);
+    }
+
+    public int exitCode() {
+      return 0;
+    }
+  }
+
+  /** PID file valid, but the process is gone or the PID now belongs to another process. */
+  record Stale(int processId, String reason, boolean cleanedUp) implements Detection {
+    public String outcome() {
+      return "stale";
+    }
+
+    public OptionalInt pid() {
+      return OptionalInt.of(processId);
+    }
+
+    public int exitCode() {
+      return 1;
+    }
+
+    public Stale withCleanup(boolean removed, String note) {
+      return new Stale(processId, note == null ? reason : reason + "; " + note, removed);
+    }
+  }
+
+  /** The PID file does not hold a valid PID. */
+  record Invalid(String reason, boolean cleanedUp) implements Detection {
+    public String outcome() {
+      return "invalid";
+    }
+
+    public OptionalInt pid() {
+      return OptionalInt.empty();
+    }
+
+    public int exitCode() {
+      return 1;
+    }
+
+    public Invalid withCleanup(boolean removed, String note) {
+      return new Invalid(note == null ? reason : reason + "; " + note, removed);
+    }
+  }
+
+  /** There is no PID file. */
+  record NotRunning(String reason) implements Detection {
+    public String outcome() {
+      return "not_running";
+    }
+
+    public OptionalInt pid() {
+      return OptionalInt.empty();
+    }
+
+    public int exitCode() {
+      return 3;
+    }
+  }
+
+  /** The answer cannot be established; nothing was removed. */
+  record Unknown(OptionalInt pid, String reason) implements Detection {
+    public String outcome() {
+      return "unknown";
+    }
+
+    public int exitCode() {
+      return 4;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.codequery;
+
+import io.codequery.project.ProjectLayout;
+import java.nio.file.Path;
+
+/**
+ * The detector for hot paths such as git hooks: {@code java.base} only (no OSHI, SQLite, JSON or
+ * logging classes are loaded), read-only (it never removes or writes anything), and still verifying
+ * identity with {@link ProcessHandle} and, on Linux, {@code /proc}.
+ *
+ * <p>It applies the same rules as {@link WorkerDetector} and gives the same outcome, except that a
+ * stale or invalid PID file is reported and left in place. Thread-safe.
+ */
+public final class MinimalWorkerDetector {
+  private final ProjectLayout layout;
+
+  public MinimalWorkerDetector(Path projectRoot) {
+    this.layout = ProjectLayout.of(projectRoot);
+  }
+
+  public Detection detect() {
+    return DetectWorker.detect(layout).detection();
+  }
+
+  /** True only for a live, verified worker of this project. */
+  public static boolean isWorkerRunning(Path projectRoot) {
+    return new MinimalWorkerDetector(projectRoot).detect().isRunning();
+  }
+}

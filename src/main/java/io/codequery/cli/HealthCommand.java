@@ -1,0 +1,60 @@
+package io.codequery.cli;
+
+import io.codequery.HealthCheck;
+import io.codequery.HealthReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "health", description = "Full diagnostics of the worker. Exit: 0 healthy, 1 unhealthy.")
+final class HealthCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    HealthReport r = HealthCheck.run(Main.projectRoot(spec));
+    var out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("status", r.status());
+      m.put("is_running", r.isRunning());
+      m.put("pid", r.detection().pid().isPresent() ? r.detection().pid().getAsInt() : null);
+      m.put("outcome", r.detection().outcome());
+      m.put("reason", r.detection().reason());
+      m.put("checks", r.checks());
+      m.put("heartbeat_age_seconds", r.heartbeatAgeSeconds());
+      m.put("heartbeat_interval_seconds", r.heartbeatIntervalSeconds());
+      m.put("uptime_seconds", r.uptimeSeconds());
+      m.put("worker_state", r.workerState());
+      m.put("last_job", r.lastJob());
+      m.put("queue_depth", r.queueDepth());
+      m.put("log_file", r.logFile().toString());
+      out.println(JsonOut.write(m));
+    } else {
+      out.println((r.isHealthy() ? "✓ healthy" : "✗ unhealthy") + " — " + Render.status(r.detection()));
+      r.checks().forEach((k, v) -> out.println("  " + (v ? "✓ " : "✗ ") + k));
+      if (r.heartbeatAgeSeconds() != null) {
+        out.printf("  heartbeat: %.1f s ago (every %d s)%n", r.heartbeatAgeSeconds(), r.heartbeatIntervalSeconds());
+      }
+      if (r.uptimeSeconds() != null) {
+        out.println("  uptime: " + Durations.human(r.uptimeSeconds()));
+      }
+      if (r.workerState() != null) {
+        out.println("  state: " + r.workerState() + (r.lastJob() != null ? " (" + r.lastJob() + ")" : ""));
+      }
+      if (r.queueDepth() != null) {
+        out.println("  queue: " + r.queueDepth() + " waiting");
+      }
+      out.println("  log: " + r.logFile());
+    }
+    out.flush();
+    return r.isHealthy() ? 0 : 1;
+  }
+}

@@ -1,0 +1,34 @@
+package io.codequery.cli;
+
+import io.codequery.config.Config;
+import io.codequery.config.ConfigLoader;
+import io.codequery.project.ProjectLayout;
+import io.codequery.worker.RunWorker;
+import io.codequery.worker.WorkerTask;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "run",
+    description = "Run the worker in the foreground until SIGTERM or SIGINT (what `worker start` launches).")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
+    String name = layout.root().getFileName() == null ? "project" : layout.root().getFileName().toString();
+    ConfigLoader.Loaded loaded = ConfigLoader.load(layout.configFile(), name);
+    loaded.warnings().forEach(w -> System.err.println("! " + w));
+    Config c = loaded.config();
+    RunWorker worker = new RunWorker(
+        layout, Duration.ofSeconds(c.heartbeatSeconds()), Duration.ofSeconds(c.stopTimeoutSeconds()),
+        Clock.systemUTC(), System.out, System.err);
+    return worker.run(WorkerTask.IDLE);
+  }
+}

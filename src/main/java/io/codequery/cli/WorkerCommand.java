@@ -1,0 +1,9 @@
+package io.codequery.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "worker",
+    description = "Run the background worker and ask about it.",
+    subcommands = {StatusCommand.class, HealthCommand.class, InfoCommand.class, RunCommand.class})
+final class WorkerCommand {}

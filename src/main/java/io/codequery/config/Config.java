@@ -1,0 +1,29 @@
+package io.codequery.config;
+
+import java.util.List;
+
+/**
+ * A project's configuration ({@code .code-query/config.json}), validated. See {@link ConfigLoader}.
+ *
+ * @param command the documentation command as argv, or null for the built-in processor
+ */
+public record Config(
+    String datasetName,
+    String model,
+    String mode,
+    String fallback,
+    List<String> command,
+    int maxRetries,
+    int retryDelaySeconds,
+    int jobTimeoutSeconds,
+    int heartbeatSeconds,
+    int stopTimeoutSeconds) {
+
+  public static final List<String> MODES = List.of("auto", "manual");
+  public static final List<String> FALLBACKS = List.of("queue", "start", "sync");
+
+  /** The defaults of the specification and DESIGN. */
+  public static Config defaults(String datasetName) {
+    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10);
+  }
+}

@@ -1,0 +1,90 @@
+package io.codequery.log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Appends one-line records to {@code worker.log}, creating it if needed. One {@code write(2)} per
+ * line on an {@code O_APPEND} descriptor, so lines from concurrent processes never interleave; never
+ * through a symbolic link (a planted link must not let us append to someone else's file).
+ *
+ * <p>Lines cannot be forged: control characters in messages (newlines included) are escaped.
+ */
+public final class WorkerLog {
+  private final Path file;
+  private final Clock clock;
+
+  public WorkerLog(Path file, Clock clock) {
+    this.file = file;
+    this.clock = clock;
+  }
+
+  public WorkerLog(Path file) {
+    this(file, Clock.systemUTC());
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Appends {@code <ISO-8601 time> [source] message}. */
+  public void append(String source, String message) throws IOException {
+    String line = format(Instant.now(clock), source, message);
+    try (OutputStream out =
+        Files.newOutputStream(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+      out.write(line.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** As {@link #append}, but a failure to log never fails the caller; returns whether it worked. */
+  public boolean tryAppend(String source, String message) {
+    try {
+      append(source, message);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  public static String format(Instant time, String source, String message) {
+    return time + " [" + escape(source) + "] " + escape(message) + "\n";
+  }
+
+  /** Control characters and backslashes become backslash escapes (n, r, t, xNN, uNNNN). */
+  public static String escape(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+      if (!control && c != '\\') {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(String.format(c < 0x100 ? "\\x%02x" : "\\u%04x", (int) c));
+      }
+    }
+    return out == null ? s : out.toString();
+  }
+}

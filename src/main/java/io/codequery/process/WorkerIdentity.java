@@ -1,0 +1,95 @@
+package io.codequery.process;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who the worker is, as it recorded itself in {@code worker.identity} beside the PID file: enough to
+ * tell the process that wrote the PID file from any later holder of the same PID.
+ *
+ * @param pid the worker's PID
+ * @param startTicks start time in clock ticks since boot (Linux {@code /proc/<pid>/stat} field 22),
+ *     or -1 where unknown
+ * @param startMillis start time as epoch milliseconds ({@code ProcessHandle.Info.startInstant}), or
+ *     -1 where unknown
+ * @param bootId the boot the worker ran in ("" where the OS does not tell)
+ * @param root the project root the worker serves (real path)
+ */
+public record WorkerIdentity(int pid, long startTicks, long startMillis, String bootId, String root) {
+  private static final String VERSION = "1";
+
+  /** The record file's text: one {@code key=value} per line; the root is escaped. */
+  public byte[] format() {
+    String s =
+        "version=" + VERSION + "\n"
+            + "pid=" + pid + "\n"
+            + "start_ticks=" + startTicks + "\n"
+            + "start_millis=" + startMillis + "\n"
+            + "boot_id=" + bootId + "\n"
+            + "root=" + escape(root) + "\n";
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Parses a record file; empty where it is not one (truncated, garbage, unknown version). */
+  public static Optional<WorkerIdentity> parse(String text) {
+    Map<String, String> kv = new HashMap<>();
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        return Optional.empty();
+      }
+      kv.put(line.substring(0, eq), line.substring(eq + 1));
+    }
+    if (!VERSION.equals(kv.get("version"))) {
+      return Optional.empty();
+    }
+    try {
+      int pid = Integer.parseInt(kv.getOrDefault("pid", ""));
+      long ticks = Long.parseLong(kv.getOrDefault("start_ticks", ""));
+      long millis = Long.parseLong(kv.getOrDefault("start_millis", ""));
+      String boot = kv.get("boot_id");
+      Optional<String> root = unescape(kv.get("root"));
+      if (pid <= 0 || boot == null || root.isEmpty() || root.get().isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new WorkerIdentity(pid, ticks, millis, boot, root.get()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
+  static Optional<String> unescape(String s) {
+    if (s == null) {
+      return Optional.empty();
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (++i == s.length()) {
+        return Optional.empty();
+      }
+      switch (s.charAt(i)) {
+        case '\\' -> out.append('\\');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(out.toString());
+  }
+}

@@ -1,0 +1,90 @@
+package io.codequery.project;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a project's files live. The project root is held in its real (canonical) form, because
+ * worker identity compares roots: two spellings of one directory must be one project.
+ */
+public final class ProjectLayout {
+  public static final String DIR = ".code-query";
+
+  private final Path root;
+  private final Path dir;
+
+  private ProjectLayout(Path root) {
+    this.root = root;
+    this.dir = root.resolve(DIR);
+  }
+
+  /** A layout for {@code root}, resolved to its real path where it exists. */
+  public static ProjectLayout of(Path root) {
+    Path absolute = root.toAbsolutePath().normalize();
+    try {
+      absolute = absolute.toRealPath();
+    } catch (IOException e) {
+      // A root that does not exist (yet) keeps its absolute spelling; nothing will be found there.
+    }
+    return new ProjectLayout(absolute);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The bare PID file: ASCII digits and a newline, nothing else. */
+  public Path pidFile() {
+    return dir.resolve("worker.pid");
+  }
+
+  /** What the worker records about itself so that detectors can verify it (see WorkerIdentity). */
+  public Path identityFile() {
+    return dir.resolve("worker.identity");
+  }
+
+  /** Written by the worker every heartbeat interval. */
+  public Path heartbeatFile() {
+    return dir.resolve("worker.heartbeat");
+  }
+
+  /** Held (OS file lock) by the worker for its whole life: the single-instance lock. */
+  public Path instanceLockFile() {
+    return dir.resolve("worker.lock");
+  }
+
+  /** Serialises every mutation of the PID file: worker writes and detector cleanups. */
+  public Path pidMutexFile() {
+    return dir.resolve("worker.pid.lock");
+  }
+
+  public Path logFile() {
+    return dir.resolve("worker.log");
+  }
+
+  public Path configFile() {
+    return dir.resolve("config.json");
+  }
+
+  public Path queueDatabase() {
+    return dir.resolve("queue.db");
+  }
+
+  public Path spoolDir() {
+    return dir.resolve("spool");
+  }
+
+  public boolean exists() {
+    return Files.isDirectory(dir);
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}
