@@ -1,0 +1,37 @@
+package io.codequery.testing;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Live stranger processes for tests: plain {@code sleep}, and processes with forged argv. */
+public final class Processes {
+  private Processes() {}
+
+  /** {@code sleep 1000}: alive, and certainly not a worker. */
+  public static Process sleep() throws IOException {
+    return new ProcessBuilder("sleep", "1000").start();
+  }
+
+  /**
+   * A process whose command line mimics a worker of {@code root}: argv[0] is "java" (via
+   * {@code exec -a}) and the worker marker for {@code root} is among its arguments.
+   */
+  public static Process forgedWorker(String root) throws IOException {
+    return new ProcessBuilder(
+            "bash", "-c",
+            "exec -a java python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
+            "forger", "-Dcode-query.worker=" + root)
+        .start();
+  }
+
+  /** Kills and reaps. */
+  public static void kill(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public static List<String> cmdline(long pid) throws IOException {
+    return List.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+  }
+}

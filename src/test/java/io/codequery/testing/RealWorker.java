@@ -1,0 +1,149 @@
+package io.codequery.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real worker JVM ({@code code-query worker run}) for tests, launched the way the launcher does:
+ * the worker marker first, then the class path of this test run.
+ */
+public final class RealWorker implements AutoCloseable {
+  private final Process process;
+  private final Path root;
+  private final Path output;
+
+  private RealWorker(Process process, Path root, Path output) {
+    this.process = process;
+    this.root = root;
+    this.output = output;
+  }
+
+  /** Starts a worker for {@code root} (heartbeat from its config) and waits until it is ready. */
+  public static RealWorker start(Path root) throws IOException {
+    return start(root, Duration.ofSeconds(60));
+  }
+
+  public static RealWorker start(Path root, Duration readyTimeout) throws IOException {
+    RealWorker w = launch(root);
+    w.awaitReady(readyTimeout);
+    return w;
+  }
+
+  /** Launches a worker without waiting; see {@link #awaitReady}. */
+  public static RealWorker launch(Path root) throws IOException {
+    Path real = root.toRealPath();
+    Path out = Files.createTempFile("worker-", ".out");
+    List<String> cmd = new ArrayList<>(javaCommand());
+    cmd.add(1, "-Dcode-query.worker=" + real);
+    cmd.addAll(List.of("io.codequery.cli.Main", "worker", "run", "--project-root", real.toString()));
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+    return new RealWorker(p, real, out);
+  }
+
+  /** {@code java <small-footprint flags> -cp <test class path>}, ready for a main class. */
+  public static List<String> javaCommand() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ArrayList<>(List.of(
+        java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Xshare:auto",
+        "-cp", classPath()));
+  }
+
+  public static String classPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+
+  /** Waits until the worker printed its ready line; fails with its output if it died first. */
+  public void awaitReady(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = output();
+      if (text.contains("ready pid=")) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("worker exited with " + process.exitValue() + " before ready:\n" + text);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+    throw new IllegalStateException("worker not ready within " + timeout + ":\n" + output());
+  }
+
+  public String output() throws IOException {
+    return Files.readString(output, StandardCharsets.UTF_8);
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public int pid() {
+    return (int) process.pid();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** SIGTERM, then waits for exit; returns the exit status. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("worker " + pid() + " did not exit within 30 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL, then reaps it (so it is gone, not a zombie). */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+    try {
+      Files.deleteIfExists(output);
+    } catch (IOException ignored) {
+      // temp file; the OS cleans up
+    }
+  }
+
+  /** Reads a process's stdout fully in the background (for short-lived helpers). */
+  public static CompletableFuture<String> drain(Process p) {
+    return CompletableFuture.supplyAsync(() -> {
+      StringBuilder sb = new StringBuilder();
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          sb.append(line).append('\n');
+        }
+      } catch (IOException e) {
+        sb.append("<read failed: ").append(e).append('>');
+      }
+      return sb.toString();
+    });
+  }
+}
