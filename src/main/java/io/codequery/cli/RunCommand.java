@@ -1,7 +1,6 @@
 package io.codequery.cli;
 
 import io.codequery.config.Config;
-import io.codequery.config.ConfigLoader;
 import io.codequery.project.ProjectLayout;
 import io.codequery.worker.RunWorker;
 import io.codequery.worker.WorkerTask;
@@ -22,10 +21,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
-    String name = layout.root().getFileName() == null ? "project" : layout.root().getFileName().toString();
-    ConfigLoader.Loaded loaded = ConfigLoader.load(layout.configFile(), name);
-    loaded.warnings().forEach(w -> System.err.println("! " + w));
-    Config c = loaded.config();
+    Config c = Configs.load(layout, spec);
     RunWorker worker = new RunWorker(
         layout, Duration.ofSeconds(c.heartbeatSeconds()), Duration.ofSeconds(c.stopTimeoutSeconds()),
         Clock.systemUTC(), System.out, System.err);

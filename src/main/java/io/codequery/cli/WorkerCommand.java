@@ -5,5 +5,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "worker",
     description = "Run the background worker and ask about it.",
-    subcommands = {StatusCommand.class, HealthCommand.class, InfoCommand.class, RunCommand.class})
+    subcommands = {
+      StartCommand.class, StopCommand.class, RestartCommand.class, StatusCommand.class,
+      HealthCommand.class, InfoCommand.class, RunCommand.class})
 final class WorkerCommand {}

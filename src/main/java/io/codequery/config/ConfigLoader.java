@@ -186,11 +186,18 @@ public final class ConfigLoader {
     return List.copyOf(argv);
   }
 
+  /** Gson's message, cut to where the error is ("... at line 3 column 7"). */
   private static String rootCause(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return String.valueOf(t.getMessage());
+    String m = String.valueOf(t.getMessage());
+    java.util.regex.Matcher at = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(m);
+    if (at.find()) {
+      return "error at line " + at.group(1) + ", column " + at.group(2);
+    }
+    int nl = m.indexOf('\n');
+    return nl >= 0 ? m.substring(0, nl) : m;
   }
 }

@@ -1,0 +1,80 @@
+package io.codequery.worker;
+
+import io.codequery.Detection;
+import io.codequery.WorkerDetector;
+import io.codequery.project.ProjectLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code worker start}: launch a detached worker unless one runs, and wait until it is ready. */
+public final class StartWorker {
+  /** What happened, in words and as an exit status. */
+  public record Outcome(int exitCode, int pid, String message) {}
+
+  private final ProjectLayout layout;
+  private final Duration wait;
+
+  public StartWorker(ProjectLayout layout, Duration wait) {
+    this.layout = layout;
+    this.wait = wait;
+  }
+
+  public Outcome run() throws IOException {
+    WorkerDetector detector = new WorkerDetector(layout.root());
+    Detection before = detector.detect();
+    if (before instanceof Detection.Running r) {
+      return new Outcome(0, r.processId(), "✓ already running — PID " + r.processId());
+    }
+    Process child = WorkerLaunch.spawn(layout);
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Detection now = detector.detect();
+      if (now instanceof Detection.Running r) {
+        String how = r.processId() == child.pid()
+            ? "✓ started — PID " + r.processId()
+            : "✓ already running — PID " + r.processId() + " (another start got there first)";
+        return new Outcome(0, r.processId(), how + "\n  log: " + layout.logFile());
+      }
+      if (!child.isAlive()) {
+        int status = child.exitValue();
+        if (status == RunWorker.EXIT_ALREADY_RUNNING) {
+          // Another worker holds the lock; it may not have published its PID file yet.
+          if (System.nanoTime() < deadline) {
+            pause();
+            continue;
+          }
+        }
+        return new Outcome(1, (int) child.pid(),
+            "✗ the worker exited with status " + status + " during start-up\n" + tail());
+      }
+      if (System.nanoTime() > deadline) {
+        return new Outcome(1, (int) child.pid(),
+            "✗ the worker (PID " + child.pid() + ") did not report ready within " + wait.toSeconds()
+                + " s; it may still be starting — check `code-query worker status`\n" + tail());
+      }
+      pause();
+    }
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = Files.readAllLines(layout.logFile(), StandardCharsets.UTF_8);
+      List<String> last = lines.subList(Math.max(0, lines.size() - 15), lines.size());
+      return "  last lines of " + layout.logFile() + ":\n    " + String.join("\n    ", last);
+    } catch (IOException e) {
+      return "  (log " + layout.logFile() + " unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(25);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the worker", e);
+    }
+  }
+}

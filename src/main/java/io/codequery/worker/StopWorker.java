@@ -1,0 +1,87 @@
+package io.codequery.worker;
+
+import io.codequery.Detection;
+import io.codequery.MinimalWorkerDetector;
+import io.codequery.WorkerDetector;
+import io.codequery.project.ProjectLayout;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code worker stop}: SIGTERM to the verified worker, wait, then SIGKILL. Identity is verified
+ * again right before every signal, and the signal goes through a {@link ProcessHandle} taken
+ * before that verification: the JDK refuses to signal a handle whose process start time changed,
+ * so a PID recycled in between is never hit. A PID file naming a stranger never leads to a signal.
+ */
+public final class StopWorker {
+  public record Outcome(int exitCode, String message) {}
+
+  private final ProjectLayout layout;
+  private final Duration timeout;
+
+  public StopWorker(ProjectLayout layout, Duration timeout) {
+    this.layout = layout;
+    this.timeout = timeout;
+  }
+
+  public Outcome run() {
+    WorkerDetector detector = new WorkerDetector(layout.root());
+    Detection d = detector.detect();
+    if (d instanceof Detection.Unknown) {
+      return new Outcome(4, "? cannot verify the worker, no signal sent — " + d.reason());
+    }
+    if (!(d instanceof Detection.Running r)) {
+      return new Outcome(0, "✓ not running" + (d.cleanedUp() ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")" : ""));
+    }
+    int pid = r.processId();
+    long started = System.nanoTime();
+    Optional<ProcessHandle> handle = verifiedHandle(pid);
+    if (handle.isEmpty()) {
+      return new Outcome(0, "✓ not running (PID " + pid + " exited or changed during the check)");
+    }
+    handle.get().destroy();
+    boolean exited = awaitExit(handle.get(), timeout);
+    String how = "";
+    if (!exited) {
+      Optional<ProcessHandle> again = verifiedHandle(pid);
+      if (again.isPresent()) {
+        again.get().destroyForcibly();
+        awaitExit(again.get(), Duration.ofSeconds(10));
+        how = " (killed with SIGKILL after " + timeout.toSeconds() + " s)";
+      }
+    }
+    // A worker killed with SIGKILL cannot remove its PID file; the detector does, once verified stale.
+    Detection after = detector.detect();
+    if (after.isRunning()) {
+      return new Outcome(1, "✗ the worker (PID " + after.pid().getAsInt() + ") is still running");
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    return new Outcome(0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+  }
+
+  /** A handle to {@code pid}, taken first and then verified as our worker; empty otherwise. */
+  private Optional<ProcessHandle> verifiedHandle(int pid) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty()) {
+      return h;
+    }
+    Detection d = new MinimalWorkerDetector(layout.root()).detect();
+    return d instanceof Detection.Running r && r.processId() == pid ? h : Optional.empty();
+  }
+
+  private static boolean awaitExit(ProcessHandle h, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (h.isAlive()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !h.isAlive();
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,50 @@
+package io.codequery.worker;
+
+import io.codequery.process.WorkerMarker;
+import io.codequery.project.ProjectLayout;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a detached worker: the same JVM and class path as the caller, the worker
+ * marker first (it must stay within the first page of the command line), small-footprint flags,
+ * and a new session via {@code setsid} where available so the worker outlives the terminal.
+ */
+public final class WorkerLaunch {
+  /** Flags for a small idle footprint: one GC thread, a small heap, C1 only. */
+  public static final List<String> JVM_FLAGS = List.of(
+      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
+      "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1");
+
+  private WorkerLaunch() {}
+
+  public static List<String> command(ProjectLayout layout) {
+    List<String> cmd = new ArrayList<>();
+    Path setsid = Path.of("/usr/bin/setsid");
+    if (Files.isExecutable(setsid)) {
+      cmd.add(setsid.toString());
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(WorkerMarker.forRoot(layout.root().toString()));
+    cmd.addAll(JVM_FLAGS);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(List.of("io.codequery.cli.Main", "worker", "run", "--project-root", layout.root().toString()));
+    return cmd;
+  }
+
+  /** Starts the worker detached: stdin from /dev/null, stdout and stderr appended to the log. */
+  public static Process spawn(ProjectLayout layout) throws IOException {
+    Files.createDirectories(layout.dir());
+    return new ProcessBuilder(command(layout))
+        .directory(layout.root().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile().toFile()))
+        .redirectErrorStream(true)
+        .start();
+  }
+}
