@@ -3,39 +3,31 @@ package io.codequery.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-    name = "code-query",
-    mixinStandardHelpOptions = true,
-    version = "code-query worker 0.1.0",
-    description = "Runs a project's background documentation worker and knows whether it is running.",
-    subcommands = {InitCommand.class, WorkerCommand.class})
+/**
+ * The entry point. Plain {@code worker status} takes a fast path that loads no library at all
+ * (no picocli, JSON, OSHI or SQLite classes): it is what scripts and prompts call most often.
+ * Everything else goes through picocli ({@link CodeQueryCommand}).
+ */
 public final class Main {
-  @Mixin ProjectOption project;
+  private Main() {}
 
   public static void main(String[] args) {
+    int fast = FastStatus.run(args);
+    if (fast != FastStatus.NOT_HANDLED) {
+      System.exit(fast);
+    }
     System.exit(execute(args, stdout(), stderr()));
   }
 
   /** Runs the CLI with the given streams; returns the exit status. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(new ErrorHandler());
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return CodeQueryCommand.execute(args, out, err);
   }
 
   static Path projectRoot(CommandSpec spec) {
-    return ((Main) spec.root().userObject()).project.resolve();
+    return ((CodeQueryCommand) spec.root().userObject()).project.resolve();
   }
 
   static PrintWriter stdout() {

@@ -1,0 +1,45 @@
+package io.codequery.cli;
+
+import io.codequery.Detection;
+import io.codequery.WorkerDetector;
+import io.codequery.project.ProjectRoots;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * {@code worker status} (human output) without picocli: the same detector and the same line as
+ * {@link StatusCommand}, at the cost of {@code java.base} only. Any argument it does not know
+ * (--json, --help, typos) sends the call down the full path, which explains itself.
+ */
+final class FastStatus {
+  static final int NOT_HANDLED = -1;
+
+  private FastStatus() {}
+
+  static int run(String[] args) {
+    Path root = null;
+    int words = 0;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--project-root") && i + 1 < args.length && root == null) {
+        root = Path.of(args[++i]);
+      } else if (a.startsWith("--project-root=") && root == null) {
+        root = Path.of(a.substring("--project-root=".length()));
+      } else if (words == 0 && a.equals("worker") || words == 1 && a.equals("status")) {
+        words++;
+      } else {
+        return NOT_HANDLED;
+      }
+    }
+    if (words != 2) {
+      return NOT_HANDLED;
+    }
+    WorkerDetector detector = new WorkerDetector(root != null ? root : ProjectRoots.discover(Path.of("")));
+    Detection d = detector.detect();
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    out.println(Render.status(d));
+    out.flush();
+    return d.exitCode();
+  }
+}
