@@ -48,6 +48,29 @@ public final class WorkerLog {
     }
   }
 
+  /**
+   * Rotates the log when it has grown past {@code maxBytes}: it becomes {@code worker.log.1}
+   * (replacing an older one), and the next line starts a new file. Bounds the disk the log can use
+   * to about twice {@code maxBytes}.
+   *
+   * @return true if the log was rotated
+   */
+  public boolean rotateIfLarger(long maxBytes) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    if (!a.isRegularFile() || a.size() <= maxBytes) {
+      return false;
+    }
+    Files.move(file, file.resolveSibling(file.getFileName() + ".1"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    append("log", "rotated: the previous " + a.size() + " bytes are in " + file.getFileName() + ".1");
+    return true;
+  }
+
   /** As {@link #append}, but a failure to log never fails the caller; returns whether it worked. */
   public boolean tryAppend(String source, String message) {
     try {

@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SIGINT withdraws its files and exits 0.
  */
 public final class RunWorker {
+  /** worker.log is rotated to worker.log.1 past this size. */
+  public static final long LOG_MAX_BYTES = 10L * 1024 * 1024;
+
   /** Exit status when another worker already holds the lock for this project. */
   public static final int EXIT_ALREADY_RUNNING = 75;
 
@@ -98,6 +101,7 @@ public final class RunWorker {
       if (now >= nextBeat) {
         beat(files, identity, task, task.current().isEmpty() ? "idle" : "processing");
         selfCheck(files);
+        rotateLog();
         nextBeat = now + heartbeat.toMillis();
       }
       if (!worked) {
@@ -126,6 +130,14 @@ public final class RunWorker {
       files.repairIfNeeded().ifPresent(why -> log.tryAppend("worker", "rewrote PID file and identity record: " + why));
     } catch (IOException | RuntimeException e) {
       log.tryAppend("worker", "self-check failed: " + e.getMessage());
+    }
+  }
+
+  private void rotateLog() {
+    try {
+      log.rotateIfLarger(LOG_MAX_BYTES);
+    } catch (IOException | RuntimeException e) {
+      log.tryAppend("worker", "log not rotated: " + e.getMessage());
     }
   }
 
