@@ -3,6 +3,8 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.process.ProcStat;
+import io.codequery.process.ProcessFacts;
 import io.codequery.project.ProjectLayout;
 import java.time.Duration;
 import java.util.Optional;
@@ -59,6 +61,10 @@ public final class StopWorker {
     return new Outcome(0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
   }
 
+  private static boolean isZombie(int pid) {
+    return ProcessFacts.of(pid).stat().map(ProcStat::isZombie).orElse(false);
+  }
+
   /** A handle to {@code pid}, taken first and then verified as our worker; empty otherwise. */
   private Optional<ProcessHandle> verifiedHandle(int pid) {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
@@ -69,9 +75,13 @@ public final class StopWorker {
     return d instanceof Detection.Running r && r.processId() == pid ? h : Optional.empty();
   }
 
+  /**
+   * Waits until the process has exited. A zombie has exited: an orphaned worker is reaped by
+   * whatever adopted it, which may take its time (some init processes reap once a second).
+   */
   private static boolean awaitExit(ProcessHandle h, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (h.isAlive()) {
+    while (h.isAlive() && !isZombie((int) h.pid())) {
       if (System.nanoTime() > deadline) {
         return false;
       }
