@@ -65,7 +65,7 @@ public final class ConfigLoader {
       root = JsonParser.parseReader(reader);
     } catch (JsonParseException | IllegalStateException e) {
       throw new CodeQueryException(
-          source + ": not valid JSON (" + rootCause(e) + "). Fix it, or move it aside and run `code-query init`.", e);
+          source + ": not valid JSON (" + jsonProblem(e) + "). Fix it, or move it aside and run `code-query init`.", e);
     }
     if (!root.isJsonObject()) {
       throw new CodeQueryException(source + ": expected a JSON object at the top level");
@@ -184,6 +184,20 @@ public final class ConfigLoader {
       throw new CodeQueryException(source + ": key \"processing.command\" has an empty program name (element 0)");
     }
     return List.copyOf(argv);
+  }
+
+  /**
+   * Gson's message, cut to what a user can act on: it ends with a troubleshooting URL on a second
+   * line and may open with advice for programmers ("Use JsonReader.setStrictness(...)").
+   */
+  private static String jsonProblem(Throwable e) {
+    String m = rootCause(e);
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl);
+    }
+    return m.replaceFirst("^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON", "malformed JSON")
+        .strip();
   }
 
   private static String rootCause(Throwable e) {
