@@ -4,6 +4,7 @@ import io.codequery.log.WorkerLog;
 import io.codequery.pidfile.PidFileMutex;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -86,13 +87,21 @@ public final class WorkerDetector {
     } catch (NoSuchFileException e) {
       return new Detection.NotRunning("PID file was removed by another process during the check");
     } catch (IOException e) {
-      return withCleanup(first.detection(), false, "PID file not removed: " + e.getMessage());
+      return withCleanup(first.detection(), false, "PID file not removed: " + why(e));
     }
     String what = verdict instanceof Detection.Stale s
         ? "removed stale PID file (PID " + s.processId() + ": " + s.reason() + ")"
         : "removed invalid PID file (" + verdict.reason() + ")";
     log.tryAppend("detector", what + " pid_file=" + layout.pidFile());
     return withCleanup(verdict, true, null);
+  }
+
+  /** AccessDeniedException's message is the bare path: say what went wrong, and what to do. */
+  private static String why(IOException e) {
+    if (e instanceof AccessDeniedException a) {
+      return "permission denied on " + a.getFile() + "; run as the owner of " + ProjectLayout.DIR + "/ to clean it up";
+    }
+    return String.valueOf(e.getMessage());
   }
 
   private boolean sameFile(Object key) {

@@ -1,0 +1,278 @@
+package io.codequery.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.testing.Processes;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through the real {@code ./code-query} launcher script, in real git repositories: what
+ * a user types, with the exit codes a script would see.
+ */
+@EnabledOnOs(OS.LINUX)
+@Tag("slow")
+class LauncherIT {
+  private static final Duration SLOW = Duration.ofSeconds(60);
+
+  @TempDir Path tmp;
+  private Path root;
+  private final List<Process> started = new ArrayList<>();
+
+  record Run(int code, String out, String err) {
+    JsonObject json() {
+      return JsonParser.parseString(out).getAsJsonObject();
+    }
+  }
+
+  @BeforeEach
+  void freshGitRepository() throws Exception {
+    root = tmp.toRealPath().resolve("project");
+    Files.createDirectories(root);
+    Process git = new ProcessBuilder("git", "init", "-q", root.toString()).inheritIO().start();
+    assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0, "git init failed");
+  }
+
+  @AfterEach
+  void killWorkers() throws InterruptedException {
+    for (Process p : started) {
+      Processes.kill(p);
+    }
+  }
+
+  static String launcher() {
+    String l = System.getProperty("codequery.launcher");
+    assertTrue(l != null && Files.isExecutable(Path.of(l)), "system property codequery.launcher: " + l);
+    return l;
+  }
+
+  /** Runs the launcher to completion in {@code cwd}. */
+  private Run codeQuery(Path cwd, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(launcher()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(tmp, "out-", ".txt");
+    Path err = Files.createTempFile(tmp, "err-", ".txt");
+    Process p = new ProcessBuilder(cmd)
+        .directory(cwd.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    if (!p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("code-query " + String.join(" ", args) + " did not finish within " + SLOW);
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** A worker in the background, as a user would with {@code code-query worker run &}. */
+  private Process workerInBackground(Path cwd, Path output, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(launcher(), "worker", "run"));
+    cmd.addAll(List.of(extra));
+    Process p = new ProcessBuilder(cmd)
+        .directory(cwd.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+    started.add(p);
+    return p;
+  }
+
+  private void awaitReady(Process worker, Path output) {
+    await().atMost(SLOW).pollInterval(Duration.ofMillis(50)).until(() -> {
+      String text = Files.readString(output, StandardCharsets.UTF_8);
+      if (!worker.isAlive() && !text.contains("ready pid=")) {
+        throw new AssertionError("worker exited with " + worker.exitValue() + " before ready:\n" + text);
+      }
+      return text.contains("ready pid=" + worker.pid());
+    });
+  }
+
+  private Path pidFile() {
+    return root.resolve(".code-query/worker.pid");
+  }
+
+  @Test
+  void quick_start_init_run_status_in_a_fresh_project() throws Exception {
+    Run init = codeQuery(root, "init");
+    assertEquals(0, init.code(), init::toString);
+    assertTrue(init.out().contains("created " + root.resolve(".code-query/config.json")), init::toString);
+
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(root, out);
+    awaitReady(worker, out);
+
+    Run status = codeQuery(root, "worker", "status");
+    assertEquals(0, status.code(), status::toString);
+    assertEquals("✓ running — PID " + worker.pid(), status.out().strip());
+    assertTrue(worker.isAlive());
+  }
+
+  @Test
+  void status_from_a_nested_directory_finds_the_project_root() throws Exception {
+    assertEquals(0, codeQuery(root, "init").code());
+    Path nested = Files.createDirectories(root.resolve("sub/dir"));
+
+    // The worker itself, started from deep inside the project, must work for the project root.
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(nested, out);
+    awaitReady(worker, out);
+    assertTrue(Files.exists(pidFile()), "PID file written under the discovered root");
+
+    Run status = codeQuery(nested, "worker", "status", "--json");
+    assertEquals(0, status.code(), status::toString);
+    JsonObject j = status.json();
+    assertEquals("running", j.get("outcome").getAsString(), j::toString);
+    assertEquals(worker.pid(), j.get("pid").getAsLong());
+    assertEquals(pidFile().toString(), j.get("pid_file").getAsString());
+  }
+
+  @Test
+  void the_nearest_code_query_directory_wins_over_the_git_top_level_in_launcher_and_cli_alike() throws Exception {
+    Path sub = Files.createDirectories(root.resolve("services/api"));
+    assertEquals(0, codeQuery(root, "init", "--project-root", sub.toString()).code());
+    Path deep = Files.createDirectories(sub.resolve("src/x"));
+
+    // The launcher finds the root for the worker marker in sh, the CLI in Java: they must agree,
+    // or the worker would refuse to start (its marker would name another root).
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(deep, out);
+    awaitReady(worker, out);
+
+    Run status = codeQuery(deep, "worker", "status", "--json");
+    assertEquals(0, status.code(), status::toString);
+    assertEquals(sub.resolve(".code-query/worker.pid").toString(), status.json().get("pid_file").getAsString());
+    assertFalse(Files.exists(pidFile()), "nothing written at the git top level");
+  }
+
+  @Test
+  void without_init_the_git_top_level_is_the_project_root() throws Exception {
+    Path nested = Files.createDirectories(root.resolve("a/b/c"));
+
+    Run status = codeQuery(nested, "worker", "status", "--json");
+
+    assertEquals(3, status.code(), status::toString);
+    assertEquals(pidFile().toString(), status.json().get("pid_file").getAsString());
+  }
+
+  @Test
+  void init_from_a_nested_directory_initialises_the_git_top_level() throws Exception {
+    Path nested = Files.createDirectories(root.resolve("src/main"));
+
+    Run init = codeQuery(nested, "init");
+
+    assertEquals(0, init.code(), init::toString);
+    assertTrue(Files.isRegularFile(root.resolve(".code-query/config.json")));
+    assertFalse(Files.exists(nested.resolve(".code-query")));
+  }
+
+  @Test
+  void outcome_table_through_the_launcher_with_its_exit_codes() throws Exception {
+    assertEquals(0, codeQuery(root, "init").code());
+
+    Run none = codeQuery(root, "worker", "status", "--json");
+    assertEquals(3, none.code(), none::toString);
+    assertEquals("not_running", none.json().get("outcome").getAsString());
+
+    Process gone = Processes.sleep();
+    long deadPid = gone.pid();
+    Processes.kill(gone);
+    Files.writeString(pidFile(), deadPid + "\n");
+    Run stale = codeQuery(root, "worker", "status", "--json");
+    assertEquals(1, stale.code(), stale::toString);
+    assertEquals("stale", stale.json().get("outcome").getAsString());
+    assertEquals(deadPid, stale.json().get("pid").getAsLong());
+    assertTrue(stale.json().get("cleaned_up").getAsBoolean());
+    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS));
+
+    Files.writeString(pidFile(), "-1\n");
+    Run invalid = codeQuery(root, "worker", "status");
+    assertEquals(1, invalid.code(), invalid::toString);
+    assertTrue(invalid.out().startsWith("✗ not running — removed invalid PID file"), invalid::toString);
+    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS));
+
+    Files.createDirectory(pidFile());
+    Run unknown = codeQuery(root, "worker", "status", "--json");
+    assertEquals(4, unknown.code(), unknown::toString);
+    assertEquals("unknown", unknown.json().get("outcome").getAsString());
+    assertFalse(unknown.json().get("cleaned_up").getAsBoolean());
+    assertTrue(Files.isDirectory(pidFile()), "nothing removed for unknown");
+    Files.delete(pidFile());
+
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(root, out);
+    awaitReady(worker, out);
+    Run running = codeQuery(root, "worker", "status", "--json");
+    assertEquals(0, running.code(), running::toString);
+    assertEquals("running", running.json().get("outcome").getAsString());
+    assertEquals(worker.pid(), running.json().get("pid").getAsLong());
+  }
+
+  @Test
+  void a_second_worker_run_exits_75_and_the_first_keeps_running() throws Exception {
+    assertEquals(0, codeQuery(root, "init").code());
+    Path out = tmp.resolve("worker.out");
+    Process first = workerInBackground(root, out);
+    awaitReady(first, out);
+
+    Run second = codeQuery(root, "worker", "run");
+
+    assertEquals(75, second.code(), second::toString);
+    assertTrue(second.err().contains("another worker already runs for " + root), second::toString);
+    assertTrue(first.isAlive(), "the first worker keeps running");
+    Run status = codeQuery(root, "worker", "status", "--json");
+    assertEquals(0, status.code(), status::toString);
+    assertEquals(first.pid(), status.json().get("pid").getAsLong());
+    assertEquals(first.pid() + "\n", Files.readString(pidFile()), "PID file still names the first worker");
+  }
+
+  @Test
+  void sigterm_stops_the_worker_with_exit_0_removes_its_pid_file_and_logs() throws Exception {
+    assertEquals(0, codeQuery(root, "init").code());
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(root, out);
+    awaitReady(worker, out);
+    long pid = worker.pid();
+
+    worker.destroy(); // SIGTERM
+
+    assertTrue(worker.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS), "worker did not exit after SIGTERM");
+    assertEquals(0, worker.exitValue(), () -> "exit status after SIGTERM; output:\n" + read(out));
+    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "the worker removes its own PID file");
+    String log = Files.readString(root.resolve(".code-query/worker.log"));
+    assertTrue(log.contains("started pid=" + pid), log);
+    assertTrue(log.contains("stopped pid=" + pid), log);
+
+    Run status = codeQuery(root, "worker", "status");
+    assertEquals(3, status.code(), status::toString);
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "<" + e + ">";
+    }
+  }
+}

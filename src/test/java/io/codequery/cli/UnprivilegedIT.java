@@ -1,0 +1,236 @@
+package io.codequery.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.testing.Processes;
+import io.codequery.testing.RealWorker;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code worker status} run as user nobody (via {@code setpriv}) on a project root owns: the
+ * detector must answer honestly with what it can see and never remove what it cannot judge.
+ *
+ * <p>Needs root (to switch user). nobody cannot read root's ~/.m2, so it runs a copy of the shaded
+ * jar in a world-readable directory.
+ */
+@EnabledOnOs(OS.LINUX)
+@EnabledIf(value = "runsAsRootWithSetpriv", disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@Tag("slow")
+class UnprivilegedIT {
+  private static final Duration SLOW = Duration.ofSeconds(60);
+  private static final String NOBODY = "65534";
+
+  private static Path jarDir;
+  private static Path jar;
+
+  @TempDir Path tmp;
+  private Path root;
+  private Path pidFile;
+
+  record Run(int code, String out, String err) {
+    JsonObject json() {
+      return JsonParser.parseString(out).getAsJsonObject();
+    }
+  }
+
+  static boolean runsAsRootWithSetpriv() {
+    return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+  }
+
+  @BeforeAll
+  static void copyTheJarWhereNobodyCanReadIt() throws IOException {
+    String built = System.getProperty("codequery.jar");
+    assertTrue(built != null && Files.isRegularFile(Path.of(built)), "system property codequery.jar: " + built);
+    jarDir = Files.createTempDirectory("cq-jar-");
+    Files.setPosixFilePermissions(jarDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    jar = jarDir.resolve("code-query.jar");
+    Files.copy(Path.of(built), jar, StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  @AfterAll
+  static void removeTheCopy() throws IOException {
+    if (jarDir != null) {
+      try (var paths = Files.walk(jarDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @BeforeEach
+  void rootOwnedProjectThatNobodyCanTraverse() throws IOException {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    root = tmp.toRealPath().resolve("project");
+    Files.createDirectories(root.resolve(".code-query"));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(root.resolve(".code-query"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    pidFile = root.resolve(".code-query/worker.pid");
+  }
+
+  /** {@code code-query <args> --project-root <root>} as user nobody, from the shaded jar copy. */
+  private Run asNobody(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(
+        "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
+        "-cp", jar.toString(), "io.codequery.cli.Main"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--project-root", root.toString()));
+    Path out = Files.createTempFile(tmp, "out-", ".txt");
+    Path err = Files.createTempFile(tmp, "err-", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(root.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    pb.environment().put("HOME", "/tmp");
+    Process p = pb.start();
+    if (!p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("status as nobody did not finish within " + SLOW);
+    }
+    Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    assertFalse(run.err().contains("Exception"), () -> "a stack trace as nobody: " + run);
+    return run;
+  }
+
+  @Test
+  void pid_file_nobody_cannot_read_is_unknown_and_kept() throws Exception {
+    Files.writeString(pidFile, "4242\n");
+    Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("rw-------"));
+
+    Run run = asNobody("worker", "status", "--json");
+
+    assertEquals(4, run.code(), run::toString);
+    JsonObject j = run.json();
+    assertEquals("unknown", j.get("outcome").getAsString(), j::toString);
+    assertTrue(j.get("pid").isJsonNull(), j::toString);
+    assertTrue(j.get("reason").getAsString().contains("permission denied"), j::toString);
+    assertFalse(j.get("cleaned_up").getAsBoolean());
+    assertEquals("4242\n", Files.readString(pidFile), "root's PID file is not removed");
+  }
+
+  @Test
+  void roots_live_worker_seen_by_nobody_is_running() throws Exception {
+    try (RealWorker worker = RealWorker.start(root)) {
+      Run run = asNobody("worker", "status", "--json");
+
+      // Identity files are world-readable, so nobody can verify the worker completely.
+      assertEquals(0, run.code(), run::toString);
+      JsonObject j = run.json();
+      assertEquals("running", j.get("outcome").getAsString(), j::toString);
+      assertEquals(worker.pid(), j.get("pid").getAsInt());
+      assertTrue(worker.process().isAlive());
+      assertEquals(worker.pid() + "\n", Files.readString(pidFile));
+
+      Run human = asNobody("worker", "status");
+      assertEquals(0, human.code(), human::toString);
+      assertEquals("✓ running — PID " + worker.pid(), human.out().strip());
+    }
+  }
+
+  @Test
+  void roots_live_worker_whose_identity_nobody_cannot_read_is_unknown_never_stale() throws Exception {
+    try (RealWorker worker = RealWorker.start(root)) {
+      Path identity = root.resolve(".code-query/worker.identity");
+      assertTrue(Files.isRegularFile(identity), "the worker records its identity");
+      Files.setPosixFilePermissions(identity, PosixFilePermissions.fromString("rw-------"));
+
+      Run run = asNobody("worker", "status", "--json");
+
+      assertEquals(4, run.code(), run::toString);
+      JsonObject j = run.json();
+      assertEquals("unknown", j.get("outcome").getAsString(), j::toString);
+      assertEquals(worker.pid(), j.get("pid").getAsInt());
+      assertFalse(j.get("cleaned_up").getAsBoolean());
+      assertEquals(worker.pid() + "\n", Files.readString(pidFile), "a live worker's PID file is never removed");
+      assertTrue(worker.process().isAlive());
+      assertEquals(0, CliTest.status(root).code(), "root still sees its worker running");
+    }
+  }
+
+  @Test
+  void stale_pid_file_nobody_cannot_remove_is_stale_not_cleaned_up_and_says_so() throws Exception {
+    Process gone = Processes.sleep();
+    long deadPid = gone.pid();
+    Processes.kill(gone);
+    Files.writeString(pidFile, deadPid + "\n");
+    Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("rw-r--r--"));
+
+    Run run = asNobody("worker", "status", "--json");
+
+    assertEquals(1, run.code(), run::toString);
+    JsonObject j = run.json();
+    assertEquals("stale", j.get("outcome").getAsString(), j::toString);
+    assertEquals(deadPid, j.get("pid").getAsLong());
+    assertFalse(j.get("cleaned_up").getAsBoolean(), j::toString);
+    String reason = j.get("reason").getAsString();
+    assertTrue(reason.contains("not removed"), reason);
+    assertTrue(reason.contains("permission denied"), reason);
+    assertEquals(deadPid + "\n", Files.readString(pidFile), "root's file survives");
+
+    Run human = asNobody("worker", "status");
+    assertEquals(1, human.code(), human::toString);
+    assertEquals(1, human.out().lines().count(), human::toString);
+    assertTrue(human.out().startsWith("✗ not running — stale PID file (PID " + deadPid), human::toString);
+    assertTrue(human.out().contains("not removed"), human::toString);
+  }
+
+  @Test
+  void stale_pid_file_with_a_root_owned_lock_file_is_not_removed_either() throws Exception {
+    Process gone = Processes.sleep();
+    long deadPid = gone.pid();
+    Processes.kill(gone);
+    Files.writeString(pidFile, deadPid + "\n");
+    Path lock = root.resolve(".code-query/worker.pid.lock");
+    Files.createFile(lock);
+    Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
+
+    Run run = asNobody("worker", "status", "--json");
+
+    assertEquals(1, run.code(), run::toString);
+    assertFalse(run.json().get("cleaned_up").getAsBoolean(), run::toString);
+    assertTrue(run.json().get("reason").getAsString().contains("not removed"), run::toString);
+    assertTrue(Files.exists(pidFile), "root's file survives");
+  }
+
+  @Test
+  void invalid_pid_file_nobody_cannot_remove_is_invalid_not_cleaned_up() throws Exception {
+    Files.writeString(pidFile, "-1\n");
+
+    Run run = asNobody("worker", "status", "--json");
+
+    assertEquals(1, run.code(), run::toString);
+    JsonObject j = run.json();
+    assertEquals("invalid", j.get("outcome").getAsString(), j::toString);
+    assertFalse(j.get("cleaned_up").getAsBoolean(), j::toString);
+    assertTrue(j.get("reason").getAsString().contains("not removed"), j::toString);
+    assertEquals("-1\n", Files.readString(pidFile));
+  }
+}
