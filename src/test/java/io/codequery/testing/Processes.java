@@ -10,7 +10,9 @@ public final class Processes {
 
   /** {@code sleep 1000}: alive, and certainly not a worker. */
   public static Process sleep() throws IOException {
-    return new ProcessBuilder("sleep", "1000").start();
+    Process p = new ProcessBuilder("sleep", "1000").start();
+    awaitArgv0(p, "sleep");
+    return p;
   }
 
   /**
@@ -18,11 +20,33 @@ public final class Processes {
    * {@code exec -a}) and the worker marker for {@code root} is among its arguments.
    */
   public static Process forgedWorker(String root) throws IOException {
-    return new ProcessBuilder(
+    Process p = new ProcessBuilder(
             "bash", "-c",
             "exec -a java python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
             "forger", "-Dcode-query.worker=" + root)
         .start();
+    awaitArgv0(p, "java");
+    return p;
+  }
+
+  /** Waits until {@code p} has exec'd into its final program (its argv[0] reads {@code name}). */
+  public static void awaitArgv0(Process p, String name) throws IOException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        List<String> argv = cmdline(p.pid());
+        if (!argv.isEmpty() && argv.get(0).equals(name)) {
+          return;
+        }
+      } catch (IOException e) {
+        // between fork and exec, or gone: look again
+      }
+      if (!p.isAlive()) {
+        throw new IOException("process " + p.pid() + " exited before exec'ing " + name);
+      }
+      Thread.onSpinWait();
+    }
+    throw new IOException("process " + p.pid() + " did not exec " + name + " within 30 s");
   }
 
   /** Kills and reaps. */
