@@ -22,7 +22,7 @@ public final class Processes {
   public static Process forgedWorker(String root) throws IOException {
     Process p = new ProcessBuilder(
             "bash", "-c",
-            "exec -a java python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
+            "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
             "forger", "-Dcode-query.worker=" + root)
         .start();
     awaitArgv0(p, "java");
