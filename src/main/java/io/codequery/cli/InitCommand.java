@@ -39,6 +39,12 @@ final class InitCommand implements Callable<Integer> {
       loaded.warnings().forEach(w -> spec.commandLine().getErr().println("! " + w));
       out.println("✓ already initialised: " + config + " (kept as it is)");
     }
+    // The worker's runtime files (PID, log, queue, spool) must never be committed; the config may be.
+    Path ignore = layout.dir().resolve(".gitignore");
+    if (!Files.exists(ignore, LinkOption.NOFOLLOW_LINKS)) {
+      Files.writeString(ignore, "# code-query's runtime files; config.json may be shared\n*\n!.gitignore\n!config.json\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
     out.println("  next: code-query worker start");
     return 0;
   }

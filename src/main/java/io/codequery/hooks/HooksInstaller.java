@@ -20,6 +20,11 @@ public final class HooksInstaller {
   /** Marks a hook file as ours. */
   static final String MARK = "code-query-hook-version:";
   static final String CHAINED_SUFFIX = ".code-query-chained";
+  /**
+   * The hooks installed: post-commit for commits, post-merge for merges that need no commit of
+   * their own (no conflicts) and fast-forwards. Both run the same script.
+   */
+  public static final java.util.List<String> HOOKS = java.util.List.of("post-commit", "post-merge");
   private static final String TEMPLATE = "/io/codequery/hooks/post-commit.sh";
 
   private final Path projectRoot;
@@ -34,17 +39,37 @@ public final class HooksInstaller {
     this.launcher = launcher;
   }
 
+  /** The post-commit hook's status (post-merge is installed and removed with it). */
   public HookStatus status() {
-    Path hook = hookPath();
+    return status("post-commit");
+  }
+
+  public HookStatus status(String name) {
+    Path hook = hookPath(name);
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
     boolean ours = isOurs(hook);
     boolean foreign = !ours && Files.exists(hook, LinkOption.NOFOLLOW_LINKS);
     return new HookStatus(hook, ours, ours && Files.exists(chained, LinkOption.NOFOLLOW_LINKS) ? chained : null, foreign);
   }
 
-  /** Installs (or refreshes) the hook; idempotent. Returns what is installed now. */
+  /** Installs (or refreshes) the hooks; idempotent. Returns what is installed now. */
   public HookStatus install() throws IOException {
-    Path hook = hookPath();
+    for (String name : HOOKS) {
+      install(name);
+    }
+    return status();
+  }
+
+  /** Removes our hooks and restores chained ones. Returns what is there afterwards. */
+  public HookStatus uninstall() throws IOException {
+    for (String name : HOOKS) {
+      uninstall(name);
+    }
+    return status();
+  }
+
+  private void install(String name) throws IOException {
+    Path hook = hookPath(name);
     Files.createDirectories(hook.getParent());
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
     if (!isOurs(hook) && Files.exists(hook, LinkOption.NOFOLLOW_LINKS)) {
@@ -60,14 +85,12 @@ public final class HooksInstaller {
     Files.writeString(tmp, script, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.move(tmp, hook, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return status();
   }
 
-  /** Removes our hook and restores a chained one. Returns what is there afterwards. */
-  public HookStatus uninstall() throws IOException {
-    Path hook = hookPath();
+  private void uninstall(String name) throws IOException {
+    Path hook = hookPath(name);
     if (!isOurs(hook)) {
-      return status();
+      return;
     }
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
     if (Files.exists(chained, LinkOption.NOFOLLOW_LINKS)) {
@@ -75,11 +98,15 @@ public final class HooksInstaller {
     } else {
       Files.delete(hook);
     }
-    return status();
   }
 
   /** {@code <hooks dir>/post-commit}, as git resolves it for this working tree. */
   public Path hookPath() {
+    return hookPath("post-commit");
+  }
+
+  /** {@code <hooks dir>/<name>}, as git resolves it for this working tree. */
+  public Path hookPath(String name) {
     Git.Result top = Git.run(projectRoot, "rev-parse", "--is-bare-repository");
     if (top.status() != 0) {
       throw new CodeQueryException(projectRoot + " is not in a git repository (" + top.err().strip()
@@ -89,7 +116,7 @@ public final class HooksInstaller {
       throw new CodeQueryException(projectRoot + " is a bare git repository: it has no working tree and no commits"
           + " are made in it. Install the hook in a clone with a working tree.");
     }
-    String path = Git.query(projectRoot, "rev-parse", "--git-path", "hooks/post-commit");
+    String path = Git.query(projectRoot, "rev-parse", "--git-path", "hooks/" + name);
     Path p = Path.of(path);
     return (p.isAbsolute() ? p : projectRoot.resolve(p)).normalize();
   }

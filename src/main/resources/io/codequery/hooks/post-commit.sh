@@ -11,6 +11,8 @@ CQ_CHAINED=@CHAINED@
 
 LC_ALL=C
 export LC_ALL
+# post-commit, or post-merge (a merge without conflicts, or a fast-forward, runs no post-commit).
+case ${0##*/} in post-merge*) CQ_HOOK=post-merge ;; *) CQ_HOOK=post-commit ;; esac
 
 cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 
@@ -117,8 +119,13 @@ cq_spool() {
   mkdir -p "$spool" 2>/dev/null || return 1
   tmp=$spool/.tmp.$commit.$$
   # Added, copied, modified, renamed, type-changed; NUL-separated so any file name survives.
-  # Against the first parent (merges: what the merge brought to the branch); the root commit whole.
-  if git rev-parse -q --verify "$commit^1" >/dev/null 2>&1; then
+  # As post-merge: everything the merge or fast-forward brought (ORIG_HEAD..HEAD). As post-commit:
+  # against the first parent (a merge commit: what it brought to the branch); a root commit whole.
+  orig=
+  if [ "$CQ_HOOK" = post-merge ]; then orig=$(git rev-parse -q --verify ORIG_HEAD 2>/dev/null); fi
+  if [ -n "$orig" ] && [ "$orig" != "$commit" ]; then
+    range="$orig $commit"
+  elif git rev-parse -q --verify "$commit^1" >/dev/null 2>&1; then
     range="$commit^1 $commit"
   else
     range="--root $commit"
