@@ -53,6 +53,7 @@ public final class JobQueue implements AutoCloseable {
 
   private static final int BUSY_TIMEOUT_MS = 30_000;
   private static final int CLAIM_CANDIDATES = 16;
+  private static final int CLAIM_ROUNDS = 8;
   private static final String COLUMNS =
       "id, commit_id, file, state, attempts, not_before, lease_owner, lease_until, version,"
           + " created_at, updated_at, exit_code, duration_ms, output, error";
@@ -141,7 +142,8 @@ public final class JobQueue implements AutoCloseable {
 
   /**
    * Claims the oldest job that is due: pending with its retry time reached, or running with an
-   * expired lease. Empty when there is none (or every candidate was taken by someone else first).
+   * expired lease. Empty when none is due (or, rarely, when faster claimants won every candidate
+   * for several rounds in a row: then ask again later, as for an empty queue).
    */
   public Optional<Job> claim(String owner, Duration lease) {
     if (owner == null || owner.isBlank()) {
@@ -149,43 +151,64 @@ public final class JobQueue implements AutoCloseable {
     }
     requirePositive(lease);
     return withConnection(c -> {
-      long now = clock.millis();
-      List<Job> candidates = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
-              + " OR (state = 'running' AND lease_until < ?) ORDER BY id LIMIT " + CLAIM_CANDIDATES)) {
-        ps.setLong(1, now);
-        ps.setLong(2, now);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            candidates.add(job(rs));
-          }
+      // Every candidate can be lost to faster claimants while we wait for the write lock; that
+      // says nothing about the rest of the queue, so look again (a few rounds, then give up).
+      for (int round = 0; round < CLAIM_ROUNDS; round++) {
+        long now = clock.millis();
+        List<Job> candidates = candidates(c, now);
+        if (candidates.isEmpty()) {
+          return Optional.<Job>empty();
         }
-      }
-      for (Job candidate : candidates) {
-        if (candidate.state() == JobState.RUNNING && candidate.attempts() > maxRetries) {
-          // Its workers died (or hung past the lease) on every attempt: stop handing it out.
-          String reason = "abandoned by its worker " + candidate.attempts() + " times (lease of "
-              + candidate.leaseOwner() + " expired); not retried again";
-          take(c, candidate, now, "state = 'failed', lease_owner = NULL, lease_until = NULL, error = ?, updated_at = ?",
-              reason, now);
-          continue;
+        Optional<Job> won = claimOne(c, candidates, owner, lease, now);
+        if (won.isPresent()) {
+          return won;
         }
-        long leaseUntil = now + lease.toMillis();
-        int n = take(c, candidate, now,
-            "state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?",
-            owner, leaseUntil, now);
-        if (n == 1) {
-          return Optional.of(new Job(candidate.id(), candidate.commit(), candidate.file(), JobState.RUNNING,
-              candidate.attempts() + 1, candidate.notBefore(), owner, Instant.ofEpochMilli(leaseUntil),
-              candidate.version() + 1, candidate.createdAt(), Instant.ofEpochMilli(now), candidate.exitCode(),
-              candidate.durationMs(), candidate.output(), candidate.error()));
-        }
-        // n == 0: another claimant took it (or its owner extended the lease) between our read and
-        // our update; try the next one.
       }
       return Optional.<Job>empty();
     });
+  }
+
+  private static List<Job> candidates(Connection c, long now) throws SQLException {
+    List<Job> candidates = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
+            + " OR (state = 'running' AND lease_until < ?) ORDER BY id LIMIT " + CLAIM_CANDIDATES)) {
+      ps.setLong(1, now);
+      ps.setLong(2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          candidates.add(job(rs));
+        }
+      }
+    }
+    return candidates;
+  }
+
+  private Optional<Job> claimOne(Connection c, List<Job> candidates, String owner, Duration lease, long now)
+      throws SQLException {
+    for (Job candidate : candidates) {
+      if (candidate.state() == JobState.RUNNING && candidate.attempts() > maxRetries) {
+        // Its workers died (or hung past the lease) on every attempt: stop handing it out.
+        String reason = "abandoned by its worker " + candidate.attempts() + " times (lease of "
+            + candidate.leaseOwner() + " expired); not retried again";
+        take(c, candidate, now, "state = 'failed', lease_owner = NULL, lease_until = NULL, error = ?, updated_at = ?",
+            reason, now);
+        continue;
+      }
+      long leaseUntil = now + lease.toMillis();
+      int n = take(c, candidate, now,
+          "state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?",
+          owner, leaseUntil, now);
+      if (n == 1) {
+        return Optional.of(new Job(candidate.id(), candidate.commit(), candidate.file(), JobState.RUNNING,
+            candidate.attempts() + 1, candidate.notBefore(), owner, Instant.ofEpochMilli(leaseUntil),
+            candidate.version() + 1, candidate.createdAt(), Instant.ofEpochMilli(now), candidate.exitCode(),
+            candidate.durationMs(), candidate.output(), candidate.error()));
+      }
+      // n == 0: another claimant took it (or its owner extended the lease) between our read and
+      // our update; try the next one.
+    }
+    return Optional.empty();
   }
 
   /**
