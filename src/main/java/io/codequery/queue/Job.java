@@ -1,0 +1,43 @@
+package io.codequery.queue;
+
+import java.time.Instant;
+
+/**
+ * One file of one commit, as the queue last saw it. A snapshot: the row may have moved on since.
+ *
+ * <p>{@code version} changes on every claim; completing, failing, releasing or extending a job is
+ * accepted only while the row still carries the version of that claim (so a worker whose lease
+ * expired and was reclaimed cannot overwrite the new claimant's result).
+ *
+ * @param file project-relative path, '/'-separated, validated by {@link JobPaths#checkFile}
+ * @param attempts how many times the job has been claimed to run (a release gives one back)
+ * @param notBefore the job is not claimed before this time (retry delay); the epoch when none
+ * @param leaseOwner who runs it; null unless running
+ * @param leaseUntil when the running claim expires; null unless running
+ * @param exitCode the command's exit status; null if none was recorded (built-in, never started…)
+ * @param durationMs how long the last run took; null if none was recorded
+ * @param output the last run's combined output (bounded); null if none
+ * @param error why the last run failed; null if it did not
+ */
+public record Job(
+    long id,
+    String commit,
+    String file,
+    JobState state,
+    int attempts,
+    Instant notBefore,
+    String leaseOwner,
+    Instant leaseUntil,
+    long version,
+    Instant createdAt,
+    Instant updatedAt,
+    Integer exitCode,
+    Long durationMs,
+    String output,
+    String error) {
+
+  /** {@code commit:file}, as the worker's heartbeat shows the job. */
+  public String describe() {
+    return commit + ":" + file;
+  }
+}

@@ -1,0 +1,169 @@
+package io.codequery.queue;
+
+import io.codequery.config.Config;
+import io.codequery.log.WorkerLog;
+import io.codequery.project.ProjectLayout;
+import io.codequery.worker.WorkerTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The worker's queue consumer: each {@link #runOnce} claims one due job, runs it with the
+ * {@link JobRunner} while a background thread extends its lease, and records the outcome.
+ *
+ * <p>{@link #requestStop()} (from the shutdown thread) lets a running job finish for a while
+ * ({@link #finishWithin}: the stop timeout minus the time a kill may take), then kills the command
+ * and releases the job back to pending without counting the attempt, so the worker's own stop
+ * timeout is respected. A job whose lease is lost (another worker reclaimed it) is abandoned the
+ * same way; its late result would be refused anyway.
+ */
+public final class QueueTask implements WorkerTask {
+  /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  private final JobQueue queue;
+  private final JobRunner runner;
+  private final WorkerLog log;
+  private final String owner;
+  private final Duration lease;
+  private final Duration finishWithin;
+  private final ScheduledExecutorService renewer;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile long stopRequestedAt;
+  private volatile boolean leaseLost;
+  private volatile String current = "";
+
+  /**
+   * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
+   * @param stopTimeout how long the worker waits for the task after {@link #requestStop()}
+   */
+  public QueueTask(JobQueue queue, JobRunner runner, WorkerLog log, String owner, Duration lease, Duration stopTimeout) {
+    this.queue = queue;
+    this.runner = runner;
+    this.log = log;
+    this.owner = owner;
+    this.lease = lease;
+    this.finishWithin = finishWithin(stopTimeout);
+    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "queue-lease-renewer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The project's queue consumer, configured from {@code config}. */
+  public static QueueTask open(ProjectLayout layout, Config config, Clock clock) {
+    return new QueueTask(JobQueue.open(layout, config, clock), JobRunner.of(layout, config),
+        new WorkerLog(layout.logFile(), clock), newOwner(), DEFAULT_LEASE,
+        Duration.ofSeconds(config.stopTimeoutSeconds()));
+  }
+
+  /** {@code pid-<pid>-<random>}: unique across processes and across restarts that reuse a PID. */
+  public static String newOwner() {
+    byte[] random = new byte[4];
+    ThreadLocalRandom.current().nextBytes(random);
+    return "pid-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+  }
+
+  /** Time a running job is given after a stop request: the stop timeout less two kill graces and 1 s. */
+  static Duration finishWithin(Duration stopTimeout) {
+    Duration d = stopTimeout.minus(JobRunner.KILL_GRACE.multipliedBy(2)).minusSeconds(1);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  @Override
+  public boolean runOnce() {
+    if (stopping.get()) {
+      return false;
+    }
+    Optional<Job> claimed = queue.claim(owner, lease);
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    Job job = claimed.get();
+    current = job.describe();
+    leaseLost = false;
+    long period = Math.max(1, lease.toMillis() / 3);
+    ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
+    JobOutcome outcome;
+    try {
+      outcome = runner.run(job, this::abandonNow);
+    } catch (RuntimeException e) {
+      outcome = new JobOutcome.Failed("internal error while running the job: " + e, false, new JobResult(null, 0, ""));
+    } finally {
+      renewal.cancel(false);
+      current = "";
+    }
+    record(job, outcome);
+    return true;
+  }
+
+  private boolean abandonNow() {
+    if (leaseLost) {
+      return true;
+    }
+    long asked = stopRequestedAt;
+    return asked != 0 && System.nanoTime() - asked >= finishWithin.toNanos();
+  }
+
+  private void renew(Job job) {
+    try {
+      if (!queue.extendLease(job, lease)) {
+        leaseLost = true;
+        log.tryAppend("queue", "lease lost for " + job.describe() + " (claimed by another worker); abandoning it");
+      }
+    } catch (RuntimeException e) {
+      // A busy database now and then is survivable: the lease has two more periods to go.
+      log.tryAppend("queue", "lease of " + job.describe() + " not extended: " + e.getMessage());
+    }
+  }
+
+  private void record(Job job, JobOutcome outcome) {
+    String what = job.describe();
+    JobResult r = outcome.result();
+    Optional<Job> recorded;
+    String line;
+    if (outcome instanceof JobOutcome.Succeeded) {
+      recorded = queue.complete(job, r);
+      line = "done " + what + " in " + r.durationMs() + " ms";
+    } else if (outcome instanceof JobOutcome.Failed f) {
+      recorded = queue.fail(job, f.reason(), f.retryable(), r);
+      line = recorded.map(j -> j.state() == JobState.PENDING ? "will retry " : "failed ").orElse("failed ")
+          + what + " (attempt " + job.attempts() + "): " + f.reason();
+    } else {
+      recorded = queue.release(job);
+      line = "released " + what + " back to pending: " + ((JobOutcome.Abandoned) outcome).reason();
+    }
+    if (recorded.isEmpty()) {
+      line = "discarded the result of " + what + ": its lease was lost to another worker (" + line + ")";
+    }
+    log.tryAppend("queue", line);
+  }
+
+  @Override
+  public String current() {
+    return current;
+  }
+
+  @Override
+  public void requestStop() {
+    if (!stopping.getAndSet(true)) {
+      stopRequestedAt = System.nanoTime() | 1; // never 0, which means "not asked"
+    }
+  }
+
+  @Override
+  public void close() {
+    requestStop();
+    renewer.shutdownNow();
+    queue.close();
+  }
+}
