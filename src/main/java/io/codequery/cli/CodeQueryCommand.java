@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     version = "code-query worker 0.1.0",
     description = "Runs a project's background documentation worker and knows whether it is running.",
-    subcommands = {InitCommand.class, WorkerCommand.class, HooksCommand.class})
+    subcommands = {InitCommand.class, WorkerCommand.class, QueueCommand.class, HooksCommand.class})
 final class CodeQueryCommand {
   @Mixin ProjectOption project;
 

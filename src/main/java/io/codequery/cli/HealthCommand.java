@@ -2,6 +2,11 @@ package io.codequery.cli;
 
 import io.codequery.HealthCheck;
 import io.codequery.HealthReport;
+import io.codequery.project.ProjectLayout;
+import io.codequery.queue.JobQueue;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +17,18 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "health", description = "Full diagnostics of the worker. Exit: 0 healthy, 1 unhealthy.")
 final class HealthCommand implements Callable<Integer> {
+  /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
+  static Integer queueDepth(ProjectLayout layout) {
+    if (!Files.exists(layout.queueDatabase())) {
+      return null;
+    }
+    try (JobQueue q = JobQueue.open(layout.queueDatabase(), 0, Duration.ZERO, Clock.systemUTC())) {
+      return (int) q.depth();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -19,7 +36,7 @@ final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HealthReport r = HealthCheck.run(Main.projectRoot(spec));
+    HealthReport r = HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
     var out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.codequery.cli;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.worker.RunWorker;
-import io.codequery.worker.WorkerTask;
+import io.codequery.queue.ConsumeSpoolAndQueue;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +25,6 @@ final class RunCommand implements Callable<Integer> {
     RunWorker worker = new RunWorker(
         layout, Duration.ofSeconds(c.heartbeatSeconds()), Duration.ofSeconds(c.stopTimeoutSeconds()),
         Clock.systemUTC(), System.out, System.err);
-    return worker.run(WorkerTask.IDLE);
+    return worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
   }
 }

@@ -40,6 +40,7 @@ public final class QueueTask implements WorkerTask {
   private volatile long stopRequestedAt;
   private volatile boolean leaseLost;
   private volatile String current = "";
+  private volatile String lastRecorded = "";
 
   /**
    * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
@@ -146,6 +147,12 @@ public final class QueueTask implements WorkerTask {
       line = "discarded the result of " + what + ": its lease was lost to another worker (" + line + ")";
     }
     log.tryAppend("queue", line);
+    lastRecorded = line;
+  }
+
+  /** The log line of the last job this task recorded ("done …", "will retry …", "failed …"). */
+  public String lastRecorded() {
+    return lastRecorded;
   }
 
   @Override

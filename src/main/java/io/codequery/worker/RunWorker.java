@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,7 +38,8 @@ public final class RunWorker {
   private final PrintStream err;
   private final WorkerLog log;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final CountDownLatch wake = new CountDownLatch(1);
+  /** Permits wake the loop early: new work, or a stop request. */
+  private final Semaphore wake = new Semaphore(0);
   private final CountDownLatch loopDone = new CountDownLatch(1);
 
   public RunWorker(ProjectLayout layout, Duration heartbeat, Duration stopTimeout, Clock clock, PrintStream out, PrintStream err) {
@@ -52,6 +54,14 @@ public final class RunWorker {
 
   /** Runs until SIGTERM/SIGINT; returns an exit status only where the worker could not start. */
   public int run(WorkerTask task) throws IOException {
+    return run(() -> task);
+  }
+
+  /**
+   * As {@link #run(WorkerTask)}, creating the task only once this worker holds the lock (a worker
+   * that loses the race touches nothing but the lock file).
+   */
+  public int run(java.util.function.Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();
     List<String> ownArgs = ProcessFacts.of((int) ProcessHandle.current().pid()).args().orElse(List.of());
     if (!WorkerMarker.rootIn(ownArgs).equals(Optional.of(root))) {
@@ -66,6 +76,7 @@ public final class RunWorker {
       err.println("✗ another worker already runs for " + root + " (it holds " + layout.instanceLockFile() + ")");
       return EXIT_ALREADY_RUNNING;
     }
+    WorkerTask task = taskFactory.get();
     WorkerIdentity identity = ProcessFacts.identityOfSelf(root);
     WorkerFiles files = new WorkerFiles(layout, identity);
     files.publish();
@@ -74,6 +85,7 @@ public final class RunWorker {
     log.tryAppend("worker", "started pid=" + identity.pid() + " root=" + root + " heartbeat=" + heartbeat.toSeconds() + "s");
     out.println("ready pid=" + identity.pid());
     out.flush();
+    task.attach(wake::release);
     try {
       loop(files, identity, task);
     } finally {
@@ -106,7 +118,9 @@ public final class RunWorker {
       }
       if (!worked) {
         try {
-          wake.await(Math.max(1, nextBeat - clock.millis()), TimeUnit.MILLISECONDS);
+          if (wake.tryAcquire(Math.max(1, nextBeat - clock.millis()), TimeUnit.MILLISECONDS)) {
+            wake.drainPermits();
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           if (stopping.get()) {
@@ -146,7 +160,7 @@ public final class RunWorker {
       return;
     }
     task.requestStop();
-    wake.countDown();
+    wake.release();
     boolean finished;
     try {
       finished = loopDone.await(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);

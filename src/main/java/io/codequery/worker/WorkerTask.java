@@ -8,6 +8,12 @@ public interface WorkerTask extends AutoCloseable {
   /** Does one piece of work if there is one; true if it did (the loop then asks again at once). */
   boolean runOnce() throws Exception;
 
+  /**
+   * Called once before the loop starts with a callback that wakes the loop early (e.g. when new
+   * work arrives), instead of at the next heartbeat.
+   */
+  default void attach(Runnable wakeWorker) {}
+
   /** What the task is doing now, for the heartbeat ("" when idle). */
   default String current() {
     return "";

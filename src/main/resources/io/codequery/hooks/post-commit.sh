@@ -133,7 +133,7 @@ cq_spool() {
   {
     printf '%s\0' "$commit"
     # shellcheck disable=SC2086
-    git diff-tree -r -z -M --no-commit-id --name-only --diff-filter=ACMRT $range
+    git diff-tree -r -z -M --no-commit-id --name-only --diff-filter=ACMRT $range -- . ':(exclude).code-query'
   } > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
   # The commit id alone: nothing to document.
   count=$(tr -cd '\000' < "$tmp" | wc -c)

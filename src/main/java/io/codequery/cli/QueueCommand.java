@@ -1,0 +1,185 @@
+package io.codequery.cli;
+
+import io.codequery.config.Config;
+import io.codequery.log.WorkerLog;
+import io.codequery.project.ProjectLayout;
+import io.codequery.queue.IngestSpool;
+import io.codequery.queue.Job;
+import io.codequery.queue.JobQueue;
+import io.codequery.queue.JobRunner;
+import io.codequery.queue.JobState;
+import io.codequery.queue.QueueTask;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "queue", description = "Look at and work on the job queue (.code-query/queue.db).")
+final class QueueCommand {
+  @Spec CommandSpec spec;
+
+  private ProjectLayout layout() {
+    return ProjectLayout.of(Main.projectRoot(spec));
+  }
+
+  private JobQueue open(ProjectLayout layout, Config config) {
+    return JobQueue.open(layout, config, Clock.systemUTC());
+  }
+
+  @Command(name = "status", description = "Counts of jobs by state.")
+  int status(@Option(names = "--json", description = "Print one JSON object.") boolean json) {
+    ProjectLayout layout = layout();
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    if (Files.exists(layout.queueDatabase())) {
+      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+        q.counts().forEach((state, n) -> counts.put(state.id(), n));
+      }
+    } else {
+      for (JobState s : JobState.values()) {
+        counts.put(s.id(), 0L);
+      }
+    }
+    if (json) {
+      out.println(JsonOut.write(counts));
+    } else {
+      List<String> parts = new ArrayList<>();
+      counts.forEach((k, v) -> parts.add(v + " " + k));
+      out.println(String.join(", ", parts));
+    }
+    return 0;
+  }
+
+  @Command(name = "list", description = "Jobs, newest first.")
+  int list(
+      @Option(names = "--state", paramLabel = "STATE", description = "Only jobs in STATE: pending, running, done or failed.") String state,
+      @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).") int limit,
+      @Option(names = "--json", description = "Print a JSON array.") boolean json) {
+    ProjectLayout layout = layout();
+    Optional<JobState> filter = Optional.empty();
+    if (state != null) {
+      try {
+        filter = Optional.of(JobState.of(state.toLowerCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new io.codequery.CodeQueryException("--state " + state + ": expected pending, running, done or failed");
+      }
+    }
+    List<Job> jobs = List.of();
+    if (Files.exists(layout.queueDatabase())) {
+      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+        jobs = q.list(filter, Math.max(1, limit));
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Job j : jobs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("state", j.state().id());
+        m.put("commit", j.commit());
+        m.put("file", j.file());
+        m.put("attempts", j.attempts());
+        m.put("exit_code", j.exitCode());
+        m.put("duration_ms", j.durationMs());
+        m.put("error", j.error());
+        m.put("updated_at", j.updatedAt().toString());
+        rows.add(m);
+      }
+      out.println(JsonOut.write(rows));
+      return 0;
+    }
+    if (jobs.isEmpty()) {
+      out.println("no jobs" + (state != null ? " in state " + state : ""));
+    }
+    for (Job j : jobs) {
+      String commit = j.commit().length() > 10 ? j.commit().substring(0, 10) : j.commit();
+      out.printf("%6d  %-7s  %s  %s%s%n", j.id(), j.state().id(), commit, WorkerLog.escape(j.file()),
+          j.error() != null && j.state() != JobState.DONE ? "  — " + WorkerLog.escape(firstLine(j.error())) : "");
+    }
+    return 0;
+  }
+
+  @Command(name = "retry", description = "Put failed jobs back to pending.")
+  int retry() {
+    ProjectLayout layout = layout();
+    int n = 0;
+    if (Files.exists(layout.queueDatabase())) {
+      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+        n = q.retryFailed();
+      }
+    }
+    spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
+    return 0;
+  }
+
+  @Command(name = "process", description = "Process the waiting jobs now, in the foreground (for use without a worker).")
+  int process() {
+    ProjectLayout layout = layout();
+    Config config = Configs.load(layout, spec);
+    PrintWriter out = spec.commandLine().getOut();
+    Clock clock = Clock.systemUTC();
+    WorkerLog log = new WorkerLog(layout.logFile(), clock);
+    JobQueue queue = open(layout, config);
+    new IngestSpool(layout.spoolDir(), queue, log).run();
+    long total = queue.counts().get(JobState.PENDING);
+    boolean terminal = System.console() != null;
+    int done = 0;
+    int failed = 0;
+    try (QueueTask task = new QueueTask(queue, JobRunner.of(layout, config), log, QueueTask.newOwner(),
+        QueueTask.DEFAULT_LEASE, Duration.ofSeconds(config.stopTimeoutSeconds()))) {
+      int n = 0;
+      while (task.runOnce()) {
+        n++;
+        String line = task.lastRecorded();
+        if (line.startsWith("done")) {
+          done++;
+        } else {
+          failed++;
+        }
+        if (terminal) {
+          int width = 30;
+          int filled = total == 0 ? width : (int) Math.min(width, width * n / Math.max(1, total));
+          out.printf("\r[%s%s] %d/%d %-40.40s", "#".repeat(filled), " ".repeat(width - filled), n, Math.max(n, total), WorkerLog.escape(line));
+          out.flush();
+        } else {
+          out.println("[" + n + "/" + Math.max(n, total) + "] " + WorkerLog.escape(line));
+        }
+      }
+      if (terminal && n > 0) {
+        out.println();
+      }
+      long waiting = queue.counts().get(JobState.PENDING);
+      out.println("✓ processed " + n + " job(s): " + done + " done, " + failed + " failed or to retry"
+          + (waiting > 0 ? "; " + waiting + " wait for a retry later" : ""));
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  @Command(name = "add", description = "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
+  int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
+    ProjectLayout layout = layout();
+    io.codequery.hooks.CommitFiles.Listed listed = io.codequery.hooks.CommitFiles.of(layout.root(), commit);
+    try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+      int n = listed.files().isEmpty() ? 0 : q.enqueue(listed.commit(), listed.files());
+      spec.commandLine().getOut().println("✓ queued " + n + " new job(s) for " + listed.files().size() + " file(s) of " + listed.commit());
+    }
+    return 0;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl >= 0 ? s.substring(0, nl) : s;
+  }
+}
