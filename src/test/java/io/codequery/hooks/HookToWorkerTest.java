@@ -1,0 +1,150 @@
+package io.codequery.hooks;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codequery.MinimalWorkerDetector;
+import io.codequery.queue.JobQueue;
+import io.codequery.queue.JobState;
+import io.codequery.testing.RealWorker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commit → hook → spool → worker → queue → done, with a real worker JVM and real git. */
+class HookToWorkerTest {
+  @TempDir Path tmp;
+  Path root;
+  GitRepo repo;
+  Path launcher;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
+    repo = GitRepo.init(root);
+    Files.createDirectories(root.resolve(".code-query"));
+    Files.writeString(root.resolve(".code-query/.gitignore"), "*\n");
+    config("queue");
+    // A launcher for this test run's class path, as ./code-query is for the built jar.
+    launcher = tmp.resolve("code-query");
+    Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", RealWorker.javaCommand().stream().map(HooksInstaller::shellQuote).toList())
+        + " io.codequery.cli.Main \"$@\"\n");
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    new HooksInstaller(root, launcher).install();
+  }
+
+  @AfterEach
+  void stopWorkers() throws Exception {
+    new ProcessBuilder(launcher.toString(), "worker", "stop", "--timeout", "5", "--project-root", root.toString())
+        .redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+  }
+
+  void config(String fallback) throws Exception {
+    Files.writeString(root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"fallback\": \"" + fallback + "\", \"retry_delay_seconds\": 1}}");
+  }
+
+  Map<JobState, Long> counts() {
+    try (JobQueue q = JobQueue.open(root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+      return q.counts();
+    }
+  }
+
+  void writeFiles(String prefix, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      Files.writeString(root.resolve(prefix + " " + i + ".txt"), "content " + i + "\n");
+    }
+  }
+
+  @Test
+  void a_commit_with_the_worker_running_is_documented_without_a_word_from_the_hook() throws Exception {
+    try (RealWorker w = RealWorker.start(root)) {
+      writeFiles("doc", 5);
+      Files.writeString(root.resolve("new\nline ünï.txt"), "weird\n");
+      GitRepo.Run c = repo.commitAll(root, "five files");
+      assertEquals(0, c.status());
+      assertEquals("", c.out().strip(), "the hook is silent while the worker runs");
+      await().atMost(Duration.ofSeconds(60)).until(() -> counts().get(JobState.DONE) == 6L);
+      assertEquals(0L, counts().get(JobState.FAILED));
+      try (var spool = Files.list(root.resolve(".code-query/spool"))) {
+        assertEquals(0, spool.filter(p -> p.toString().endsWith(".files")).count(), "spool files go once queued");
+      }
+      w.terminate();
+    }
+  }
+
+  @Test
+  void without_a_worker_the_files_wait_and_the_next_worker_documents_them() throws Exception {
+    writeFiles("wait", 3);
+    GitRepo.Run c = repo.commitAll(root, "three");
+    assertTrue(c.out().contains("3 file(s) wait for the worker"), c.out());
+    try (RealWorker w = RealWorker.start(root)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> counts().get(JobState.DONE) == 3L);
+      w.terminate();
+    }
+  }
+
+  @Test
+  void fallback_start_starts_the_worker_in_the_background() throws Exception {
+    config("start");
+    writeFiles("start", 2);
+    GitRepo.Run c = repo.commitAll(root, "two");
+    assertEquals(0, c.status());
+    assertTrue(c.out().contains("starting the worker"), c.out());
+    await().atMost(Duration.ofSeconds(60)).until(() -> MinimalWorkerDetector.isWorkerRunning(root));
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(root.resolve(".code-query/queue.db")) && counts().get(JobState.DONE) == 2L);
+  }
+
+  @Test
+  void fallback_sync_processes_the_files_before_the_commit_returns() throws Exception {
+    config("sync");
+    writeFiles("sync", 2);
+    GitRepo.Run c = repo.commitAll(root, "two");
+    assertEquals(0, c.status(), c.out());
+    assertEquals(2L, counts().get(JobState.DONE), c.out());
+  }
+
+  @Test
+  void a_worker_killed_between_commit_and_ingestion_loses_nothing() throws Exception {
+    RealWorker w = RealWorker.start(root);
+    // Freeze it so it cannot ingest, commit, then kill it before it ever sees the spool.
+    new ProcessBuilder("kill", "-STOP", Integer.toString(w.pid())).start().waitFor();
+    writeFiles("killed", 4);
+    assertEquals(0, repo.commitAll(root, "four").status());
+    w.kill9();
+    w.close();
+    try (RealWorker again = RealWorker.start(root)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> counts().get(JobState.DONE) == 4L);
+      again.terminate();
+    }
+  }
+
+  @Test
+  void a_worker_killed_mid_job_has_the_job_completed_after_restart() throws Exception {
+    // A command that takes a while, so the kill lands mid-job.
+    Files.writeString(root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"command\": [\"sh\", \"-c\", \"sleep 2; echo documented $0\", \"{file}\"]}}");
+    RealWorker w = RealWorker.start(root);
+    writeFiles("slow", 1);
+    assertEquals(0, repo.commitAll(root, "one").status());
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(root.resolve(".code-query/queue.db")) && counts().get(JobState.RUNNING) == 1L);
+    w.kill9();
+    w.close();
+    assertEquals(1L, counts().get(JobState.RUNNING), "the dead worker's claim stays until its lease expires");
+    try (RealWorker again = RealWorker.start(root)) {
+      // The lease (30 s) must run out before the job is claimed again: at-least-once, nothing lost.
+      await().atMost(Duration.ofSeconds(90)).until(() -> counts().get(JobState.DONE) == 1L);
+      again.terminate();
+    }
+  }
+
+}
