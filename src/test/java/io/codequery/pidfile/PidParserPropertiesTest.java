@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-class PidParserProperties {
+class PidParserPropertiesTest {
   /** The largest pid_max Linux allows is 2^22. */
   private static final long LINUX_MAX = 1L << 22;
 
