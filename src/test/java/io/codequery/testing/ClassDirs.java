@@ -18,6 +18,15 @@ import java.util.stream.Stream;
  */
 public final class ClassDirs {
   private static Path worldReadable;
+  private static final List<Path> CREATED = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (CREATED) {
+        CREATED.forEach(ClassDirs::deleteQuietly);
+      }
+    }, "class-dirs-cleanup"));
+  }
 
   private ClassDirs() {}
 
@@ -29,6 +38,7 @@ public final class ClassDirs {
   /** A fresh directory holding DetectMain.class and nothing else. */
   public static Path probeOnly() throws IOException {
     Path dir = Files.createTempDirectory("cq-probe-");
+    CREATED.add(dir);
     String rel = DetectMain.class.getName().replace('.', '/') + ".class";
     Path target = dir.resolve(rel);
     Files.createDirectories(target.getParent());
@@ -43,6 +53,7 @@ public final class ClassDirs {
   public static synchronized String worldReadableClassPath() throws IOException {
     if (worldReadable == null) {
       Path dir = worldReadableDir("cq-classes-");
+      CREATED.add(dir);
       copyTree(mainClasses(), dir.resolve("classes"));
       copyTree(probeOnly(), dir.resolve("probe"));
       chmodTree(dir);
@@ -108,6 +119,14 @@ public final class ClassDirs {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException ignored) {
+      // a temp dir; the OS cleans up
     }
   }
 
