@@ -31,6 +31,12 @@ public final class IdentityVerifier {
    */
   public static Verdict verify(int pid, Optional<WorkerIdentity> record, String root) {
     ProcessFacts facts = ProcessFacts.of(pid);
+    if (!facts.alive() && facts.stat().isEmpty() && Platform.mayHideProcesses()) {
+      // The specification removes the PID file when a process is not accessible, orphaning a live
+      // worker. Under hidepid another user's live worker looks exactly like a gone one.
+      return new Verdict.Undetermined("PID " + pid + " is not visible: /proc hides other users' processes (hidepid),"
+          + " so it may still run");
+    }
     if (!facts.alive()) {
       return new Verdict.Gone(
           facts.stat().isPresent() ? "process exited (zombie, not yet reaped)" : "process gone");

@@ -58,18 +58,47 @@ public record ProcessFacts(
         if (!argv.isEmpty()) {
           command = argv.get(0);
           args = Optional.of(argv.subList(1, argv.size()));
+        } else {
+          // There is a race: the process may have exited since stat was read; an exiting process
+          // (its memory already released) and a kernel thread show an empty command line. That
+          // is a command line read, not an unreadable one: it carries no worker marker.
+          Optional<ProcStat> again =
+              ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1));
+          if (again.isPresent() && again.get().isZombie()) {
+            return new ProcessFacts(false, again, Optional.empty(), Optional.empty(), command);
+          }
+          args = Optional.of(List.of());
         }
       } catch (NoSuchFileException e) {
         return gone();
       } catch (AccessDeniedException e) {
         // hidden by hidepid or a security module: args stay unknown
       } catch (IOException e) {
-        // as above
+        // ESRCH ("No such process") when the process was reaped during the read; else unknown.
+        Optional<ProcessFacts> since = goneSince(dir, command);
+        if (since.isPresent()) {
+          return since.get();
+        }
       }
     } else {
       args = info.arguments().map(List::of);
     }
     return new ProcessFacts(true, stat, info.startInstant(), args, command);
+  }
+
+  /** After a failed read under {@code dir}: the facts if the process has gone or become a zombie. */
+  private static Optional<ProcessFacts> goneSince(Path dir, String command) {
+    try {
+      Optional<ProcStat> stat = ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1));
+      if (stat.isPresent() && stat.get().isZombie()) {
+        return Optional.of(new ProcessFacts(false, stat, Optional.empty(), Optional.empty(), command));
+      }
+      return Optional.empty();
+    } catch (AccessDeniedException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(gone()); // ENOENT or ESRCH: no such process any more
+    }
   }
 
   private static ProcessFacts gone() {
