@@ -26,7 +26,7 @@ final class InitCommand implements Callable<Integer> {
       throw new io.codequery.CodeQueryException(
           layout.dir() + " is a symbolic link; code-query keeps its files in a real directory. Remove the link and run init again.");
     }
-    Files.createDirectories(layout.dir());
+    layout.ensureDir();
     Path config = layout.configFile();
     String name = layout.root().getFileName() == null ? "project" : layout.root().getFileName().toString();
     try {

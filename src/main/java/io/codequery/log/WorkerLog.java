@@ -1,7 +1,6 @@
 package io.codequery.log;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,14 +36,14 @@ public final class WorkerLog {
   /** Appends {@code <ISO-8601 time> [source] message}. */
   public void append(String source, String message) throws IOException {
     String line = format(Instant.now(clock), source, message);
-    try (OutputStream out =
-        Files.newOutputStream(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
-      out.write(line.getBytes(StandardCharsets.UTF_8));
+    try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
+        file,
+        java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+        io.codequery.pidfile.SafeModes.FILE)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
     }
   }
 

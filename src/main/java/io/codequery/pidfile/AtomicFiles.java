@@ -1,7 +1,6 @@
 package io.codequery.pidfile;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -23,9 +22,12 @@ public final class AtomicFiles {
     Path tmp;
     while (true) {
       tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-      try (OutputStream out =
-          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        out.write(contents);
+      try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
+          tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), SafeModes.FILE)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(contents);
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
         break;
       } catch (FileAlreadyExistsException e) {
         // another writer picked the same random name: draw again

@@ -53,9 +53,8 @@ public final class PidFileMutex implements AutoCloseable {
       channel =
           FileChannel.open(
               key,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS);
+              java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+              SafeModes.FILE);
       while (true) {
         FileLock lock;
         try {

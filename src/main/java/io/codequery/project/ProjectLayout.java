@@ -79,6 +79,11 @@ public final class ProjectLayout {
     return dir.resolve("spool");
   }
 
+  /** Creates {@code .code-query/} (mode 0755 at most, whatever the umask) if it is missing. */
+  public Path ensureDir() throws IOException {
+    return Files.createDirectories(dir, io.codequery.pidfile.SafeModes.DIR);
+  }
+
   public boolean exists() {
     return Files.isDirectory(dir);
   }

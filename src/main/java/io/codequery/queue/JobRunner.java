@@ -104,7 +104,7 @@ public final class JobRunner {
 
   private JobOutcome runCommand(Job job, BooleanSupplier abandonNow, long start) {
     List<String> argv = Placeholders.substitute(command, Map.of(
-        "file", job.file(), "commit", job.commit(), "project_root", root.toString(), "model", model));
+        "file", asArgument(job.file()), "commit", job.commit(), "project_root", root.toString(), "model", model));
     ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(root.toFile())
         .redirectErrorStream(true)
@@ -195,5 +195,13 @@ public final class JobRunner {
 
   private static JobResult result(Integer exit, long start, String output) {
     return new JobResult(exit, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), output);
+  }
+
+  /**
+   * The file as a command argument: a name starting with '-' gets a leading "./" (the same file)
+   * so that no command can read it as an option, whether or not it understands "--".
+   */
+  static String asArgument(String file) {
+    return file.startsWith("-") ? "./" + file : file;
   }
 }

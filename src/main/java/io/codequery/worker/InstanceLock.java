@@ -25,7 +25,8 @@ public final class InstanceLock implements AutoCloseable {
   /** The lock, or empty where another process holds it. */
   public static Optional<InstanceLock> tryAcquire(Path file) throws IOException {
     FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            io.codequery.pidfile.SafeModes.FILE);
     try {
       FileLock lock = ch.tryLock();
       if (lock == null) {

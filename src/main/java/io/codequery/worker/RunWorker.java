@@ -70,7 +70,7 @@ public final class RunWorker {
           + "  Start the worker with `code-query worker start` or `code-query worker run`.");
       return 2;
     }
-    Files.createDirectories(layout.dir());
+    layout.ensureDir();
     Optional<InstanceLock> lock = InstanceLock.tryAcquire(layout.instanceLockFile());
     if (lock.isEmpty()) {
       err.println("✗ another worker already runs for " + root + " (it holds " + layout.instanceLockFile() + ")");

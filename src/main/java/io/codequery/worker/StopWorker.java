@@ -3,6 +3,7 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.pidfile.PidFileTrust;
 import io.codequery.process.ProcStat;
 import io.codequery.process.ProcessFacts;
 import io.codequery.project.ProjectLayout;
@@ -36,6 +37,10 @@ public final class StopWorker {
       return new Outcome(0, "✓ not running" + (d.cleanedUp() ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")" : ""));
     }
     int pid = r.processId();
+    Optional<String> distrust = PidFileTrust.problemForRoot(layout.dir(), layout.pidFile());
+    if (distrust.isPresent()) {
+      return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
+    }
     long started = System.nanoTime();
     Optional<ProcessHandle> handle = verifiedHandle(pid);
     if (handle.isEmpty()) {

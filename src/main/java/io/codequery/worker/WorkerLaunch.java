@@ -39,7 +39,7 @@ public final class WorkerLaunch {
 
   /** Starts the worker detached: stdin from /dev/null, stdout and stderr appended to the log. */
   public static Process spawn(ProjectLayout layout) throws IOException {
-    Files.createDirectories(layout.dir());
+    layout.ensureDir();
     return new ProcessBuilder(command(layout))
         .directory(layout.root().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

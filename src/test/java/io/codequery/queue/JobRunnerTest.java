@@ -171,6 +171,14 @@ class JobRunnerTest {
   }
 
   @Test
+  void a_file_named_like_an_option_stays_a_file_even_without_double_dash() throws Exception {
+    file("-n", "first\nsecond\n");
+    JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class,
+        runner(List.of("cat", "{file}")).run(job("-n")));
+    assertEquals("first\nsecond\n", ok.result().output(), "the name reached cat as ./-n, not as the option -n");
+  }
+
+  @Test
   void the_command_runs_in_the_project_root_with_empty_stdin() throws Exception {
     file("a.txt", "x");
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class,
