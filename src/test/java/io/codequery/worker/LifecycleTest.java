@@ -152,6 +152,32 @@ class LifecycleTest {
   }
 
   @Test
+  void status_calls_during_a_restart_never_remove_the_pid_file_and_see_only_the_old_or_new_worker() throws Exception {
+    assertEquals(0, cli("worker", "start", "--project-root", root.toString()).code());
+    int before = new MinimalWorkerDetector(root).detect().pid().getAsInt();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread watcher = new Thread(() -> {
+      while (!done.get()) {
+        Detection d = new io.codequery.WorkerDetector(root).detect();
+        seen.add(d.outcome() + (d.pid().isPresent() ? ":" + d.pid().getAsInt() : "") + (d.cleanedUp() ? ":CLEANED" : ""));
+      }
+    });
+    watcher.start();
+    Run r = cli("worker", "restart", "--project-root", root.toString());
+    done.set(true);
+    watcher.join();
+    assertEquals(0, r.code(), r.err());
+    int after = new MinimalWorkerDetector(root).detect().pid().getAsInt();
+    assertTrue(seen.size() > 10, "the watcher looked often: " + seen.size());
+    for (String s : seen) {
+      assertTrue(s.equals("running:" + before) || s.equals("running:" + after) || s.equals("not_running"),
+          "only the old worker, the new one, or nothing in between: " + s);
+    }
+    assertTrue(Files.exists(root.resolve(".code-query/worker.pid")));
+  }
+
+  @Test
   void start_reports_a_worker_that_dies_during_start_up_with_the_log_tail() throws Exception {
     // The lock file is a directory: the worker JVM starts, cannot lock, and exits.
     Files.createDirectory(root.resolve(".code-query/worker.lock"));

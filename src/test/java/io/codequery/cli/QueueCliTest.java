@@ -1,0 +1,112 @@
+package io.codequery.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.queue.JobQueue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** queue status / list / process / retry / add through the CLI, on real SQLite files. */
+class QueueCliTest {
+  @TempDir Path dir;
+  Path root;
+
+  record Run(int code, String out, String err) {}
+
+  Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--project-root";
+    all[args.length + 1] = root.toString();
+    int code = Main.execute(all, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = dir.toRealPath();
+    Files.createDirectories(root.resolve(".code-query"));
+    Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"max_retries\": 0}}");
+  }
+
+  void enqueue(String commit, String... files) {
+    try (JobQueue q = JobQueue.open(root.resolve(".code-query/queue.db"), 0, Duration.ofSeconds(60), Clock.systemUTC())) {
+      q.enqueue(commit, List.of(files));
+    }
+  }
+
+  @Test
+  void status_json_has_the_four_states_even_without_a_queue() {
+    Run r = cli("queue", "status", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(List.of("pending", "running", "done", "failed"), List.copyOf(o.keySet()));
+    assertEquals(0, o.get("pending").getAsInt());
+    assertTrue(Files.notExists(root.resolve(".code-query/queue.db")), "status does not create a queue");
+  }
+
+  @Test
+  void process_runs_the_pending_jobs_with_plain_lines_off_a_terminal_and_status_counts_them() throws Exception {
+    Files.writeString(root.resolve("a.txt"), "hello\n");
+    Files.writeString(root.resolve("b.txt"), "world\n");
+    enqueue("c1", "a.txt", "b.txt", "missing.txt");
+    Run p = cli("queue", "process");
+    assertEquals(1, p.code(), "one job failed: " + p.out() + p.err());
+    assertTrue(p.out().contains("[1/3] "), p.out());
+    assertTrue(p.out().contains("✓ processed 3 job(s): 2 done, 1 failed"), p.out());
+    JsonObject o = JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject();
+    assertEquals(2, o.get("done").getAsInt());
+    assertEquals(1, o.get("failed").getAsInt());
+    assertEquals("0 pending, 0 running, 2 done, 1 failed", cli("queue", "status").out().strip());
+  }
+
+  @Test
+  void list_is_newest_first_filters_by_state_and_shows_why_a_job_failed() throws Exception {
+    Files.writeString(root.resolve("a.txt"), "x");
+    enqueue("c1", "a.txt");
+    enqueue("c2", "gone.txt");
+    cli("queue", "process");
+    JsonArray all = JsonParser.parseString(cli("queue", "list", "--json").out()).getAsJsonArray();
+    assertEquals(2, all.size());
+    assertEquals("gone.txt", all.get(0).getAsJsonObject().get("file").getAsString(), "newest first");
+    Run failed = cli("queue", "list", "--state", "failed");
+    assertEquals(1, failed.out().strip().lines().count(), failed.out());
+    assertTrue(failed.out().contains("gone.txt") && failed.out().contains("—"), failed.out());
+    Run bad = cli("queue", "list", "--state", "finished");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("expected pending, running, done or failed"), bad.err());
+  }
+
+  @Test
+  void retry_puts_failed_jobs_back_to_pending() throws Exception {
+    enqueue("c1", "later.txt");
+    cli("queue", "process");
+    Files.writeString(root.resolve("later.txt"), "now it exists");
+    Run r = cli("queue", "retry");
+    assertEquals("✓ 1 failed job(s) back to pending", r.out().strip());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(1, JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject().get("done").getAsInt());
+  }
+
+  @Test
+  void a_corrupted_queue_database_is_a_clear_error_naming_the_file() throws Exception {
+    Files.write(root.resolve(".code-query/queue.db"), "this is not a database, just text, long enough to be read".repeat(100).getBytes());
+    Run r = cli("queue", "status");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("queue.db"), r.err());
+  }
+}

@@ -1,0 +1,114 @@
+package io.codequery.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.codequery.log.WorkerLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestSpoolTest {
+  @TempDir Path dir;
+  Path spool;
+  JobQueue queue;
+  WorkerLog log;
+  IngestSpool ingest;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    spool = Files.createDirectory(dir.resolve("spool"));
+    queue = JobQueue.open(dir.resolve("queue.db"), 2, Duration.ofSeconds(60), Clock.systemUTC());
+    log = new WorkerLog(dir.resolve("worker.log"));
+    ingest = new IngestSpool(spool, queue, log);
+  }
+
+  @AfterEach
+  void close() {
+    queue.close();
+  }
+
+  static byte[] record(String... fields) {
+    StringBuilder sb = new StringBuilder();
+    for (String f : fields) {
+      sb.append(f).append('\0');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  List<String> files() {
+    return queue.list(Optional.empty(), 100).stream().map(Job::file).sorted().toList();
+  }
+
+  @Test
+  void a_spool_file_becomes_jobs_and_is_removed_only_after() throws Exception {
+    Files.write(spool.resolve("abc123.files"), record("abc123", "a.txt", "dir/with space.md", "new\nline.txt", "ünï.py"));
+    assertEquals(4, ingest.run());
+    assertEquals(List.of("a.txt", "dir/with space.md", "new\nline.txt", "ünï.py"), files());
+    assertFalse(Files.exists(spool.resolve("abc123.files")));
+  }
+
+  @Test
+  void ingesting_the_same_commit_again_adds_nothing() throws Exception {
+    Files.write(spool.resolve("abc.files"), record("abc", "a.txt"));
+    ingest.run();
+    Files.write(spool.resolve("abc.files"), record("abc", "a.txt"));
+    assertEquals(0, ingest.run());
+    assertEquals(1, files().size());
+  }
+
+  @Test
+  void paths_that_escape_the_project_are_skipped_and_logged_and_the_rest_queued() throws Exception {
+    Files.write(spool.resolve("c.files"), record("c", "../etc/passwd", "/abs", "ok.txt"));
+    assertEquals(1, ingest.run());
+    assertEquals(List.of("ok.txt"), files());
+    String logText = Files.readString(dir.resolve("worker.log"));
+    assertTrue(logText.contains("skipped a file of commit c"), logText);
+  }
+
+  @Test
+  void an_unparseable_spool_file_is_moved_aside_with_a_logged_reason_never_deleted() throws Exception {
+    byte[] truncated = "abc\0half-written".getBytes(StandardCharsets.UTF_8);
+    Files.write(spool.resolve("t.files"), truncated);
+    Files.write(spool.resolve("o.files"), record("-oops", "a.txt"));
+    Files.write(spool.resolve("e.files"), new byte[0]);
+    assertEquals(0, ingest.run());
+    assertTrue(files().isEmpty());
+    for (String name : List.of("t.files", "o.files", "e.files")) {
+      assertTrue(Files.exists(spool.resolve("rejected").resolve(name)), name + " kept in spool/rejected");
+    }
+    assertEquals(List.of(truncated.length), List.of((int) Files.size(spool.resolve("rejected/t.files"))));
+    String logText = Files.readString(dir.resolve("worker.log"));
+    assertTrue(logText.contains("moved unreadable spool file"), logText);
+  }
+
+  @Test
+  void a_name_that_is_not_utf8_is_skipped_and_the_rest_of_the_commit_queued() throws Exception {
+    byte[] bytes = new byte[] {'c', 0, 'o', 'k', 0, (byte) 0xff, (byte) 0xfe, 0};
+    Files.write(spool.resolve("c.files"), bytes);
+    assertEquals(1, ingest.run());
+    assertEquals(List.of("ok"), files());
+  }
+
+  @Test
+  void temp_files_of_a_hook_still_writing_are_left_alone() throws Exception {
+    Files.write(spool.resolve(".tmp.abc.123"), record("abc", "a.txt"));
+    assertEquals(0, ingest.run());
+    assertTrue(Files.exists(spool.resolve(".tmp.abc.123")));
+  }
+
+  @Test
+  void a_missing_spool_directory_is_nothing_to_do() throws Exception {
+    Files.delete(spool);
+    assertEquals(0, ingest.run());
+  }
+}
