@@ -10,7 +10,7 @@ final class Configs {
   private Configs() {}
 
   static Config load(ProjectLayout layout, CommandSpec spec) {
-    String name = layout.root().getFileName() == null ? "project" : layout.root().getFileName().toString();
+    String name = layout.name();
     ConfigLoader.Loaded loaded = ConfigLoader.load(layout.configFile(), name);
     loaded.warnings().forEach(w -> spec.commandLine().getErr().println("! " + w));
     return loaded.config();

@@ -28,7 +28,7 @@ final class InitCommand implements Callable<Integer> {
     }
     layout.ensureDir();
     Path config = layout.configFile();
-    String name = layout.root().getFileName() == null ? "project" : layout.root().getFileName().toString();
+    String name = layout.name();
     try {
       Files.writeString(config, ConfigLoader.defaultText(name), StandardCharsets.UTF_8,
           StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);

@@ -34,6 +34,12 @@ public final class ProjectLayout {
     return root;
   }
 
+  /** The project's name: its root directory's name (the default {@code dataset_name}). */
+  public String name() {
+    Path name = root.getFileName();
+    return name == null ? "project" : name.toString();
+  }
+
   public Path dir() {
     return dir;
   }
