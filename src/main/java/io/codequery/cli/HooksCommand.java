@@ -43,6 +43,10 @@ final class HooksCommand {
     HookStatus s = installer().install();
     PrintWriter out = spec.commandLine().getOut();
     out.println("✓ installed " + s.hook());
+    ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
+    if (!layout.exists()) {
+      out.println("  note: " + layout.dir() + " does not exist yet; commits are recorded once you run `code-query init`");
+    }
     if (s.chained() != null) {
       out.println("  your own hook runs first: " + s.chained());
     }
