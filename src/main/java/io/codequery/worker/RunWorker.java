@@ -52,14 +52,10 @@ public final class RunWorker {
     this.log = new WorkerLog(layout.logFile(), clock);
   }
 
-  /** Runs until SIGTERM/SIGINT; returns an exit status only where the worker could not start. */
-  public int run(WorkerTask task) throws IOException {
-    return run(() -> task);
-  }
-
   /**
-   * As {@link #run(WorkerTask)}, creating the task only once this worker holds the lock (a worker
-   * that loses the race touches nothing but the lock file).
+   * Runs until SIGTERM/SIGINT; returns an exit status only where the worker could not start. The
+   * task is created only once this worker holds the lock (a worker that loses the race touches
+   * nothing but the lock file).
    */
   public int run(java.util.function.Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();

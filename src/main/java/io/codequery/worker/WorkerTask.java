@@ -24,7 +24,4 @@ public interface WorkerTask extends AutoCloseable {
 
   @Override
   default void close() throws Exception {}
-
-  /** A task that never has work: the worker only heartbeats. */
-  WorkerTask IDLE = () -> false;
 }
