@@ -11,7 +11,7 @@ QUICK = os.environ.get('CQ_BENCH_QUICK') == '1'
 IDLE_SECONDS = int(os.environ.get('CQ_BENCH_IDLE_SECONDS', '10' if QUICK else '60'))
 RUNS = '10' if QUICK else '40'
 # The JVM flags the launcher gives every CLI call; the cold floor gets the same ones.
-CLI_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto']
+CLI_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', '-XX:-UsePerfData']
 WORKER_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Xmx64m', '-XX:MaxMetaspaceSize=64m',
                 '-XX:ReservedCodeCacheSize=16m', '-XX:CICompilerCount=1']
 rows = []
