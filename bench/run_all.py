@@ -183,7 +183,6 @@ commit = hyperfine('commit', [
 ], extra=['--prepare', f'sh -c \'for d in {C1} {C2}; do date +%s%N >> $d/f0.txt; git -C $d add f0.txt; done\''])
 cq('worker', 'stop', '--project-root', C1)
 with_ms, without_ms = commit['with_hook'] * 1000, commit['without_hook'] * 1000
-spooled = len(json.loads(cq('queue', 'status', '--json', '--project-root', C1).stdout).keys())
 row('git commit, hook + worker running', with_ms, without_ms, 'ms', base_name='no hook')
 row('commit overhead of the hook (median difference)', with_ms - without_ms, None, 'ms', target_abs=10)
 
