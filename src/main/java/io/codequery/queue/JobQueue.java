@@ -65,6 +65,14 @@ public final class JobQueue implements AutoCloseable {
   private final Duration retryDelay;
   private final Clock clock;
   private volatile boolean closed;
+  /**
+   * Held open, unused, for the queue's life. Each operation opens a connection of its own; when
+   * the last connection to a WAL database closes, SQLite checkpoints the WAL into the database
+   * (fsync) and deletes it, and the next open creates it again: several times per job. While this
+   * one is open, the others close cheaply and the usual auto-checkpoint does the work. Null where
+   * it could not be opened (then everything works as before, only slower).
+   */
+  private volatile Connection keeper;
 
   private JobQueue(Path file, int maxRetries, Duration retryDelay, Clock clock) {
     this.file = file;
@@ -101,6 +109,11 @@ public final class JobQueue implements AutoCloseable {
     }
     JobQueue q = new JobQueue(absolute, maxRetries, retryDelay, clock);
     q.migrate();
+    try {
+      q.keeper = q.sqlite.createConnection(q.url);
+    } catch (SQLException e) {
+      // only an optimisation: without it each connection's close checkpoints the WAL
+    }
     return q;
   }
 
@@ -342,6 +355,15 @@ public final class JobQueue implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    Connection k = keeper;
+    keeper = null;
+    if (k != null) {
+      try {
+        k.close();
+      } catch (SQLException e) {
+        // closing is best effort; the data is already committed
+      }
+    }
   }
 
   // ---------------------------------------------------------------- mechanics

@@ -114,9 +114,16 @@ CQ_ARGS
 # --- The commit's files, recorded in the spool with one atomic write. ------------------------------
 cq_spool() {
   root=$1
-  commit=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
+  # The commit and its parents from one git call (every fork costs the commit milliseconds).
+  revs=$(git rev-list --parents -n 1 HEAD 2>/dev/null) || return 1
+  set -f
+  # shellcheck disable=SC2086
+  set -- $revs
+  set +f
+  commit=${1:-} first_parent=${2:-}
+  [ -n "$commit" ] || return 1
   spool=$root/.code-query/spool
-  mkdir -p "$spool" 2>/dev/null || return 1
+  [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || return 1
   tmp=$spool/.tmp.$commit.$$
   # Added, copied, modified, renamed, type-changed; NUL-separated so any file name survives.
   # As post-merge: everything the merge or fast-forward brought (ORIG_HEAD..HEAD). As post-commit:
@@ -125,7 +132,7 @@ cq_spool() {
   if [ "$CQ_HOOK" = post-merge ]; then orig=$(git rev-parse -q --verify ORIG_HEAD 2>/dev/null); fi
   if [ -n "$orig" ] && [ "$orig" != "$commit" ]; then
     range="$orig $commit"
-  elif git rev-parse -q --verify "$commit^1" >/dev/null 2>&1; then
+  elif [ -n "$first_parent" ]; then
     range="$commit^1 $commit"
   else
     range="--root $commit"
@@ -143,9 +150,11 @@ cq_spool() {
   echo "$count"
 }
 
-cq_config_value() {
-  # The one string value the hook needs from config.json, without a JSON parser: "key": "value".
-  sed -n 's/.*"'"$2"'"[[:space:]]*:[[:space:]]*"\([a-z]*\)".*/\1/p' "$1" 2>/dev/null | head -n 1
+cq_config_values() {
+  # The two string values the hook needs from config.json, without a JSON parser ("key": "value"),
+  # as lines "mode=…" and "fallback=…" in file order, from one sed (h/g: both keys on one line).
+  sed -n -e h -e 's/.*"mode"[[:space:]]*:[[:space:]]*"\([a-z]*\)".*/mode=\1/p' \
+    -e g -e 's/.*"fallback"[[:space:]]*:[[:space:]]*"\([a-z]*\)".*/fallback=\1/p' "$1" 2>/dev/null
 }
 
 cq_main() {
@@ -163,8 +172,19 @@ cq_main() {
   cfg=$root/.code-query/config.json
   mode=auto fallback=queue
   if [ -f "$cfg" ]; then
-    m=$(cq_config_value "$cfg" mode); [ -n "$m" ] && mode=$m
-    fb=$(cq_config_value "$cfg" fallback); [ -n "$fb" ] && fallback=$fb
+    # The first match of each key counts, even an empty one (which keeps the default).
+    m= fb= m_seen= fb_seen=
+    vals=$(cq_config_values "$cfg")
+    while IFS= read -r kv; do
+      case $kv in
+        mode=*) [ -n "$m_seen" ] || { m_seen=1; m=${kv#mode=}; } ;;
+        fallback=*) [ -n "$fb_seen" ] || { fb_seen=1; fb=${kv#fallback=}; } ;;
+      esac
+    done <<CQ_CONFIG
+$vals
+CQ_CONFIG
+    [ -n "$m" ] && mode=$m
+    [ -n "$fb" ] && fallback=$fb
   fi
   [ "$mode" = manual ] && return 0
 
