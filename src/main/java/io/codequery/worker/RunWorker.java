@@ -73,6 +73,8 @@ public final class RunWorker {
       return EXIT_ALREADY_RUNNING;
     }
     WorkerTask task = taskFactory.get();
+    // Before the PID file appears: whoever sees the worker running sees it fully set up.
+    task.attach(wake::release);
     WorkerIdentity identity = ProcessFacts.identityOfSelf(root);
     WorkerFiles files = new WorkerFiles(layout, identity);
     files.publish();
@@ -81,7 +83,6 @@ public final class RunWorker {
     log.tryAppend("worker", "started pid=" + identity.pid() + " root=" + root + " heartbeat=" + heartbeat.toSeconds() + "s");
     out.println("ready pid=" + identity.pid());
     out.flush();
-    task.attach(wake::release);
     try {
       loop(files, identity, task);
     } finally {
