@@ -14,18 +14,23 @@ public final class CommitFiles {
 
   public record Listed(String commit, List<String> files) {}
 
+  /** The files of {@code revision} against its first parent (a root commit: all its files). */
   public static Listed of(Path root, String revision) {
-    if (revision.startsWith("-")) {
-      throw new CodeQueryException("commit " + revision + ": a revision cannot start with '-'");
+    return between(root, null, revision);
+  }
+
+  /**
+   * The files that changed from {@code base} to {@code revision} (a merge or fast-forward, as the
+   * post-merge hook records it); with a null base, as {@link #of}.
+   */
+  public static Listed between(Path root, String base, String revision) {
+    String commit = resolve(root, revision);
+    String from = base == null ? null : resolve(root, base);
+    if (from == null && Git.run(root, "rev-parse", "-q", "--verify", commit + "^1").status() == 0) {
+      from = commit + "^1";
     }
-    Git.Result r = Git.run(root, "rev-parse", "-q", "--verify", revision + "^{commit}");
-    if (r.status() != 0) {
-      throw new CodeQueryException("commit " + revision + ": not a commit in " + root);
-    }
-    String commit = r.out().strip();
-    boolean hasParent = Git.run(root, "rev-parse", "-q", "--verify", commit + "^1").status() == 0;
-    Git.Result diff = hasParent
-        ? Git.run(root, "diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-only", "--diff-filter=ACMRT", commit + "^1", commit, "--", ".", EXCLUDE)
+    Git.Result diff = from != null
+        ? Git.run(root, "diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-only", "--diff-filter=ACMRT", from, commit, "--", ".", EXCLUDE)
         : Git.run(root, "diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-only", "--diff-filter=ACMRT", "--root", commit, "--", ".", EXCLUDE);
     if (diff.status() != 0) {
       throw new CodeQueryException("git diff-tree failed for " + commit + ": " + diff.err().strip());
@@ -37,5 +42,16 @@ public final class CommitFiles {
       }
     }
     return new Listed(commit, files);
+  }
+
+  private static String resolve(Path root, String revision) {
+    if (revision.startsWith("-")) {
+      throw new CodeQueryException("commit " + revision + ": a revision cannot start with '-'");
+    }
+    Git.Result r = Git.run(root, "rev-parse", "-q", "--verify", revision + "^{commit}");
+    if (r.status() != 0) {
+      throw new CodeQueryException("commit " + revision + ": not a commit in " + root);
+    }
+    return r.out().strip();
   }
 }

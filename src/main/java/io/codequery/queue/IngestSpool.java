@@ -16,22 +16,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Moves what the git hook recorded in {@code .code-query/spool/} into the queue. A spool file is
- * {@code <commit>NUL<file>NUL<file>NUL…}, written by the hook with one atomic rename. It is removed
+ * Moves what the git hook recorded in {@code .code-query/spool/} into the queue. The hook writes
+ * {@code <commit>.commit} ({@code "<commit>[ <base>]\n"}: the worker lists the files with git, so
+ * the hook starts as few processes as it can); {@code <commit>.files}
+ * ({@code <commit>NUL<file>NUL…}) holds a list made elsewhere. Both are written with one atomic
+ * rename. It is removed
  * only after its jobs are committed to the queue (at-least-once: a crash in between enqueues it
  * again, and duplicates collapse). A file that cannot be parsed is moved to {@code spool/rejected/}
  * with a logged reason, never deleted.
  */
 public final class IngestSpool {
   static final String SUFFIX = ".files";
+  static final String COMMIT_SUFFIX = ".commit";
+  private static final java.util.regex.Pattern COMMIT_RECORD =
+      java.util.regex.Pattern.compile("([0-9a-f]{7,64})(?: ([0-9a-f]{7,64}))?\n?");
   private static final long MAX_SPOOL_BYTES = 64L * 1024 * 1024;
 
   private final Path spool;
+  private final Path root;
   private final JobQueue queue;
   private final WorkerLog log;
 
   public IngestSpool(Path spool, JobQueue queue, WorkerLog log) {
     this.spool = spool;
+    // spool is <root>/.code-query/spool: git runs in the project root to list a commit's files.
+    this.root = spool.toAbsolutePath().getParent().getParent();
     this.queue = queue;
     this.log = log;
   }
@@ -39,7 +48,7 @@ public final class IngestSpool {
   /** Ingests every complete spool file; returns how many jobs were added. */
   public int run() {
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool, "*" + SUFFIX)) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool, "*{" + SUFFIX + "," + COMMIT_SUFFIX + "}")) {
       ds.forEach(files::add);
     } catch (NoSuchFileException e) {
       return 0;
@@ -56,6 +65,9 @@ public final class IngestSpool {
   }
 
   private int ingest(Path f) {
+    if (f.getFileName().toString().endsWith(COMMIT_SUFFIX)) {
+      return ingestCommit(f);
+    }
     List<String> parts;
     try {
       if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
@@ -92,8 +104,16 @@ public final class IngestSpool {
     for (String file : parts.subList(1, parts.size())) {
       if (file == null) {
         log.tryAppend("spool", "skipped a file of commit " + commit + " whose name is not UTF-8 (" + f.getFileName() + ")");
-        continue;
+      } else {
+        files.add(file);
       }
+    }
+    return enqueueAndRemove(f, commit, files);
+  }
+
+  private int enqueueAndRemove(Path f, String commit, List<String> candidates) {
+    List<String> files = new ArrayList<>();
+    for (String file : candidates) {
       try {
         files.add(JobPaths.checkFile(file));
       } catch (CodeQueryException e) {
@@ -108,6 +128,35 @@ public final class IngestSpool {
     }
     log.tryAppend("spool", "queued " + added + " of " + files.size() + " file(s) of commit " + commit);
     return added;
+  }
+
+  private int ingestCommit(Path f) {
+    String text;
+    try {
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 256) {
+        reject(f, "not a small regular file");
+        return 0;
+      }
+      text = Files.readString(f, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      log.tryAppend("spool", "cannot read " + f + ": " + e.getMessage() + "; will try again");
+      return 0;
+    }
+    java.util.regex.Matcher m = COMMIT_RECORD.matcher(text);
+    if (!m.matches()) {
+      reject(f, "expected \"<commit>[ <base>]\" in hexadecimal");
+      return 0;
+    }
+    io.codequery.hooks.CommitFiles.Listed listed;
+    try {
+      listed = io.codequery.hooks.CommitFiles.between(root, m.group(2), m.group(1));
+    } catch (CodeQueryException e) {
+      reject(f, e.getMessage());
+      return 0;
+    }
+    return enqueueAndRemove(f, listed.commit(), listed.files());
   }
 
   /**

@@ -16,49 +16,54 @@ case ${0##*/} in post-merge*) CQ_HOOK=post-merge ;; *) CQ_HOOK=post-commit ;; es
 
 cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 
-# --- The shell minimal detector: the rules of MinimalWorkerDetector, printed as one word. ---------
-# running | stale | invalid | not_running | unknown
+# --- The shell minimal detector: the rules of MinimalWorkerDetector, as one word in CQ_OUTCOME. ---
+# running | stale | invalid | not_running | unknown. Every process the hook starts costs the commit
+# milliseconds, so this reads with shell builtins wherever the result is the same: two processes
+# (tr for the PID file, whose NUL bytes the shell cannot hold, and tr for /proc/<pid>/cmdline).
 cq_detect() {
   root=$1
+  CQ_OUTCOME=unknown
   f=$root/.code-query/worker.pid
-  if [ -L "$f" ]; then echo unknown; return; fi
-  if [ ! -e "$f" ]; then echo not_running; return; fi
-  if [ ! -f "$f" ] || [ ! -r "$f" ]; then echo unknown; return; fi
-  size=$(wc -c < "$f" 2>/dev/null) || { echo unknown; return; }
-  size=$((size + 0))
-  if [ "$size" -gt 64 ]; then echo invalid; return; fi
-  # \r \v \f are whitespace to the Java parser; NUL is not (and the shell cannot hold it): map it to x.
-  content=$(tr '\015\013\014\000' '   x' < "$f" 2>/dev/null) || { echo unknown; return; }
+  if [ -L "$f" ]; then return; fi
+  if [ ! -e "$f" ]; then CQ_OUTCOME=not_running; return; fi
+  if [ ! -f "$f" ] || [ ! -r "$f" ]; then return; fi
+  # \r \v \f are whitespace to the Java parser; NUL is not: map it to x. The trailing "." keeps
+  # trailing newlines, so the length is the file's size (tr maps byte for byte).
+  content=$(tr '\015\013\014\000' '   x' < "$f" 2>/dev/null; echo .) || return
+  content=${content%.}
+  if [ ${#content} -gt 64 ]; then CQ_OUTCOME=invalid; return; fi
   set -f
   # shellcheck disable=SC2086
   set -- $content
   set +f
-  if [ $# -ne 1 ]; then echo invalid; return; fi
+  if [ $# -ne 1 ]; then CQ_OUTCOME=invalid; return; fi
   pid=$1
   case $pid in
-    *[!0-9]* | '' | 0*) echo invalid; return ;;
+    *[!0-9]* | '' | 0*) CQ_OUTCOME=invalid; return ;;
   esac
-  if [ ${#pid} -gt 10 ]; then echo invalid; return; fi
-  pidmax=2147483647
-  # cat, not read: some kernels' sysctl files answer one-byte reads with one byte and then EOF.
-  if [ -r /proc/sys/kernel/pid_max ]; then pidmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || pidmax=2147483647; fi
-  if [ "$pid" -ge "$pidmax" ]; then echo invalid; return; fi
+  if [ ${#pid} -gt 10 ]; then CQ_OUTCOME=invalid; return; fi
 
   if [ ! -d /proc/self ]; then
     # No /proc: liveness only. A live PID cannot be verified, so it is unknown, never running.
-    if kill -0 "$pid" 2>/dev/null; then echo unknown; else
-      case $(kill -0 "$pid" 2>&1) in *ermi*) echo unknown ;; *) echo stale ;; esac
-    fi
+    if kill -0 "$pid" 2>/dev/null; then return; fi
+    case $(kill -0 "$pid" 2>&1) in *ermi*) ;; *) CQ_OUTCOME=stale ;; esac
     return
   fi
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || { echo stale; return; }
+  stat=
+  { IFS= read -r stat < "/proc/$pid/stat"; } 2>/dev/null
+  if [ -z "$stat" ]; then
+    # No such process. A PID at or beyond pid_max is no PID at all (only then is pid_max read;
+    # cat, not read: some kernels answer a one-byte read of a sysctl file with one byte, then EOF).
+    pidmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || pidmax=2147483647
+    if [ "$pid" -ge "${pidmax:-2147483647}" ]; then CQ_OUTCOME=invalid; else CQ_OUTCOME=stale; fi
+    return
+  fi
   rest=${stat##*) }
   set -f
   # shellcheck disable=SC2086
   set -- $rest
   set +f
-  state=$1
-  case $state in Z | X | x) echo stale; return ;; esac
+  case ${1:-} in Z | X | x) CQ_OUTCOME=stale; return ;; esac
   ticks=${20:-}
 
   # The identity record, as the worker wrote it (key=value lines).
@@ -81,17 +86,19 @@ cq_detect() {
   case $rec_ticks in '' | *[!0-9-]* | ?*-*) own=0 ;; esac
   if [ $own = 1 ]; then
     boot=
-    if [ -r /proc/sys/kernel/random/boot_id ]; then boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); fi
-    if [ "$rec_boot" != "$boot" ]; then echo stale; return; fi
+    { IFS= read -r boot < /proc/sys/kernel/random/boot_id; } 2>/dev/null
+    if [ ${#boot} -ne 36 ]; then boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); fi
+    if [ "$rec_boot" != "$boot" ]; then CQ_OUTCOME=stale; return; fi
     case $rec_ticks in
       '' | -*) ;;
-      *) if [ "$rec_ticks" != "$ticks" ]; then echo stale; return; fi ;;
+      *) if [ "$rec_ticks" != "$ticks" ]; then CQ_OUTCOME=stale; return; fi ;;
     esac
   fi
-  if [ ! -r "/proc/$pid/cmdline" ]; then echo unknown; return; fi
-  args=$(tr '\000' '\n' < "/proc/$pid/cmdline" 2>/dev/null) || { echo unknown; return; }
+  if [ ! -r "/proc/$pid/cmdline" ]; then return; fi
+  args=$(tr '\000' '\n' < "/proc/$pid/cmdline" 2>/dev/null) || return
   if [ -z "$args" ]; then
-    if [ -d "/proc/$pid" ]; then echo unknown; else echo stale; fi
+    # An exiting process has an empty command line: no marker, so not our worker.
+    CQ_OUTCOME=stale
     return
   fi
   marked=
@@ -102,98 +109,109 @@ cq_detect() {
   done <<CQ_ARGS
 $args
 CQ_ARGS
-  if [ -z "$marked" ]; then echo stale; return; fi
-  if [ "$marked" != "$root" ]; then echo stale; return; fi
-  if [ $own = 0 ]; then echo unknown; return; fi
-  case $rec_root in *\\*) echo unknown; return ;; esac
-  if [ "$rec_root" != "$root" ]; then echo stale; return; fi
-  case $rec_ticks in '' | -*) echo unknown; return ;; esac
-  echo running
+  if [ -z "$marked" ]; then CQ_OUTCOME=stale; return; fi
+  if [ "$marked" != "$root" ]; then CQ_OUTCOME=stale; return; fi
+  if [ $own = 0 ]; then return; fi
+  case $rec_root in *\\*) return ;; esac
+  if [ "$rec_root" != "$root" ]; then CQ_OUTCOME=stale; return; fi
+  case $rec_ticks in '' | -*) return ;; esac
+  CQ_OUTCOME=running
 }
 
-# --- The commit's files, recorded in the spool with one atomic write. ------------------------------
+# --- The commit, recorded in the spool with one atomic write. -------------------------------------
+# The record names the commit (and, as post-merge, where the branch was before: ORIG_HEAD); the
+# worker lists the files with git, NUL-safe. Sets CQ_COMMIT and CQ_BASE.
 cq_spool() {
   root=$1
-  # The commit and its parents from one git call (every fork costs the commit milliseconds).
-  revs=$(git rev-list --parents -n 1 HEAD 2>/dev/null) || return 1
+  CQ_BASE=
+  if [ "$CQ_HOOK" = post-merge ]; then
+    revs=$(git rev-parse HEAD ORIG_HEAD 2>/dev/null) || revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
+  else
+    revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
+  fi
   set -f
   # shellcheck disable=SC2086
   set -- $revs
   set +f
-  commit=${1:-} first_parent=${2:-}
-  [ -n "$commit" ] || return 1
+  CQ_COMMIT=${1:-}
+  [ -n "$CQ_COMMIT" ] || return 1
+  if [ -n "${2:-}" ] && [ "$2" != "$CQ_COMMIT" ]; then CQ_BASE=$2; fi
   spool=$root/.code-query/spool
   [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || return 1
-  tmp=$spool/.tmp.$commit.$$
-  # Added, copied, modified, renamed, type-changed; NUL-separated so any file name survives.
-  # As post-merge: everything the merge or fast-forward brought (ORIG_HEAD..HEAD). As post-commit:
-  # against the first parent (a merge commit: what it brought to the branch); a root commit whole.
-  orig=
-  if [ "$CQ_HOOK" = post-merge ]; then orig=$(git rev-parse -q --verify ORIG_HEAD 2>/dev/null); fi
-  if [ -n "$orig" ] && [ "$orig" != "$commit" ]; then
-    range="$orig $commit"
-  elif [ -n "$first_parent" ]; then
-    range="$commit^1 $commit"
+  tmp=$spool/.tmp.$CQ_COMMIT.$$
+  if [ -n "$CQ_BASE" ]; then
+    printf '%s %s\n' "$CQ_COMMIT" "$CQ_BASE" > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
   else
-    range="--root $commit"
+    printf '%s\n' "$CQ_COMMIT" > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
   fi
-  {
-    printf '%s\0' "$commit"
-    # shellcheck disable=SC2086
-    git diff-tree -r -z -M --no-commit-id --name-only --diff-filter=ACMRT $range -- . ':(exclude).code-query'
-  } > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
-  # The commit id alone: nothing to document.
-  count=$(tr -cd '\000' < "$tmp" | wc -c)
-  count=$((count - 1))
-  if [ "$count" -le 0 ]; then rm -f "$tmp"; return 0; fi
-  mv -f "$tmp" "$spool/$commit.files" 2>/dev/null || { rm -f "$tmp"; return 1; }
-  echo "$count"
+  mv -f "$tmp" "$spool/$CQ_COMMIT.commit" 2>/dev/null || { rm -f "$tmp"; return 1; }
 }
 
-cq_config_values() {
-  # The two string values the hook needs from config.json, without a JSON parser ("key": "value"),
-  # as lines "mode=…" and "fallback=…" in file order, from one sed (h/g: both keys on one line).
-  sed -n -e h -e 's/.*"mode"[[:space:]]*:[[:space:]]*"\([a-z]*\)".*/mode=\1/p' \
-    -e g -e 's/.*"fallback"[[:space:]]*:[[:space:]]*"\([a-z]*\)".*/fallback=\1/p' "$1" 2>/dev/null
+# How many files the recorded commit hands over: added, copied, modified, renamed, type-changed,
+# outside .code-query/; against ORIG_HEAD (post-merge), else the first parent, else (root) all.
+cq_count() {
+  if [ -n "$CQ_BASE" ]; then
+    range="$CQ_BASE $CQ_COMMIT"
+  else
+    revs=$(git rev-list --parents -n 1 "$CQ_COMMIT" 2>/dev/null)
+    set -f
+    # shellcheck disable=SC2086
+    set -- $revs
+    set +f
+    if [ -n "${2:-}" ]; then range="$2 $CQ_COMMIT"; else range="--root $CQ_COMMIT"; fi
+  fi
+  # shellcheck disable=SC2086
+  n=$(git diff-tree -r -z -M --no-commit-id --name-only --diff-filter=ACMRT $range -- . ':(exclude).code-query' 2>/dev/null | tr -cd '\000' | wc -c)
+  echo $((n + 0))
+}
+
+# The string value of "key" in config.json, read with builtins (no JSON parser, no process).
+cq_config_value() {
+  v=
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      *\""$2"\"*:*)
+        v=${line#*\""$2"\"}
+        v=${v#*:}
+        case $v in [[:space:]]*\"* | \"*) v=${v#*\"}; v=${v%%\"*} ;; *) v= ;; esac
+        break ;;
+    esac
+  done < "$1"
+  CQ_VALUE=$v
 }
 
 cq_main() {
-  top=$(pwd -P)
+  # git runs hooks at the top of the working tree; walk up for .code-query/ as the CLI does.
+  cd -P . 2>/dev/null || return 0
   root=
-  d=$top
+  d=$PWD
   while :; do
     if [ -d "$d/.code-query" ]; then root=$d; break; fi
-    [ "$d" = / ] && break
-    d=$(dirname "$d")
+    [ -z "$d" ] || [ "$d" = / ] && break
+    d=${d%/*}
   done
   [ -n "$root" ] || root=$CQ_INSTALL_ROOT
   [ -d "$root/.code-query" ] || return 0
 
   cfg=$root/.code-query/config.json
   mode=auto fallback=queue
-  if [ -f "$cfg" ]; then
-    # The first match of each key counts, even an empty one (which keeps the default).
-    m= fb= m_seen= fb_seen=
-    vals=$(cq_config_values "$cfg")
-    while IFS= read -r kv; do
-      case $kv in
-        mode=*) [ -n "$m_seen" ] || { m_seen=1; m=${kv#mode=}; } ;;
-        fallback=*) [ -n "$fb_seen" ] || { fb_seen=1; fb=${kv#fallback=}; } ;;
-      esac
-    done <<CQ_CONFIG
-$vals
-CQ_CONFIG
-    [ -n "$m" ] && mode=$m
-    [ -n "$fb" ] && fallback=$fb
+  if [ -f "$cfg" ] && [ -r "$cfg" ]; then
+    cq_config_value "$cfg" mode
+    case $CQ_VALUE in auto | manual) mode=$CQ_VALUE ;; esac
   fi
   [ "$mode" = manual ] && return 0
 
-  count=$(cq_spool "$root") || { cq_say "could not record this commit's files in $root/.code-query/spool (disk full or no permission?); run 'code-query queue add HEAD' later"; return 0; }
-  [ -n "$count" ] || return 0
+  cq_spool "$root" || { cq_say "could not record this commit in $root/.code-query/spool (disk full or no permission?); run 'code-query queue add HEAD' later"; return 0; }
 
-  case $(cq_detect "$root") in
-    running) return 0 ;;
-  esac
+  cq_detect "$root"
+  [ "$CQ_OUTCOME" = running ] && return 0
+
+  if [ -f "$cfg" ] && [ -r "$cfg" ]; then
+    cq_config_value "$cfg" fallback
+    case $CQ_VALUE in queue | start | sync) fallback=$CQ_VALUE ;; esac
+  fi
+  count=$(cq_count)
+  [ "$count" -gt 0 ] || return 0
   case $fallback in
     start)
       if [ -x "$CQ_LAUNCHER" ]; then
@@ -216,6 +234,7 @@ CQ_CONFIG
 
 if [ "${1:-}" = --detect ]; then
   cq_detect "$2"
+  echo "$CQ_OUTCOME"
   exit 0
 fi
 

@@ -37,7 +37,10 @@ class HooksTest {
     return new HooksInstaller(root, null);
   }
 
-  /** The spooled commit and files, decoded from the NUL-separated spool record. */
+  /**
+   * The spooled commits, each as [commit, files…]: the hook records the commit (and a base for
+   * merges), and the worker lists the files with git, as IngestSpool does.
+   */
   static List<List<String>> spool(Path root) throws Exception {
     List<List<String>> records = new ArrayList<>();
     Path dir = root.resolve(".code-query/spool");
@@ -45,9 +48,14 @@ class HooksTest {
       return records;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".files")).sorted().toList()) {
-        String s = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
-        records.add(List.of(s.split("\0")));
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".commit")).sorted().toList()) {
+        String[] words = Files.readString(f, StandardCharsets.US_ASCII).strip().split(" ");
+        assertEquals(words[0] + ".commit", f.getFileName().toString());
+        CommitFiles.Listed listed = CommitFiles.between(root, words.length > 1 ? words[1] : null, words[0]);
+        List<String> record = new ArrayList<>();
+        record.add(listed.commit());
+        record.addAll(listed.files());
+        records.add(record);
       }
     }
     return records;
@@ -67,7 +75,7 @@ class HooksTest {
   }
 
   @Test
-  void a_commit_spools_its_files_nul_safe_whatever_their_names() throws Exception {
+  void a_commit_is_spooled_and_its_files_listed_nul_safe_whatever_their_names() throws Exception {
     installer().install();
     List<String> names = List.of("plain.txt", "with space.md", "semi;colon.sh", "new\nline.txt", "ünïcødé.py", "-dash.txt", "dir/sub/nested.java");
     for (String n : names) {
@@ -216,7 +224,7 @@ class HooksTest {
     Files.writeString(root.resolve("g.txt"), "y");
     GitRepo.Run c = repo.commitAll(root, "two");
     assertEquals(0, c.status(), c.out());
-    assertTrue(c.out().contains("could not record this commit's files"), c.out());
+    assertTrue(c.out().contains("could not record this commit"), c.out());
     // No .code-query at all: silent success.
     deleteRecursively(root.resolve(".code-query"));
     Files.writeString(root.resolve("h.txt"), "z");

@@ -106,6 +106,40 @@ class IngestSpoolTest {
     assertTrue(Files.exists(spool.resolve(".tmp.abc.123")));
   }
 
+  static String git(Path dir, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.strip();
+  }
+
+  @Test
+  void a_commit_record_is_expanded_with_git_into_the_commits_files() throws Exception {
+    // The project root is the spool's grandparent: make it a git repository with two commits.
+    Path root = dir.resolve("project");
+    Path projectSpool = Files.createDirectories(root.resolve(".code-query/spool"));
+    git(root, "init", "-q");
+    Files.writeString(root.resolve("old.txt"), "x");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "one");
+    Files.writeString(root.resolve("old.txt"), "y");
+    Files.writeString(root.resolve("with space\nand newline.md"), "z");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "two");
+    String head = git(root, "rev-parse", "HEAD");
+    Files.writeString(projectSpool.resolve(head + ".commit"), head + "\n");
+    Files.writeString(projectSpool.resolve("bad.commit"), "not a commit id\n");
+    Files.writeString(projectSpool.resolve("0000000.commit"), "0000000\n");
+    IngestSpool projectIngest = new IngestSpool(projectSpool, queue, log);
+    assertEquals(2, projectIngest.run());
+    assertEquals(List.of("old.txt", "with space\nand newline.md"), files());
+    assertFalse(Files.exists(projectSpool.resolve(head + ".commit")));
+    assertTrue(Files.exists(projectSpool.resolve("rejected/bad.commit")), "garbage is moved aside");
+    assertTrue(Files.exists(projectSpool.resolve("rejected/0000000.commit")), "an unknown commit is moved aside");
+  }
+
   @Test
   void a_missing_spool_directory_is_nothing_to_do() throws Exception {
     Files.delete(spool);
