@@ -127,7 +127,9 @@ cq_spool() {
   if [ "$CQ_HOOK" = post-merge ]; then
     revs=$(git rev-parse HEAD ORIG_HEAD 2>/dev/null) || revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
   else
-    revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
+    cq_head
+    revs=$CQ_HEAD
+    [ -n "$revs" ] || revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
   fi
   set -f
   # shellcheck disable=SC2086
@@ -145,6 +147,26 @@ cq_spool() {
     printf '%s\n' "$CQ_COMMIT" > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
   fi
   mv -f "$tmp" "$spool/$CQ_COMMIT.commit" 2>/dev/null || { rm -f "$tmp"; return 1; }
+}
+
+# HEAD's commit id read from the repository's files with builtins, in the plain case only: a .git
+# directory, HEAD naming a loose ref (git commit writes the ref as a loose file) or a commit id.
+# Anything else (worktrees, packed or symbolic chains, reftable) leaves CQ_HEAD empty: ask git.
+cq_head() {
+  CQ_HEAD=
+  gd=${GIT_DIR:-.git}
+  [ -d "$gd" ] && [ -f "$gd/HEAD" ] || return 0
+  h=
+  { IFS= read -r h < "$gd/HEAD"; } 2>/dev/null
+  case $h in
+    'ref: refs/heads/'*)
+      ref=$gd/${h#ref: }
+      if [ -f "$ref" ] && [ ! -L "$ref" ]; then { IFS= read -r h < "$ref"; } 2>/dev/null; else h=; fi ;;
+  esac
+  case $h in
+    *[!0-9a-f]* | '') return 0 ;;
+  esac
+  if [ ${#h} -eq 40 ] || [ ${#h} -eq 64 ]; then CQ_HEAD=$h; fi
 }
 
 # How many files the recorded commit hands over: added, copied, modified, renamed, type-changed,
