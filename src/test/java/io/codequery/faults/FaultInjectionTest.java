@@ -670,8 +670,22 @@ class FaultInjectionTest {
 
   void diskFullPid() throws Exception {
     stop();
+    // The worker opens its queue before it publishes its files. A connection held open here keeps
+    // the database's -wal and -shm files in place, so that the worker's open needs no new space
+    // and the full disk bites at the identity and PID file writes instead.
+    Connection holder = null;
+    if (rnd.nextBoolean() && Files.exists(cq.resolve("queue.db"))) {
+      holder = DriverManager.getConnection("jdbc:sqlite:" + cq.resolve("queue.db"));
+      try (Statement st = holder.createStatement()) {
+        st.execute("PRAGMA user_version");
+        note("disk-full-pid with the queue's files kept open");
+      } catch (java.sql.SQLException e) {
+        holder.close();
+        holder = null;
+      }
+    }
     fillDisk();
-    try {
+    try (Connection ignored = holder) {
       Bounded.Result s = run.cli("worker", "start", "--wait-seconds", "30", "--project-root", root.toString());
       violations.check(s.code() == 1 && s.err().toLowerCase(java.util.Locale.ROOT).contains("space"), "clear refusal",
           "worker start on a full disk must fail and say the disk is full: " + s.oneLine());
@@ -684,6 +698,10 @@ class FaultInjectionTest {
       if (Files.exists(pid)) {
         String text = Files.readString(pid, StandardCharsets.ISO_8859_1);
         violations.check(text.matches("[1-9][0-9]*\n"), "atomic PID file", "half-written PID file on a full disk: " + printable(text.getBytes(StandardCharsets.ISO_8859_1)));
+      }
+      try (Stream<Path> files = Files.list(cq)) {
+        List<String> litter = files.map(p -> p.getFileName().toString()).filter(n -> NOT_ALLOWED_IN_DIR.matcher(n).find()).toList();
+        violations.check(litter.isEmpty(), "atomic PID file", "a failed write left its temp file(s): " + litter);
       }
     } finally {
       freeDisk();
