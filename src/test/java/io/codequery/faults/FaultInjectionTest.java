@@ -169,19 +169,26 @@ class FaultInjectionTest {
     try {
       apply(kind);
     } catch (Exception | AssertionError e) {
-      java.io.StringWriter w = new java.io.StringWriter();
-      e.printStackTrace(new java.io.PrintWriter(w));
-      violations.add("harness", "the fault could not be applied or recovered from: " + w);
-    } finally {
-      restore();
+      harness("the fault could not be applied", e);
     }
-    checkInvariants();
+    try {
+      restore();
+      checkInvariants();
+    } catch (Exception | AssertionError e) {
+      harness("the invariants could not be checked", e);
+    }
     for (Process p : strangers) {
       Processes.kill(p);
       forged.remove(p.pid());
     }
     strangers.clear();
     millis.merge(kind, (System.nanoTime() - t0) / 1_000_000, Long::sum);
+  }
+
+  void harness(String what, Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    violations.add("harness", what + ": " + w);
   }
 
   void apply(FaultKind kind) throws Exception {
