@@ -68,6 +68,8 @@ class FaultInjectionTest {
   static final int ITERATIONS = Integer.getInteger("faults.iterations", 120);
   static final int RECYCLES = Integer.getInteger("faults.recycles", 1);
   static final Duration RECYCLE_BOUND = Duration.ofSeconds(Long.getLong("faults.recycle.seconds", 90));
+  /** Stop drawing faults after this many minutes (0: no limit); the summary says how many ran. */
+  static final long DEADLINE_MINUTES = Long.getLong("faults.deadline.minutes", 0);
   /** Only these kinds (comma-separated names), e.g. to hammer one fault; empty: the whole catalogue. */
   static final Set<String> ONLY = Set.of(System.getProperty("faults.only", "").split(",")).stream()
       .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toSet());
@@ -117,7 +119,12 @@ class FaultInjectionTest {
       for (int r = 0; r < RECYCLES; r++) {
         recycleAt.add((int) ((long) (r + 1) * ITERATIONS / (RECYCLES + 1)));
       }
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DEADLINE_MINUTES);
       for (iteration = 0; iteration < ITERATIONS; iteration++) {
+        if (DEADLINE_MINUTES > 0 && System.nanoTime() > deadline) {
+          System.err.println("[faults] deadline of " + DEADLINE_MINUTES + " min reached after " + iteration + " iterations");
+          break;
+        }
         FaultKind kind = recycleAt.contains(iteration) ? FaultKind.PID_RECYCLED : draw();
         oneIteration(kind);
         if ((iteration + 1) % 25 == 0) {
@@ -125,7 +132,7 @@ class FaultInjectionTest {
               + Duration.between(started, Instant.now()).toSeconds() + " s, violations " + violations.all().size());
         }
       }
-      violations.at(ITERATIONS, FaultKind.SETUP);
+      violations.at(iteration, FaultKind.SETUP);
       finalDrain();
     } finally {
       String summary = summary(started);
