@@ -319,7 +319,7 @@ class FaultInjectionTest {
     kill9(w);
     boolean forge = rnd.nextBoolean();
     PidRecycler.Outcome o = PidRecycler.recycle((int) w, RECYCLE_BOUND,
-        () -> forge ? forgedProcess() : new ProcessBuilder("sleep", "1000").start());
+        () -> forge ? forgedProcess() : new ProcessBuilder("sleep", "1000000").start());
     if (o.process().isEmpty()) {
       note("pid-recycle not achieved within " + RECYCLE_BOUND.toSeconds() + " s");
       System.err.println("[faults] PID " + w + " not recycled within the bound: " + o);
@@ -1018,7 +1018,7 @@ class FaultInjectionTest {
 
   Process forgedProcess() throws IOException {
     return new ProcessBuilder("bash", "-c",
-        "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
+        "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000000)' \"$1\" io.codequery.cli.Main worker run",
         "forger", "-Dcode-query.worker=" + root).start();
   }
 
@@ -1248,7 +1248,10 @@ class FaultInjectionTest {
     victimDir = Files.createDirectory(base.resolve("victim-dir"));
     Files.writeString(victimDir.resolve("precious"), "do not delete\n");
 
-    bystanders.add(Processes.sleep());
+    // They must outlive the longest run: the 1000 s of Processes.sleep() would end mid-run.
+    Process sleep = new ProcessBuilder("sleep", "1000000").start();
+    Processes.awaitArgv0(sleep, "sleep");
+    bystanders.add(sleep);
     Process f = forgedProcess();
     forged.add(f.pid());
     Processes.awaitArgv0(f, "java");
