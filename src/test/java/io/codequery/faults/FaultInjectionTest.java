@@ -393,7 +393,10 @@ class FaultInjectionTest {
         || live.isPresent() && d.running() && d.pid() == live.get(); // the worker repaired its files first
     violations.check(ok, "stale PID file / PID reuse", kind + " expected " + expected + " for PID " + pid + ", got " + d);
     if (live.isEmpty()) {
-      stop();
+      // A forged worker without a record cannot be verified: stop must refuse, not signal it.
+      Bounded.Result s = run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
+      boolean refused = d.outcome().equals("unknown") && s.code() == 4 && s.err().contains("no signal sent");
+      violations.check(s.code() == 0 || refused, "stop", kind + ": " + s.oneLine());
     }
   }
 
