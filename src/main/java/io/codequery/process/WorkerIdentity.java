@@ -34,6 +34,13 @@ public record WorkerIdentity(int pid, long startTicks, long startMillis, String 
 
   /** Parses a record file; empty where it is not one (truncated, garbage, unknown version). */
   public static Optional<WorkerIdentity> parse(String text) {
+    // format() ends every line with a newline. A record cut short (truncated, or torn by a writer
+    // that is not ours) must not parse: its last line would pass for a shorter root ("/tmp/" of
+    // "/tmp/project"), and the detector would call a live worker another project's and remove its
+    // PID file.
+    if (!text.endsWith("\n")) {
+      return Optional.empty();
+    }
     Map<String, String> kv = new HashMap<>();
     for (String line : text.split("\n", -1)) {
       if (line.isEmpty()) {

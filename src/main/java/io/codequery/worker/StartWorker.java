@@ -14,6 +14,9 @@ public final class StartWorker {
   /** What happened, in words and as an exit status. */
   public record Outcome(int exitCode, int pid, String message) {}
 
+  /** Less free space than this is a full disk: the worker could not write its files. */
+  private static final long FULL_BELOW_BYTES = 64 * 1024;
+
   private final ProjectLayout layout;
   private final Duration wait;
 
@@ -48,7 +51,7 @@ public final class StartWorker {
           }
         }
         return new Outcome(1, (int) child.pid(),
-            "✗ the worker exited with status " + status + " during start-up\n" + tail());
+            "✗ the worker exited with status " + status + " during start-up" + diskFull() + "\n" + tail());
       }
       if (System.nanoTime() > deadline) {
         return new Outcome(1, (int) child.pid(),
@@ -56,6 +59,22 @@ public final class StartWorker {
                 + " s; it may still be starting — check `code-query worker status`\n" + tail());
       }
       pause();
+    }
+  }
+
+  /**
+   * The worker reports why it died in worker.log; on a full disk that report is lost with the rest
+   * of the write, and the log's tail tells nothing. Say it here.
+   */
+  private String diskFull() {
+    try {
+      long free = Files.getFileStore(layout.dir()).getUsableSpace();
+      return free < FULL_BELOW_BYTES
+          ? ": the file system holding " + layout.dir() + " is full (" + free + " bytes free; no space left"
+              + " for the PID file, log or queue) — free some space and start again"
+          : "";
+    } catch (IOException e) {
+      return "";
     }
   }
 

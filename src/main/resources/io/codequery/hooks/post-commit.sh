@@ -70,7 +70,8 @@ cq_detect() {
   rec_pid= rec_ticks= rec_boot= rec_root= rec_version=
   idf=$root/.code-query/worker.identity
   if [ -f "$idf" ] && [ ! -L "$idf" ] && [ -r "$idf" ]; then
-    while IFS= read -r line || [ -n "$line" ]; do
+    # An unterminated last line is a record cut short: ignored, as WorkerIdentity.parse does.
+    while IFS= read -r line; do
       case $line in
         version=*) rec_version=${line#version=} ;;
         pid=*) rec_pid=${line#pid=} ;;
