@@ -66,7 +66,11 @@ public final class IdentityVerifier {
           "PID " + pid + " looks like this project's worker, but its identity record is missing or does not name it");
     }
     if (!own.get().root().equals(root)) {
-      return new Verdict.NotOurs("identity record names another project (" + own.get().root() + ")");
+      // Same PID, boot and start time, and our marker: this is the process that should have written
+      // the record, so the record itself is damaged. Removing the PID file could orphan a live
+      // worker; the worker's self-check rewrites the record within a heartbeat.
+      return new Verdict.Undetermined("PID " + pid + " carries this project's marker, but its identity record names "
+          + own.get().root() + " (damaged record?)");
     }
     if (!startComparable(own.get(), facts)) {
       return new Verdict.Undetermined("the start time of PID " + pid + " cannot be compared with its identity record");

@@ -114,7 +114,7 @@ CQ_ARGS
   if [ "$marked" != "$root" ]; then CQ_OUTCOME=stale; return; fi
   if [ $own = 0 ]; then return; fi
   case $rec_root in *\\*) return ;; esac
-  if [ "$rec_root" != "$root" ]; then CQ_OUTCOME=stale; return; fi
+  if [ "$rec_root" != "$root" ]; then return; fi
   case $rec_ticks in '' | -*) return ;; esac
   CQ_OUTCOME=running
 }

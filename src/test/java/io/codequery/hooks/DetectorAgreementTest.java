@@ -122,6 +122,10 @@ class DetectorAgreementTest {
     t.add(new Case("this project's worker, record with another start time",
         pidFile(oursPid, new String(ourIdentity, StandardCharsets.UTF_8).replaceFirst("(?m)^start_ticks=\\d+", "start_ticks=1").getBytes(StandardCharsets.UTF_8)), "stale"));
     t.add(new Case("this project's worker, corrupted record", pidFile(oursPid, "garbage\n".getBytes(StandardCharsets.UTF_8)), "unknown"));
+    t.add(new Case("this project's worker, record naming another root",
+        pidFile(oursPid, new String(ourIdentity, StandardCharsets.UTF_8).replaceFirst("(?m)^root=.*$", "root=/elsewhere").getBytes(StandardCharsets.UTF_8)), "unknown"));
+    t.add(new Case("this project's worker, record cut short",
+        pidFile(oursPid, java.util.Arrays.copyOf(ourIdentity, ourIdentity.length - 3)), "unknown"));
     t.add(new Case("PID 1", pidFile("1\n"), "stale"));
     t.add(new Case("symlink to the real PID file", d -> {
       Files.write(d.resolve("real.pid"), oursPid.getBytes(StandardCharsets.US_ASCII));
