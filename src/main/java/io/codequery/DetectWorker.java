@@ -9,7 +9,6 @@ import io.codequery.process.Platform;
 import io.codequery.process.Verdict;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -18,9 +17,6 @@ import java.util.OptionalInt;
  * that {@link MinimalWorkerDetector} stays free of every library.
  */
 final class DetectWorker {
-  /** An identity record never needs more: a few numbers and a root of at most PATH_MAX. */
-  static final int IDENTITY_MAX_BYTES = 8192;
-
   private DetectWorker() {}
 
   /** One detection, plus the file identity of the PID file it judged (for safe cleanup). */
@@ -72,10 +68,6 @@ final class DetectWorker {
   }
 
   static Optional<WorkerIdentity> readIdentity(ProjectLayout layout) {
-    PidFileRead read = PidFileReader.readBounded(layout.identityFile(), IDENTITY_MAX_BYTES);
-    if (read instanceof PidFileRead.Content c) {
-      return WorkerIdentity.parse(new String(c.bytes(), StandardCharsets.UTF_8));
-    }
-    return Optional.empty();
+    return WorkerIdentity.read(layout.identityFile());
   }
 }

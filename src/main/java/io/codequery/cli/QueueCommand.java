@@ -6,13 +6,11 @@ import io.codequery.project.ProjectLayout;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobRunner;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,8 +135,7 @@ final class QueueCommand {
     boolean terminal = System.console() != null;
     int done = 0;
     int failed = 0;
-    try (QueueTask task = new QueueTask(queue, JobRunner.of(layout, config), log, QueueTask.newOwner(),
-        QueueTask.DEFAULT_LEASE, Duration.ofSeconds(config.stopTimeoutSeconds()))) {
+    try (QueueTask task = QueueTask.open(queue, layout, config, clock)) {
       int n = 0;
       while (task.runOnce()) {
         n++;

@@ -32,6 +32,18 @@ public record WorkerIdentity(int pid, long startTicks, long startMillis, String 
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** An identity record never needs more: a few numbers and a root of at most PATH_MAX. */
+  public static final int MAX_BYTES = 8192;
+
+  /** Reads and parses a record file safely (no links, bounded); empty where there is none. */
+  public static Optional<WorkerIdentity> read(java.nio.file.Path file) {
+    io.codequery.pidfile.PidFileRead read = io.codequery.pidfile.PidFileReader.readBounded(file, MAX_BYTES);
+    if (read instanceof io.codequery.pidfile.PidFileRead.Content c) {
+      return parse(new String(c.bytes(), StandardCharsets.UTF_8));
+    }
+    return Optional.empty();
+  }
+
   /** Parses a record file; empty where it is not one (truncated, garbage, unknown version). */
   public static Optional<WorkerIdentity> parse(String text) {
     // format() ends every line with a newline. A record cut short (truncated, or torn by a writer

@@ -45,8 +45,7 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   public static ConsumeSpoolAndQueue open(ProjectLayout layout, Config config, Clock clock) {
     JobQueue queue = JobQueue.open(layout, config, clock);
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
-    QueueTask jobs = new QueueTask(queue, JobRunner.of(layout, config), log, QueueTask.newOwner(),
-        QueueTask.DEFAULT_LEASE, Duration.ofSeconds(config.stopTimeoutSeconds()));
+    QueueTask jobs = QueueTask.open(queue, layout, config, clock);
     return new ConsumeSpoolAndQueue(new IngestSpool(layout.spoolDir(), queue, log), jobs, layout.spoolDir(), log,
         clock, Duration.ofSeconds(config.heartbeatSeconds()));
   }

@@ -62,7 +62,12 @@ public final class QueueTask implements WorkerTask {
 
   /** The project's queue consumer, configured from {@code config}. */
   public static QueueTask open(ProjectLayout layout, Config config, Clock clock) {
-    return new QueueTask(JobQueue.open(layout, config, clock), JobRunner.of(layout, config),
+    return open(JobQueue.open(layout, config, clock), layout, config, clock);
+  }
+
+  /** The project's queue consumer on an open {@code queue}. */
+  public static QueueTask open(JobQueue queue, ProjectLayout layout, Config config, Clock clock) {
+    return new QueueTask(queue, JobRunner.of(layout, config),
         new WorkerLog(layout.logFile(), clock), newOwner(), DEFAULT_LEASE,
         Duration.ofSeconds(config.stopTimeoutSeconds()));
   }

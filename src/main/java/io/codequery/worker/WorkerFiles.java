@@ -54,20 +54,19 @@ final class WorkerFiles {
   }
 
   private Optional<String> problem() {
-    PidFileRead read = PidFileReader.read(layout.pidFile());
-    if (!(read instanceof PidFileRead.Content c)) {
-      return Optional.of("PID file missing or unreadable (" + read.getClass().getSimpleName() + ")");
+    if (!pidFileNamesThisWorker()) {
+      return Optional.of("PID file missing, unreadable, or no longer naming this worker");
     }
-    PidParse parse = PidParser.parse(c.bytes(), Platform.pidLimit());
-    if (!(parse instanceof PidParse.Valid v) || v.pid() != identity.pid()) {
-      return Optional.of("PID file no longer names this worker");
-    }
-    PidFileRead rec = PidFileReader.readBounded(layout.identityFile(), 8192);
-    if (!(rec instanceof PidFileRead.Content rc)
-        || !WorkerIdentity.parse(new String(rc.bytes(), StandardCharsets.UTF_8)).equals(Optional.of(identity))) {
+    if (!WorkerIdentity.read(layout.identityFile()).equals(Optional.of(identity))) {
       return Optional.of("identity record missing or altered");
     }
     return Optional.empty();
+  }
+
+  private boolean pidFileNamesThisWorker() {
+    return PidFileReader.read(layout.pidFile()) instanceof PidFileRead.Content c
+        && PidParser.parse(c.bytes(), Platform.pidLimit()) instanceof PidParse.Valid v
+        && v.pid() == identity.pid();
   }
 
   void beat(Heartbeat beat) throws IOException {
@@ -77,11 +76,7 @@ final class WorkerFiles {
   /** Removes the PID file, identity record and heartbeat, but only while they name this worker. */
   boolean withdraw() throws IOException {
     try (PidFileMutex m = PidFileMutex.acquire(layout.pidMutexFile(), MUTEX_TIMEOUT)) {
-      PidFileRead read = PidFileReader.read(layout.pidFile());
-      boolean ours = read instanceof PidFileRead.Content c
-          && PidParser.parse(c.bytes(), Platform.pidLimit()) instanceof PidParse.Valid v
-          && v.pid() == identity.pid();
-      if (!ours) {
+      if (!pidFileNamesThisWorker()) {
         return false;
       }
       Files.deleteIfExists(layout.pidFile());
