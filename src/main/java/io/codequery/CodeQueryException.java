@@ -1,8 +1,8 @@
 package io.codequery;
 
 /**
- * The one root of this library's unchecked exceptions. Messages name the file or value at fault
- * and what to do next.
+ * The one root of this library's unchecked exceptions. Messages name the file or value at fault and
+ * what to do next.
  */
 public class CodeQueryException extends RuntimeException {
   public CodeQueryException(String message) {

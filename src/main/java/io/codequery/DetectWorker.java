@@ -31,7 +31,10 @@ final class DetectWorker {
       return new Result(
           new Detection.Unknown(
               OptionalInt.empty(),
-              "PID file " + layout.pidFile() + " is " + n.what()
+              "PID file "
+                  + layout.pidFile()
+                  + " is "
+                  + n.what()
                   + "; it was not read or removed. Remove it by hand if no worker runs"),
           null);
     }
@@ -44,7 +47,8 @@ final class DetectWorker {
     if (read instanceof PidFileRead.TooLarge t) {
       return new Result(
           new Detection.Invalid(
-              "PID file is " + t.size() + " bytes, larger than any PID file a worker writes", false),
+              "PID file is " + t.size() + " bytes, larger than any PID file a worker writes",
+              false),
           t.fileKey());
     }
     PidFileRead.Content content = (PidFileRead.Content) read;

@@ -33,21 +33,26 @@ public final class HealthCheck {
    * @param queueDepth the queue depth for a layout, or null where there is no queue (a seam for the
    *     queue package, which the root package must not depend on)
    */
-  public static HealthReport run(Path projectRoot, Clock clock, Function<ProjectLayout, Integer> queueDepth) {
+  public static HealthReport run(
+      Path projectRoot, Clock clock, Function<ProjectLayout, Integer> queueDepth) {
     WorkerDetector detector = new WorkerDetector(projectRoot, clock);
     ProjectLayout layout = detector.layout();
     Detection d = detector.detect();
     Path pidFile = layout.pidFile();
     boolean exists = Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS);
     boolean readable = exists && PidFileReader.read(pidFile) instanceof PidFileRead.Content;
-    Optional<ProcessFacts> facts = d.pid().isPresent()
-        ? Optional.of(ProcessFacts.of(d.pid().getAsInt()))
-        : Optional.empty();
+    Optional<ProcessFacts> facts =
+        d.pid().isPresent() ? Optional.of(ProcessFacts.of(d.pid().getAsInt())) : Optional.empty();
     boolean processExists = facts.map(ProcessFacts::alive).orElse(false);
     boolean isWorker = d.isRunning();
-    Optional<Heartbeat> beat = readHeartbeat(layout).filter(h -> d.pid().isPresent() && h.pid() == d.pid().getAsInt());
+    Optional<Heartbeat> beat =
+        readHeartbeat(layout).filter(h -> d.pid().isPresent() && h.pid() == d.pid().getAsInt());
     long now = clock.millis();
-    boolean stopped = facts.flatMap(ProcessFacts::stat).map(s -> s.state() == 'T' || s.state() == 't').orElse(false);
+    boolean stopped =
+        facts
+            .flatMap(ProcessFacts::stat)
+            .map(s -> s.state() == 'T' || s.state() == 't')
+            .orElse(false);
     boolean responsive = isWorker && !stopped && beat.map(h -> h.isFresh(now)).orElse(false);
 
     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -57,11 +62,13 @@ public final class HealthCheck {
     checks.put("process_is_worker", isWorker);
     checks.put("process_responsive", responsive);
 
-    Long uptime = isWorker
-        ? facts.flatMap(ProcessFacts::startInstant)
-            .map(start -> Math.max(0, Duration.between(start, clock.instant()).toSeconds()))
-            .orElse(null)
-        : null;
+    Long uptime =
+        isWorker
+            ? facts
+                .flatMap(ProcessFacts::startInstant)
+                .map(start -> Math.max(0, Duration.between(start, clock.instant()).toSeconds()))
+                .orElse(null)
+            : null;
     return new HealthReport(
         d,
         Collections.unmodifiableMap(checks),

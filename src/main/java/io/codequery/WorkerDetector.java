@@ -89,9 +89,10 @@ public final class WorkerDetector {
     } catch (IOException e) {
       return withCleanup(first.detection(), false, "PID file not removed: " + why(e));
     }
-    String what = verdict instanceof Detection.Stale s
-        ? "removed stale PID file (PID " + s.processId() + ": " + s.reason() + ")"
-        : "removed invalid PID file (" + verdict.reason() + ")";
+    String what =
+        verdict instanceof Detection.Stale s
+            ? "removed stale PID file (PID " + s.processId() + ": " + s.reason() + ")"
+            : "removed invalid PID file (" + verdict.reason() + ")";
     log.tryAppend("detector", what + " pid_file=" + layout.pidFile());
     return withCleanup(verdict, true, null);
   }
@@ -99,7 +100,11 @@ public final class WorkerDetector {
   /** AccessDeniedException's message is the bare path: say what went wrong, and what to do. */
   private static String why(IOException e) {
     if (e instanceof AccessDeniedException a) {
-      return "permission denied on " + a.getFile() + "; run as the owner of " + ProjectLayout.DIR + "/ to clean it up";
+      return "permission denied on "
+          + a.getFile()
+          + "; run as the owner of "
+          + ProjectLayout.DIR
+          + "/ to clean it up";
     }
     return String.valueOf(e.getMessage());
   }
@@ -107,7 +112,8 @@ public final class WorkerDetector {
   private boolean sameFile(Object key) {
     try {
       BasicFileAttributes now =
-          Files.readAttributes(layout.pidFile(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          Files.readAttributes(
+              layout.pidFile(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return now.isRegularFile() && Objects.equals(now.fileKey(), key);
     } catch (IOException e) {
       return false;

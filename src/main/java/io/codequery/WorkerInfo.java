@@ -2,6 +2,7 @@ package io.codequery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
@@ -32,7 +33,7 @@ public record WorkerInfo(
     return Optional.of(
         new WorkerInfo(
             pid,
-            p.getState().name().toLowerCase(java.util.Locale.ROOT),
+            p.getState().name().toLowerCase(Locale.ROOT),
             Instant.ofEpochMilli(p.getStartTime()),
             100.0 * p.getProcessCpuLoadCumulative(),
             p.getResidentSetSize(),

@@ -45,7 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentDetectionTest {
   private static final int THREADS = 8;
   private static final int PROCESSES = 3;
-  /** Even rounds stop the worker with SIGTERM (it withdraws its files), odd ones with SIGKILL (it cannot). */
+
+  /**
+   * Even rounds stop the worker with SIGTERM (it withdraws its files), odd ones with SIGKILL (it
+   * cannot).
+   */
   private static final int ROUNDS = 6;
 
   /** One detection: started at t0, answered at t1. */
@@ -68,7 +72,8 @@ class ConcurrentDetectionTest {
   @TempDir Path root;
 
   @Test
-  void detectors_in_threads_and_processes_never_give_a_false_answer_while_the_worker_restarts() throws Exception {
+  void detectors_in_threads_and_processes_never_give_a_false_answer_while_the_worker_restarts()
+      throws Exception {
     writeConfig(root, 1);
     Path stop = root.resolve("stop-detectors");
     ConcurrentLinkedQueue<Observation> seen = new ConcurrentLinkedQueue<>();
@@ -79,7 +84,12 @@ class ConcurrentDetectionTest {
     List<CompletableFuture<String>> outputs = new ArrayList<>();
     for (int i = 0; i < PROCESSES; i++) {
       List<String> cmd = RealWorker.javaCommand();
-      cmd.addAll(List.of(DetectMain.class.getName(), i % 2 == 0 ? "full" : "minimal", root.toString(), stop.toString()));
+      cmd.addAll(
+          List.of(
+              DetectMain.class.getName(),
+              i % 2 == 0 ? "full" : "minimal",
+              root.toString(),
+              stop.toString()));
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       processes.add(p);
       outputs.add(RealWorker.drain(p));
@@ -89,19 +99,24 @@ class ConcurrentDetectionTest {
     for (int i = 0; i < THREADS; i++) {
       boolean full = i % 2 == 0;
       String who = (full ? "full" : "minimal") + "-thread-" + i;
-      threads.add(pool.submit(() -> {
-        try {
-          while (!done.get()) {
-            long t0 = System.nanoTime();
-            Detection d = full ? new WorkerDetector(root).detect() : new MinimalWorkerDetector(root).detect();
-            long t1 = System.nanoTime();
-            seen.add(new Observation(who, t0, t1, d.outcome(), d.pid().orElse(-1)));
-            LockSupport.parkNanos(2_000_000);
-          }
-        } catch (Throwable t) {
-          failures.add(t);
-        }
-      }));
+      threads.add(
+          pool.submit(
+              () -> {
+                try {
+                  while (!done.get()) {
+                    long t0 = System.nanoTime();
+                    Detection d =
+                        full
+                            ? new WorkerDetector(root).detect()
+                            : new MinimalWorkerDetector(root).detect();
+                    long t1 = System.nanoTime();
+                    seen.add(new Observation(who, t0, t1, d.outcome(), d.pid().orElse(-1)));
+                    LockSupport.parkNanos(2_000_000);
+                  }
+                } catch (Throwable t) {
+                  failures.add(t);
+                }
+              }));
     }
 
     List<Life> lives = new ArrayList<>();
@@ -111,12 +126,25 @@ class ConcurrentDetectionTest {
         try (RealWorker w = RealWorker.launch(root)) {
           w.awaitReady(Duration.ofSeconds(90));
           // No lost PID file: it names the live worker (a worker repairs it within one heartbeat).
-          await().atMost(Duration.ofSeconds(2)).until(() -> (w.pid() + "\n").equals(pidFileText(root)));
+          await()
+              .atMost(Duration.ofSeconds(2))
+              .until(() -> (w.pid() + "\n").equals(pidFileText(root)));
           long settled = System.nanoTime();
           // Let every thread detect the settled worker a few times.
-          await().atMost(Duration.ofSeconds(60))
-              .until(() -> seen.stream().filter(o -> o.t0() >= settled).map(Observation::who).distinct().count() == THREADS);
-          assertEquals(w.pid() + "\n", pidFileText(root), "round " + round + ": the live worker's PID file was lost");
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      seen.stream()
+                              .filter(o -> o.t0() >= settled)
+                              .map(Observation::who)
+                              .distinct()
+                              .count()
+                          == THREADS);
+          assertEquals(
+              w.pid() + "\n",
+              pidFileText(root),
+              "round " + round + ": the live worker's PID file was lost");
           long terminating = System.nanoTime();
           boolean killed = round % 2 == 1;
           if (killed) {
@@ -146,9 +174,15 @@ class ConcurrentDetectionTest {
     List<Observation> all = new ArrayList<>(seen);
     for (int i = 0; i < PROCESSES; i++) {
       assertEquals(0, processes.get(i).exitValue(), "detector process " + i);
-      List<Observation> fromProcess = parse("process-" + i, outputs.get(i).get(60, TimeUnit.SECONDS));
-      assertTrue(fromProcess.stream().anyMatch(o -> o.outcome().equals("running")),
-          "detector process " + i + " never saw the worker running: " + fromProcess.size() + " detections");
+      List<Observation> fromProcess =
+          parse("process-" + i, outputs.get(i).get(60, TimeUnit.SECONDS));
+      assertTrue(
+          fromProcess.stream().anyMatch(o -> o.outcome().equals("running")),
+          "detector process "
+              + i
+              + " never saw the worker running: "
+              + fromProcess.size()
+              + " detections");
       all.addAll(fromProcess);
     }
 
@@ -159,10 +193,12 @@ class ConcurrentDetectionTest {
         false_.add(wrong + ": " + o);
       }
     }
-    Map<String, Long> counts = all.stream().collect(Collectors.groupingBy(Observation::outcome, Collectors.counting()));
+    Map<String, Long> counts =
+        all.stream().collect(Collectors.groupingBy(Observation::outcome, Collectors.counting()));
     assertEquals(List.of(), false_.stream().limit(20).toList(), "false answers among " + counts);
     assertTrue(counts.getOrDefault("running", 0L) > 0, counts.toString());
-    System.out.println("ConcurrentDetectionTest: " + lives.size() + " worker lives, answers " + counts);
+    System.out.println(
+        "ConcurrentDetectionTest: " + lives.size() + " worker lives, answers " + counts);
   }
 
   /** Why an observation is false given the workers' lives, or null where it is true. */
@@ -178,7 +214,9 @@ class ConcurrentDetectionTest {
         if (own == null) {
           return "running for a PID that was never a worker";
         }
-        return own.overlaps(o, own.launched(), own.exited()) ? null : "running while the worker was not alive";
+        return own.overlaps(o, own.launched(), own.exited())
+            ? null
+            : "running while the worker was not alive";
       case "stale":
       case "unknown":
         // Only for a worker on its way out (the PID file was read just before it withdrew it), or
@@ -206,7 +244,9 @@ class ConcurrentDetectionTest {
         continue;
       }
       String[] f = line.trim().split(" ");
-      out.add(new Observation(who, Long.parseLong(f[0]), Long.parseLong(f[1]), f[2], Integer.parseInt(f[3])));
+      out.add(
+          new Observation(
+              who, Long.parseLong(f[0]), Long.parseLong(f[1]), f[2], Integer.parseInt(f[3])));
     }
     return out;
   }

@@ -33,17 +33,28 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The specification's health check, with "responsive" meaning a fresh heartbeat and a process not stopped. */
+/**
+ * The specification's health check, with "responsive" meaning a fresh heartbeat and a process not
+ * stopped.
+ */
 @EnabledOnOs(OS.LINUX)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HealthCheckTest {
   private static final List<String> ALL =
-      List.of("pid_file_exists", "pid_file_readable", "process_exists", "process_is_worker", "process_responsive");
+      List.of(
+          "pid_file_exists",
+          "pid_file_readable",
+          "process_exists",
+          "process_is_worker",
+          "process_responsive");
 
   @TempDir Path root;
 
   private static List<String> failing(HealthReport r) {
-    return r.checks().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).collect(Collectors.toList());
+    return r.checks().entrySet().stream()
+        .filter(e -> !e.getValue())
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -51,7 +62,8 @@ class HealthCheckTest {
     writeConfig(root, 1);
     try (RealWorker w = RealWorker.start(root)) {
       HealthReport r = HealthCheck.run(root);
-      assertEquals(ALL, List.copyOf(r.checks().keySet()), "the specification's checks, in its order");
+      assertEquals(
+          ALL, List.copyOf(r.checks().keySet()), "the specification's checks, in its order");
       assertEquals(List.of(), failing(r));
       assertEquals("healthy", r.status());
       assertTrue(r.isHealthy());
@@ -90,7 +102,10 @@ class HealthCheckTest {
     try {
       writePidFile(root, sleep.pid() + "\n");
       HealthReport r = HealthCheck.run(root);
-      assertEquals(List.of("pid_file_exists", "pid_file_readable", "process_is_worker", "process_responsive"), failing(r));
+      assertEquals(
+          List.of(
+              "pid_file_exists", "pid_file_readable", "process_is_worker", "process_responsive"),
+          failing(r));
       assertTrue(r.checks().get("process_exists"));
       assertFalse(pidFileExists(root), "the stale file was cleaned up");
     } finally {
@@ -99,20 +114,28 @@ class HealthCheckTest {
   }
 
   @Test
-  void a_pid_file_that_is_not_a_regular_file_exists_but_is_not_readable_and_stays() throws Exception {
+  void a_pid_file_that_is_not_a_regular_file_exists_but_is_not_readable_and_stays()
+      throws Exception {
     Files.createDirectories(ProjectLayout.of(root).pidFile());
     HealthReport r = HealthCheck.run(root);
     assertEquals("unknown", r.detection().outcome());
-    assertEquals(List.of("pid_file_readable", "process_exists", "process_is_worker", "process_responsive"), failing(r));
+    assertEquals(
+        List.of("pid_file_readable", "process_exists", "process_is_worker", "process_responsive"),
+        failing(r));
     assertTrue(Files.isDirectory(ProjectLayout.of(root).pidFile()));
   }
 
   @Test
-  void a_process_claiming_to_be_the_worker_without_proof_exists_but_is_not_the_worker() throws Exception {
+  void a_process_claiming_to_be_the_worker_without_proof_exists_but_is_not_the_worker()
+      throws Exception {
     Process forged = Processes.forgedWorker(root.toRealPath().toString());
     try {
-      await().atMost(Duration.ofSeconds(30)).until(
-          () -> Processes.cmdline(forged.pid()).stream().anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Processes.cmdline(forged.pid()).stream()
+                      .anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
       writePidFile(root, forged.pid() + "\n");
       HealthReport r = HealthCheck.run(root);
       assertEquals("unknown", r.detection().outcome());
@@ -123,13 +146,16 @@ class HealthCheckTest {
   }
 
   @Test
-  void a_stopped_worker_is_unresponsive_within_two_intervals_and_healthy_again_after_sigcont() throws Exception {
+  void a_stopped_worker_is_unresponsive_within_two_intervals_and_healthy_again_after_sigcont()
+      throws Exception {
     writeConfig(root, 1);
     try (RealWorker w = RealWorker.start(root)) {
       assertTrue(HealthCheck.run(root).isHealthy());
       signal(w.pid(), "STOP");
       try {
-        await().atMost(Duration.ofSeconds(2)).until(() -> !HealthCheck.run(root).checks().get("process_responsive"));
+        await()
+            .atMost(Duration.ofSeconds(2))
+            .until(() -> !HealthCheck.run(root).checks().get("process_responsive"));
         HealthReport stopped = HealthCheck.run(root);
         assertEquals(List.of("process_responsive"), failing(stopped));
         assertEquals("unhealthy", stopped.status());
@@ -145,7 +171,10 @@ class HealthCheckTest {
   void a_heartbeat_is_fresh_up_to_one_and_a_half_intervals_and_stale_after() throws Exception {
     writeConfig(root, 3600); // one heartbeat at start, the next in an hour: the record stays put
     try (RealWorker w = RealWorker.start(root)) {
-      Heartbeat beat = Heartbeat.parse(Files.readString(ProjectLayout.of(root).heartbeatFile(), StandardCharsets.UTF_8)).orElseThrow();
+      Heartbeat beat =
+          Heartbeat.parse(
+                  Files.readString(ProjectLayout.of(root).heartbeatFile(), StandardCharsets.UTF_8))
+              .orElseThrow();
       assertEquals(w.pid(), beat.pid());
       long limit = beat.timeMillis() + (long) (1.5 * beat.intervalMillis());
 
@@ -166,7 +195,10 @@ class HealthCheckTest {
     try (RealWorker w = RealWorker.start(root)) {
       Path hb = ProjectLayout.of(root).heartbeatFile();
       Heartbeat beat = Heartbeat.parse(Files.readString(hb, StandardCharsets.UTF_8)).orElseThrow();
-      Files.write(hb, new Heartbeat(w.pid() + 1, beat.timeMillis(), beat.intervalMillis(), "idle", "").format());
+      Files.write(
+          hb,
+          new Heartbeat(w.pid() + 1, beat.timeMillis(), beat.intervalMillis(), "idle", "")
+              .format());
       HealthReport r = HealthCheck.run(root, at(beat.timeMillis()), layout -> null);
       assertEquals(List.of("process_responsive"), failing(r));
       assertNull(r.heartbeatAgeSeconds());

@@ -33,7 +33,8 @@ class MinimalDetectorClassPathTest {
   @TempDir Path root;
 
   @Test
-  void the_minimal_detector_verifies_a_real_worker_with_java_base_and_our_own_classes_only() throws Exception {
+  void the_minimal_detector_verifies_a_real_worker_with_java_base_and_our_own_classes_only()
+      throws Exception {
     try (RealWorker w = RealWorker.start(root)) {
       List<String[]> loaded = new ArrayList<>();
       String out = runMinimal(loaded);
@@ -43,7 +44,8 @@ class MinimalDetectorClassPathTest {
   }
 
   @Test
-  void the_minimal_detector_judges_a_stale_pid_file_with_java_base_and_our_own_classes_only() throws Exception {
+  void the_minimal_detector_judges_a_stale_pid_file_with_java_base_and_our_own_classes_only()
+      throws Exception {
     writePidFile(root, deadPid() + "\n");
     List<String[]> loaded = new ArrayList<>();
     String out = runMinimal(loaded);
@@ -54,12 +56,16 @@ class MinimalDetectorClassPathTest {
   private String runMinimal(List<String[]> loaded) throws Exception {
     Path classes = ClassDirs.mainClasses();
     Path probe = ClassDirs.probeOnly();
-    List<String> cmd = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xshare:off", // so every JDK class names its module as its source
-        "-Xlog:class+load=info:stdout",
-        "-cp", classes + ":" + probe,
-        DetectMain.class.getName(), "minimal", root.toString());
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xshare:off", // so every JDK class names its module as its source
+            "-Xlog:class+load=info:stdout",
+            "-cp",
+            classes + ":" + probe,
+            DetectMain.class.getName(),
+            "minimal",
+            root.toString());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     var text = RealWorker.drain(p);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
@@ -76,7 +82,9 @@ class MinimalDetectorClassPathTest {
     }
     assertTrue(loaded.size() > 100, "class loading was not logged:\n" + all);
     List<String> names = loaded.stream().map(c -> c[0]).toList();
-    assertTrue(names.contains("io.codequery.MinimalWorkerDetector") && names.contains("io.codequery.process.IdentityVerifier"),
+    assertTrue(
+        names.contains("io.codequery.MinimalWorkerDetector")
+            && names.contains("io.codequery.process.IdentityVerifier"),
         "the log does not show the detector's own classes:\n" + names);
     return String.valueOf(result);
   }
@@ -91,18 +99,30 @@ class MinimalDetectorClassPathTest {
       if (!jdk && !ours) {
         offending.add(name + " from " + source);
       }
-      // Lambdas and other hidden classes name their host class as the source; the host is checked itself.
-      boolean hostedByJdk = source.startsWith("java.") || source.startsWith("jdk.") || source.startsWith("sun.");
-      if (jdk && !source.startsWith("jrt:/java.base") && !hostedByJdk && !source.contains("__JVM")) {
+      // Lambdas and other hidden classes name their host class as the source; the host is checked
+      // itself.
+      boolean hostedByJdk =
+          source.startsWith("java.") || source.startsWith("jdk.") || source.startsWith("sun.");
+      if (jdk
+          && !source.startsWith("jrt:/java.base")
+          && !hostedByJdk
+          && !source.contains("__JVM")) {
         offending.add(name + " from " + source + " (outside java.base)");
       }
-      if (ours && !(source.startsWith("file:") || source.startsWith("__JVM") || source.contains("io.codequery"))) {
+      if (ours
+          && !(source.startsWith("file:")
+              || source.startsWith("__JVM")
+              || source.contains("io.codequery"))) {
         offending.add(name + " from " + source);
       }
-      if (name.startsWith("io.codequery.cli.") || name.startsWith("io.codequery.config.")
-          || name.startsWith("io.codequery.worker.") || name.startsWith("io.codequery.heartbeat.")
-          || name.startsWith("io.codequery.log.") || name.equals("io.codequery.WorkerInfo")
-          || name.equals("io.codequery.WorkerDetector") || name.equals("io.codequery.HealthCheck")) {
+      if (name.startsWith("io.codequery.cli.")
+          || name.startsWith("io.codequery.config.")
+          || name.startsWith("io.codequery.worker.")
+          || name.startsWith("io.codequery.heartbeat.")
+          || name.startsWith("io.codequery.log.")
+          || name.equals("io.codequery.WorkerInfo")
+          || name.equals("io.codequery.WorkerDetector")
+          || name.equals("io.codequery.HealthCheck")) {
         offending.add(name + " (not needed by the minimal detector)");
       }
     }

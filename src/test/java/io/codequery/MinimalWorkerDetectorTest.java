@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +99,8 @@ class MinimalWorkerDetectorTest {
   @Test
   void a_symbolic_link_is_unknown() throws Exception {
     Files.createDirectories(ProjectLayout.of(root).dir());
-    Files.createSymbolicLink(ProjectLayout.of(root).pidFile(), Files.writeString(root.resolve("victim"), "1\n"));
+    Files.createSymbolicLink(
+        ProjectLayout.of(root).pidFile(), Files.writeString(root.resolve("victim"), "1\n"));
     assertSameOutcomeAndMinimalWritesNothing("unknown");
   }
 
@@ -106,8 +108,12 @@ class MinimalWorkerDetectorTest {
   void forged_argv_without_an_identity_record_is_unknown() throws Exception {
     Process forged = Processes.forgedWorker(root.toRealPath().toString());
     try {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(
-          () -> Processes.cmdline(forged.pid()).stream().anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Processes.cmdline(forged.pid()).stream()
+                      .anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
       writePidFile(root, forged.pid() + "\n");
       assertSameOutcomeAndMinimalWritesNothing("unknown");
     } finally {
@@ -140,12 +146,16 @@ class MinimalWorkerDetectorTest {
     }
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        if (p.getFileName().toString().equals("worker.heartbeat") || p.getFileName().toString().startsWith(".worker.heartbeat")) {
+        if (p.getFileName().toString().equals("worker.heartbeat")
+            || p.getFileName().toString().startsWith(".worker.heartbeat")) {
           continue; // a live worker rewrites this on its own
         }
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         FileTime t = a.lastModifiedTime();
-        m.put(dir.relativize(p).toString(), a.isSymbolicLink() + " " + a.size() + " " + a.fileKey() + " " + t);
+        m.put(
+            dir.relativize(p).toString(),
+            a.isSymbolicLink() + " " + a.size() + " " + a.fileKey() + " " + t);
       }
     }
     return m;

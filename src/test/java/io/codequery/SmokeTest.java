@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class SmokeTest {
     }
     Process forged = Processes.forgedWorker(root.toRealPath().toString());
     try {
-      java.nio.file.Files.writeString(root.resolve(".code-query/worker.pid"), forged.pid() + "\n");
+      Files.writeString(root.resolve(".code-query/worker.pid"), forged.pid() + "\n");
       Detection d = new MinimalWorkerDetector(root).detect();
       assertEquals("unknown", d.outcome(), d.reason());
     } finally {

@@ -20,9 +20,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.codequery.pidfile.AtomicFiles;
 import io.codequery.pidfile.PidFileMutex;
 import io.codequery.process.Platform;
+import io.codequery.process.ProcessFacts;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
 import io.codequery.testing.ClassDirs;
+import io.codequery.testing.DetectMain;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
 import java.io.BufferedReader;
@@ -36,6 +38,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +66,8 @@ class WorkerDetectorTest {
 
   @TempDir Path root;
 
-  // ---- Checklist: detects running worker correctly, returns correct PID --------------------------
+  // ---- Checklist: detects running worker correctly, returns correct PID
+  // --------------------------
 
   @Test
   void a_running_worker_is_detected_with_its_pid_and_nothing_is_touched() throws Exception {
@@ -98,8 +103,9 @@ class WorkerDetectorTest {
   void the_specs_standalone_function_with_null_uses_the_current_directory() throws Exception {
     try (RealWorker w = RealWorker.start(root)) {
       List<String> cmd = RealWorker.javaCommand();
-      cmd.addAll(List.of(io.codequery.testing.DetectMain.class.getName(), "cwd"));
-      Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+      cmd.addAll(List.of(DetectMain.class.getName(), "cwd"));
+      Process p =
+          new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
       var out = RealWorker.drain(p);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));
       assertEquals("true", out.join().strip());
@@ -111,17 +117,21 @@ class WorkerDetectorTest {
     try (RealWorker w = RealWorker.start(root)) {
       WorkerInfo info = new WorkerDetector(root).getWorkerInfo().orElseThrow();
       assertEquals(w.pid(), info.pid());
-      assertTrue(info.commandLine().contains("-Dcode-query.worker=" + root.toRealPath()), info.commandLine().toString());
+      assertTrue(
+          info.commandLine().contains("-Dcode-query.worker=" + root.toRealPath()),
+          info.commandLine().toString());
       assertTrue(info.threadCount() > 0);
       assertTrue(info.rssBytes() > 0);
     }
     assertTrue(new WorkerDetector(root).getWorkerInfo().isEmpty());
   }
 
-  // ---- Checklist: cleans up stale PID files, logs cleanup; Edge: PID file exists, process doesn't --
+  // ---- Checklist: cleans up stale PID files, logs cleanup; Edge: PID file exists, process doesn't
+  // --
 
   @Test
-  void a_worker_killed_with_sigkill_leaves_a_stale_pid_file_that_is_removed_and_logged_once() throws Exception {
+  void a_worker_killed_with_sigkill_leaves_a_stale_pid_file_that_is_removed_and_logged_once()
+      throws Exception {
     int pid;
     try (RealWorker w = RealWorker.start(root)) {
       pid = w.pid();
@@ -173,7 +183,8 @@ class WorkerDetectorTest {
     assertEquals("not_running", new WorkerDetector(root).detect().outcome());
   }
 
-  // ---- Checklist: handles PID reuse; Edge: PID file exists but a different process uses the PID --
+  // ---- Checklist: handles PID reuse; Edge: PID file exists but a different process uses the PID
+  // --
 
   @Test
   void a_pid_reused_by_sleep_is_stale_and_the_sleep_is_left_alone() throws Exception {
@@ -194,7 +205,8 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void a_pid_reused_by_sleep_with_the_dead_workers_identity_record_rewritten_to_it_is_stale() throws Exception {
+  void a_pid_reused_by_sleep_with_the_dead_workers_identity_record_rewritten_to_it_is_stale()
+      throws Exception {
     WorkerIdentity dead;
     try (RealWorker w = RealWorker.start(root)) {
       w.kill9();
@@ -203,7 +215,14 @@ class WorkerDetectorTest {
     Process sleep = Processes.sleep();
     try {
       // As if the kernel had handed the dead worker's PID to this sleep: same PID, later start.
-      writeIdentity(root, new WorkerIdentity((int) sleep.pid(), dead.startTicks(), dead.startMillis(), dead.bootId(), dead.root()));
+      writeIdentity(
+          root,
+          new WorkerIdentity(
+              (int) sleep.pid(),
+              dead.startTicks(),
+              dead.startMillis(),
+              dead.bootId(),
+              dead.root()));
       writePidFile(root, sleep.pid() + "\n");
       Detection d = new WorkerDetector(root).detect();
       assertInstanceOf(Detection.Stale.class, d, d.reason());
@@ -216,7 +235,8 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void forged_argv_on_a_reused_pid_with_the_dead_workers_identity_record_is_stale() throws Exception {
+  void forged_argv_on_a_reused_pid_with_the_dead_workers_identity_record_is_stale()
+      throws Exception {
     WorkerIdentity dead;
     try (RealWorker w = RealWorker.start(root)) {
       w.kill9();
@@ -226,7 +246,14 @@ class WorkerDetectorTest {
     try {
       awaitMarker(forged);
       // The forger got the dead worker's PID: the record matches its PID but not its start time.
-      writeIdentity(root, new WorkerIdentity((int) forged.pid(), dead.startTicks(), dead.startMillis(), dead.bootId(), dead.root()));
+      writeIdentity(
+          root,
+          new WorkerIdentity(
+              (int) forged.pid(),
+              dead.startTicks(),
+              dead.startMillis(),
+              dead.bootId(),
+              dead.root()));
       writePidFile(root, forged.pid() + "\n");
       Detection d = new WorkerDetector(root).detect();
       assertInstanceOf(Detection.Stale.class, d, d.reason());
@@ -239,7 +266,7 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void forged_argv_next_to_a_leftover_identity_record_of_another_pid_is_never_running_and_nothing_is_removed()
+  void forged_argv_beside_another_pids_identity_record_is_never_running_and_nothing_is_removed()
       throws Exception {
     try (RealWorker w = RealWorker.start(root)) {
       w.kill9();
@@ -249,7 +276,8 @@ class WorkerDetectorTest {
       awaitMarker(forged);
       writePidFile(root, forged.pid() + "\n");
       Detection d = new WorkerDetector(root).detect();
-      // A process that claims to be our worker but never recorded itself cannot be proved either way.
+      // A process that claims to be our worker but never recorded itself cannot be proved either
+      // way.
       assertInstanceOf(Detection.Unknown.class, d, d.reason());
       assertTrue(pidFileExists(root));
       assertTrue(forged.isAlive());
@@ -279,7 +307,8 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void another_projects_real_worker_with_its_identity_record_copied_too_is_stale() throws Exception {
+  void another_projects_real_worker_with_its_identity_record_copied_too_is_stale()
+      throws Exception {
     Path other = Files.createTempDirectory("cq-other-");
     try (RealWorker theirs = RealWorker.start(other)) {
       Files.createDirectories(ProjectLayout.of(root).dir());
@@ -306,10 +335,14 @@ class WorkerDetectorTest {
       writePidFile(root, forged.pid() + "\n");
 
       // Control: with this boot's id the record is complete, and the marker plus record verify.
-      writeIdentity(root, new WorkerIdentity((int) forged.pid(), ticks, millis, Platform.bootId(), realRoot));
+      writeIdentity(
+          root, new WorkerIdentity((int) forged.pid(), ticks, millis, Platform.bootId(), realRoot));
       assertEquals("running", new MinimalWorkerDetector(root).detect().outcome());
 
-      writeIdentity(root, new WorkerIdentity((int) forged.pid(), ticks, millis, "00000000-0000-4000-8000-000000000000", realRoot));
+      writeIdentity(
+          root,
+          new WorkerIdentity(
+              (int) forged.pid(), ticks, millis, "00000000-0000-4000-8000-000000000000", realRoot));
       Detection d = new WorkerDetector(root).detect();
       assertInstanceOf(Detection.Stale.class, d, d.reason());
       assertTrue(d.reason().contains("reboot"), d.reason());
@@ -319,16 +352,33 @@ class WorkerDetectorTest {
     }
   }
 
-  // ---- Edge: corrupted PID file; DESIGN: PID 0 and -1; non-ASCII digits ----------------------------
+  // ---- Edge: corrupted PID file; DESIGN: PID 0 and -1; non-ASCII digits
+  // ----------------------------
 
   @ParameterizedTest
-  @ValueSource(strings = {"0\n", "-1\n", "+5\n", "abc\n", "\u0664\u0662\n", "\uff14\uff12\n", "", "  \n", "12 34\n", "007\n",
-      "99999999999999999999\n", "32768\n"})
-  void a_pid_file_that_holds_no_valid_pid_is_invalid_removed_and_logged(String contents) throws Exception {
+  @ValueSource(
+      strings = {
+        "0\n",
+        "-1\n",
+        "+5\n",
+        "abc\n",
+        "\u0664\u0662\n",
+        "\uff14\uff12\n",
+        "",
+        "  \n",
+        "12 34\n",
+        "007\n",
+        "99999999999999999999\n",
+        "32768\n"
+      })
+  void a_pid_file_that_holds_no_valid_pid_is_invalid_removed_and_logged(String contents)
+      throws Exception {
     writePidFile(root, contents);
     Detection minimal = new MinimalWorkerDetector(root).detect();
     assertEquals("invalid", minimal.outcome(), minimal.reason());
-    assertFalse(minimal.isRunning(), "PID 0 and -1 address groups of processes; they must never read as running");
+    assertFalse(
+        minimal.isRunning(),
+        "PID 0 and -1 address groups of processes; they must never read as running");
     Detection d = new WorkerDetector(root).detect();
     Detection.Invalid i = assertInstanceOf(Detection.Invalid.class, d, d.reason());
     assertTrue(i.cleanedUp());
@@ -340,7 +390,8 @@ class WorkerDetectorTest {
     assertTrue(log.get(0).contains("removed invalid PID file"), log.get(0));
   }
 
-  // ---- DESIGN: PID 1, the caller's own and its parent's get no shortcut ------------------------------
+  // ---- DESIGN: PID 1, the caller's own and its parent's get no shortcut
+  // ------------------------------
 
   @Test
   void pid_1_is_not_the_worker_unless_its_identity_verifies() throws Exception {
@@ -356,7 +407,7 @@ class WorkerDetectorTest {
     long self = ProcessHandle.current().pid();
     writePidFile(root, self + "\n");
     // Even a record naming us (with our real start) does not help: we carry no worker marker.
-    writeIdentity(root, io.codequery.process.ProcessFacts.identityOfSelf(root.toRealPath().toString()));
+    writeIdentity(root, ProcessFacts.identityOfSelf(root.toRealPath().toString()));
     Detection d = new WorkerDetector(root).detect();
     assertInstanceOf(Detection.Stale.class, d, d.reason());
     assertEquals(self, d.pid().getAsInt());
@@ -372,20 +423,29 @@ class WorkerDetectorTest {
     assertTrue(ProcessHandle.of(parent).isPresent(), "the parent must be left alone");
   }
 
-  // ---- Zombies and processes that vanish during the check -------------------------------------------
+  // ---- Zombies and processes that vanish during the check
+  // -------------------------------------------
 
   @Test
   void a_zombie_that_exited_but_was_not_reaped_is_stale() throws Exception {
-    Process parent = new ProcessBuilder("python3", "-c",
-            "import os, sys, time\n"
-                + "pid = os.fork()\n"
-                + "if pid == 0:\n"
-                + "    os._exit(0)\n"
-                + "print(pid, flush=True)\n"
-                + "time.sleep(1000)\n")
-        .start();
+    Process parent =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import os, sys, time\n"
+                    + "pid = os.fork()\n"
+                    + "if pid == 0:\n"
+                    + "    os._exit(0)\n"
+                    + "print(pid, flush=True)\n"
+                    + "time.sleep(1000)\n")
+            .start();
     try {
-      int zombie = Integer.parseInt(new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip());
+      int zombie =
+          Integer.parseInt(
+              new BufferedReader(
+                      new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII))
+                  .readLine()
+                  .strip());
       Path stat = Path.of("/proc", Integer.toString(zombie), "stat");
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(stat).contains(") Z "));
       writePidFile(root, zombie + "\n");
@@ -399,7 +459,8 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void processes_that_exit_during_the_check_are_stale_or_not_running_never_an_exception() throws Exception {
+  void processes_that_exit_during_the_check_are_stale_or_not_running_never_an_exception()
+      throws Exception {
     for (int i = 0; i < 40; i++) {
       Process p = new ProcessBuilder("true").start();
       writePidFile(root, p.pid() + "\n");
@@ -412,23 +473,28 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void processes_killed_while_detectors_spin_are_stale_or_not_running_never_an_exception() throws Exception {
+  void processes_killed_while_detectors_spin_are_stale_or_not_running_never_an_exception()
+      throws Exception {
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-    Runnable spin = () -> {
-      try {
-        while (!done.get()) {
-          for (Detection d : List.of(new MinimalWorkerDetector(root).detect(), new WorkerDetector(root).detect())) {
-            if (!STALE_OR_GONE.contains(d.outcome())) {
-              wrong.add(d.toString());
+    List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+    Runnable spin =
+        () -> {
+          try {
+            while (!done.get()) {
+              for (Detection d :
+                  List.of(
+                      new MinimalWorkerDetector(root).detect(),
+                      new WorkerDetector(root).detect())) {
+                if (!STALE_OR_GONE.contains(d.outcome())) {
+                  wrong.add(d.toString());
+                }
+              }
             }
+          } catch (Throwable t) {
+            failure.set(t);
           }
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    };
+        };
     Files.createDirectories(ProjectLayout.of(root).dir());
     CompletableFuture<Void> a = CompletableFuture.runAsync(spin);
     CompletableFuture<Void> b = CompletableFuture.runAsync(spin);
@@ -447,7 +513,8 @@ class WorkerDetectorTest {
     assertEquals(List.of(), wrong);
   }
 
-  // ---- Edge: PID file not readable (permissions); process not accessible (permissions) ------------
+  // ---- Edge: PID file not readable (permissions); process not accessible (permissions)
+  // ------------
 
   @Test
   void an_unreadable_pid_file_is_unknown_and_nothing_is_removed() throws Exception {
@@ -477,7 +544,8 @@ class WorkerDetectorTest {
   void a_worker_of_another_user_is_running_to_a_detector_that_may_not_signal_it() throws Exception {
     Path project = ClassDirs.worldReadableDir("cq-other-user-");
     try (RealWorker w = RealWorker.start(project)) {
-      Files.setPosixFilePermissions(ProjectLayout.of(project).dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+      Files.setPosixFilePermissions(
+          ProjectLayout.of(project).dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
       String line = ClassDirs.detectAsNobody(false, "full", project.toString());
       assertTrue(line.startsWith("running " + w.pid() + " false"), line);
       assertEquals(w.pid() + "\n", pidFileText(project));
@@ -487,13 +555,17 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void a_worker_hidden_from_the_detector_by_hidepid_is_unknown_and_its_pid_file_is_kept() throws Exception {
-    assumeTrue(ClassDirs.canHideProcesses(), "needs root with CAP_SYS_ADMIN to mount a private /proc with hidepid");
+  void a_worker_hidden_from_the_detector_by_hidepid_is_unknown_and_its_pid_file_is_kept()
+      throws Exception {
+    assumeTrue(
+        ClassDirs.canHideProcesses(),
+        "needs root with CAP_SYS_ADMIN to mount a private /proc with hidepid");
     Path project = ClassDirs.worldReadableDir("cq-hidden-");
     try (RealWorker w = RealWorker.start(project)) {
       // The specification deletes the PID file when the process is not accessible (AccessDenied),
       // orphaning a live worker. Here nobody could delete it, and must not.
-      Files.setPosixFilePermissions(ProjectLayout.of(project).dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+      Files.setPosixFilePermissions(
+          ProjectLayout.of(project).dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
       for (String mode : List.of("minimal", "full")) {
         String line = ClassDirs.detectAsNobody(true, mode, project.toString());
         assertTrue(line.startsWith("unknown " + w.pid() + " false"), mode + ": " + line);
@@ -505,10 +577,12 @@ class WorkerDetectorTest {
     }
   }
 
-  // ---- Checklist: thread-safe file operations; DESIGN: cleanup never removes a newer worker's file ---
+  // ---- Checklist: thread-safe file operations; DESIGN: cleanup never removes a newer worker's
+  // file ---
 
   @Test
-  void cleanup_never_removes_a_pid_file_that_a_newer_worker_wrote_after_the_check_began() throws Exception {
+  void cleanup_never_removes_a_pid_file_that_a_newer_worker_wrote_after_the_check_began()
+      throws Exception {
     writeConfig(root, 3600); // no self-check repairs during the test
     try (RealWorker w = RealWorker.start(root)) {
       ProjectLayout layout = ProjectLayout.of(root);
@@ -517,16 +591,22 @@ class WorkerDetectorTest {
 
       CompletableFuture<Detection> detection;
       Thread[] detector = new Thread[1];
-      try (PidFileMutex held = PidFileMutex.acquire(layout.pidMutexFile(), Duration.ofSeconds(30))) {
-        detection = CompletableFuture.supplyAsync(() -> {
-          detector[0] = Thread.currentThread();
-          return new WorkerDetector(root).detect();
-        });
+      try (PidFileMutex held =
+          PidFileMutex.acquire(layout.pidMutexFile(), Duration.ofSeconds(30))) {
+        detection =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  detector[0] = Thread.currentThread();
+                  return new WorkerDetector(root).detect();
+                });
         // The detector saw the stale file and now waits for the mutex to remove it.
-        await().atMost(Duration.ofSeconds(30))
-            .until(() -> detector[0] != null && detector[0].getState() == Thread.State.TIMED_WAITING);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> detector[0] != null && detector[0].getState() == Thread.State.TIMED_WAITING);
         assertTrue(pidFileExists(root));
-        // Meanwhile the newer worker writes its PID file, as workers do: atomically, under the mutex.
+        // Meanwhile the newer worker writes its PID file, as workers do: atomically, under the
+        // mutex.
         AtomicFiles.write(layout.pidFile(), (w.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
       }
       Detection d = detection.get(60, TimeUnit.SECONDS);
@@ -537,17 +617,21 @@ class WorkerDetectorTest {
   }
 
   @Test
-  void a_pid_file_removed_by_someone_else_during_cleanup_is_not_running_not_an_error() throws Exception {
+  void a_pid_file_removed_by_someone_else_during_cleanup_is_not_running_not_an_error()
+      throws Exception {
     ProjectLayout layout = ProjectLayout.of(root);
     writePidFile(root, deadPid() + "\n");
     CompletableFuture<Detection> detection;
     Thread[] detector = new Thread[1];
     try (PidFileMutex held = PidFileMutex.acquire(layout.pidMutexFile(), Duration.ofSeconds(30))) {
-      detection = CompletableFuture.supplyAsync(() -> {
-        detector[0] = Thread.currentThread();
-        return new WorkerDetector(root).detect();
-      });
-      await().atMost(Duration.ofSeconds(30))
+      detection =
+          CompletableFuture.supplyAsync(
+              () -> {
+                detector[0] = Thread.currentThread();
+                return new WorkerDetector(root).detect();
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
           .until(() -> detector[0] != null && detector[0].getState() == Thread.State.TIMED_WAITING);
       Files.delete(layout.pidFile());
     }
@@ -557,8 +641,12 @@ class WorkerDetectorTest {
   }
 
   private static void awaitMarker(Process forged) {
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> Processes.cmdline(forged.pid()).stream().anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Processes.cmdline(forged.pid()).stream()
+                    .anyMatch(a -> a.startsWith("-Dcode-query.worker=")));
   }
 
   private static void deleteTree(Path dir) throws IOException {
@@ -566,7 +654,7 @@ class WorkerDetectorTest {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

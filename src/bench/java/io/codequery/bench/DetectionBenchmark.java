@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-call cost of the detectors and the health check against a live real worker, beside the
- * floor: read the PID file and ask {@link ProcessHandle} once, nothing else. SampleTime, so the
- * result carries the median (p0.50) of every call's time across forks.
+ * Per-call cost of the detectors and the health check against a live real worker, beside the floor:
+ * read the PID file and ask {@link ProcessHandle} once, nothing else. SampleTime, so the result
+ * carries the median (p0.50) of every call's time across forks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -53,7 +53,8 @@ public class DetectionBenchmark {
       throw new IllegalStateException("the worker is not detected as running: " + full.detect());
     }
     if (!"healthy".equals(HealthCheck.run(root).status())) {
-      throw new IllegalStateException("the worker is not healthy: " + HealthCheck.run(root).checks());
+      throw new IllegalStateException(
+          "the worker is not healthy: " + HealthCheck.run(root).checks());
     }
   }
 
@@ -65,7 +66,8 @@ public class DetectionBenchmark {
   /** The floor: read the PID file, ask ProcessHandle once. */
   @Benchmark
   public boolean floor() throws IOException {
-    int pid = Integer.parseInt(new String(Files.readAllBytes(pidFile), StandardCharsets.US_ASCII).trim());
+    int pid =
+        Integer.parseInt(new String(Files.readAllBytes(pidFile), StandardCharsets.US_ASCII).trim());
     return ProcessHandle.of(pid).isPresent();
   }
 

@@ -25,9 +25,11 @@ final class LiveWorker implements AutoCloseable {
   }
 
   static Path jar() {
-    Path jar = Path.of(System.getProperty("codequery.jar", "target/code-query.jar")).toAbsolutePath();
+    Path jar =
+        Path.of(System.getProperty("codequery.jar", "target/code-query.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build it first (mvn -o -q -B -DskipTests package)");
+      throw new IllegalStateException(
+          jar + " is missing: build it first (mvn -o -q -B -DskipTests package)");
     }
     return jar;
   }
@@ -39,26 +41,53 @@ final class LiveWorker implements AutoCloseable {
   static LiveWorker start() throws IOException, InterruptedException {
     Path root = Files.createTempDirectory("cq-bench-").toRealPath();
     String jar = jar().toString();
-    Process init = new ProcessBuilder(java(), "-cp", jar, "io.codequery.cli.Main", "init", "--project-root", root.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process init =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                jar,
+                "io.codequery.cli.Main",
+                "init",
+                "--project-root",
+                root.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (init.waitFor() != 0) {
       throw new IllegalStateException("code-query init failed in " + root);
     }
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Dcode-query.worker=" + root,
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
-        "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1",
-        "-cp", jar, "io.codequery.cli.Main", "worker", "run", "--project-root", root.toString()));
-    Process p = new ProcessBuilder(cmd)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(root.resolve("worker.out").toFile())
-        .start();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-Dcode-query.worker=" + root,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xss512k",
+                "-Xmx64m",
+                "-XX:MaxMetaspaceSize=64m",
+                "-XX:ReservedCodeCacheSize=16m",
+                "-XX:CICompilerCount=1",
+                "-cp",
+                jar,
+                "io.codequery.cli.Main",
+                "worker",
+                "run",
+                "--project-root",
+                root.toString()));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("worker.out").toFile())
+            .start();
     LiveWorker w = new LiveWorker(root, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!MinimalWorkerDetector.isWorkerRunning(root)) {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         w.close();
-        throw new IllegalStateException("worker did not start: " + Files.readString(root.resolve("worker.out")));
+        throw new IllegalStateException(
+            "worker did not start: " + Files.readString(root.resolve("worker.out")));
       }
       Thread.sleep(20);
     }

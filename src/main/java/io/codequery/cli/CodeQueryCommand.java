@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
     name = "code-query",
     mixinStandardHelpOptions = true,
     version = "code-query worker 0.1.0",
-    description = "Runs a project's background documentation worker and knows whether it is running.",
+    description =
+        "Runs a project's background documentation worker and knows whether it is running.",
     subcommands = {InitCommand.class, WorkerCommand.class, QueueCommand.class, HooksCommand.class})
 final class CodeQueryCommand {
   @Mixin ProjectOption project;

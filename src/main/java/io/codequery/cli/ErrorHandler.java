@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.CodeQueryException;
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -10,8 +11,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   static final int EXIT_ERROR = 2;
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) throws Exception {
-    if (e instanceof CodeQueryException || e instanceof java.io.IOException) {
+  public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed)
+      throws Exception {
+    if (e instanceof CodeQueryException || e instanceof IOException) {
       cl.getErr().println("✗ " + e.getMessage());
       cl.getErr().flush();
       return EXIT_ERROR;

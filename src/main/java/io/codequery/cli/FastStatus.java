@@ -35,7 +35,8 @@ final class FastStatus {
     if (words != 2) {
       return NOT_HANDLED;
     }
-    WorkerDetector detector = new WorkerDetector(root != null ? root : ProjectRoots.discover(Path.of("")));
+    WorkerDetector detector =
+        new WorkerDetector(root != null ? root : ProjectRoots.discover(Path.of("")));
     Detection d = detector.detect();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println(Render.status(d));

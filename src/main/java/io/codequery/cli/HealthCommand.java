@@ -15,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "health", description = "Full diagnostics of the worker. Exit: 0 healthy, 1 unhealthy.")
+@Command(
+    name = "health",
+    description = "Full diagnostics of the worker. Exit: 0 healthy, 1 unhealthy.")
 final class HealthCommand implements Callable<Integer> {
   /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
   static Integer queueDepth(ProjectLayout layout) {
@@ -36,7 +38,8 @@ final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HealthReport r = HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
+    HealthReport r =
+        HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
     var out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -55,16 +58,20 @@ final class HealthCommand implements Callable<Integer> {
       m.put("log_file", r.logFile().toString());
       out.println(JsonOut.write(m));
     } else {
-      out.println((r.isHealthy() ? "✓ healthy" : "✗ unhealthy") + " — " + Render.status(r.detection()));
+      out.println(
+          (r.isHealthy() ? "✓ healthy" : "✗ unhealthy") + " — " + Render.status(r.detection()));
       r.checks().forEach((k, v) -> out.println("  " + (v ? "✓ " : "✗ ") + k));
       if (r.heartbeatAgeSeconds() != null) {
-        out.printf("  heartbeat: %.1f s ago (every %d s)%n", r.heartbeatAgeSeconds(), r.heartbeatIntervalSeconds());
+        out.printf(
+            "  heartbeat: %.1f s ago (every %d s)%n",
+            r.heartbeatAgeSeconds(), r.heartbeatIntervalSeconds());
       }
       if (r.uptimeSeconds() != null) {
         out.println("  uptime: " + Durations.human(r.uptimeSeconds()));
       }
       if (r.workerState() != null) {
-        out.println("  state: " + r.workerState() + (r.lastJob() != null ? " (" + r.lastJob() + ")" : ""));
+        out.println(
+            "  state: " + r.workerState() + (r.lastJob() != null ? " (" + r.lastJob() + ")" : ""));
       }
       if (r.queueDepth() != null) {
         out.println("  queue: " + r.queueDepth() + " waiting");

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "info",
-    description = "PID, state, start time, CPU, memory, threads and command line of the running worker.%n"
-        + "Exit: 0 running, otherwise as `status`.")
+    description =
+        "PID, state, start time, CPU, memory, threads and command line of the running worker.%n"
+            + "Exit: 0 running, otherwise as `status`.")
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,7 +32,8 @@ final class InfoCommand implements Callable<Integer> {
     if (info.isEmpty()) {
       // Not running, or it vanished between the two looks: report what status would.
       Detection now = info.isEmpty() && d.isRunning() ? detector.detect() : d;
-      out.println(json ? JsonOut.write(JsonOut.detection(now, detector.pidFile())) : Render.status(now));
+      out.println(
+          json ? JsonOut.write(JsonOut.detection(now, detector.pidFile())) : Render.status(now));
       out.flush();
       return now.isRunning() ? 4 : now.exitCode();
     }
@@ -56,7 +58,8 @@ final class InfoCommand implements Callable<Integer> {
       out.println("  state: " + i.state());
       out.println("  started: " + i.startTime());
       out.printf("  cpu: %.2f %% (average since start)%n", i.cpuPercent());
-      out.printf("  memory: rss %.1f MiB, vms %.1f MiB, %.2f %% of RAM%n",
+      out.printf(
+          "  memory: rss %.1f MiB, vms %.1f MiB, %.2f %% of RAM%n",
           i.rssBytes() / 1048576.0, i.vmsBytes() / 1048576.0, i.memoryPercent());
       out.println("  threads: " + i.threadCount());
       out.println("  command: " + String.join(" ", i.commandLine()));

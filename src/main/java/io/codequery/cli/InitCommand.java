@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", description = "Create .code-query/ with a default config.json (an existing config is kept).")
+@Command(
+    name = "init",
+    description = "Create .code-query/ with a default config.json (an existing config is kept).")
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -24,14 +26,21 @@ final class InitCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     if (Files.isSymbolicLink(layout.dir())) {
       throw new io.codequery.CodeQueryException(
-          layout.dir() + " is a symbolic link; code-query keeps its files in a real directory. Remove the link and run init again.");
+          layout.dir()
+              + " is a symbolic link; code-query keeps its files in a real directory. Remove the"
+              + " link and run init again.");
     }
     layout.ensureDir();
     Path config = layout.configFile();
     String name = layout.name();
     try {
-      Files.writeString(config, ConfigLoader.defaultText(name), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.writeString(
+          config,
+          ConfigLoader.defaultText(name),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       out.println("✓ created " + config);
     } catch (FileAlreadyExistsException e) {
       // Validate what is there, so a broken config shows up now rather than at worker start.
@@ -39,11 +48,17 @@ final class InitCommand implements Callable<Integer> {
       loaded.warnings().forEach(w -> spec.commandLine().getErr().println("! " + w));
       out.println("✓ already initialised: " + config + " (kept as it is)");
     }
-    // The worker's runtime files (PID, log, queue, spool) must never be committed; the config may be.
+    // The worker's runtime files (PID, log, queue, spool) must never be committed; the config may
+    // be.
     Path ignore = layout.dir().resolve(".gitignore");
     if (!Files.exists(ignore, LinkOption.NOFOLLOW_LINKS)) {
-      Files.writeString(ignore, "# code-query's runtime files; config.json may be shared\n*\n!.gitignore\n!config.json\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.writeString(
+          ignore,
+          "# code-query's runtime files; config.json may be shared\n*\n!.gitignore\n!config.json\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     }
     out.println("  next: code-query worker start");
     return 0;

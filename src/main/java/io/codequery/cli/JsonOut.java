@@ -11,7 +11,12 @@ final class JsonOut {
   private JsonOut() {}
 
   static String write(Object value) {
-    return new GsonBuilder().serializeNulls().disableHtmlEscaping().serializeSpecialFloatingPointValues().create().toJson(value);
+    return new GsonBuilder()
+        .serializeNulls()
+        .disableHtmlEscaping()
+        .serializeSpecialFloatingPointValues()
+        .create()
+        .toJson(value);
   }
 
   static Map<String, Object> detection(Detection d, Path pidFile) {

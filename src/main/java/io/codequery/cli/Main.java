@@ -1,13 +1,14 @@
 package io.codequery.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The entry point. Plain {@code worker status} takes a fast path that loads no library at all
- * (no picocli, JSON, OSHI or SQLite classes): it is what scripts and prompts call most often.
+ * The entry point. Plain {@code worker status} takes a fast path that loads no library at all (no
+ * picocli, JSON, OSHI or SQLite classes): it is what scripts and prompts call most often.
  * Everything else goes through picocli ({@link CodeQueryCommand}).
  */
 public final class Main {
@@ -31,10 +32,10 @@ public final class Main {
   }
 
   static PrintWriter stdout() {
-    return new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    return new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
   }
 
   static PrintWriter stderr() {
-    return new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    return new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
   }
 }

@@ -13,7 +13,9 @@ final class ProjectOption {
       names = "--project-root",
       paramLabel = "DIR",
       scope = ScopeType.INHERIT,
-      description = "The project root (default: the nearest directory above the current one holding .code-query/, else the git top level).")
+      description =
+          "The project root (default: the nearest directory above the current one holding"
+              + " .code-query/, else the git top level).")
   void setProjectRoot(Path dir) {
     this.projectRoot = dir;
   }

@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.config.Config;
+import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.IngestSpool;
@@ -61,8 +62,16 @@ final class QueueCommand {
 
   @Command(name = "list", description = "Jobs, newest first.")
   int list(
-      @Option(names = "--state", paramLabel = "STATE", description = "Only jobs in STATE: pending, running, done or failed.") String state,
-      @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).") int limit,
+      @Option(
+              names = "--state",
+              paramLabel = "STATE",
+              description = "Only jobs in STATE: pending, running, done or failed.")
+          String state,
+      @Option(
+              names = "--limit",
+              defaultValue = "50",
+              description = "At most this many (default: ${DEFAULT-VALUE}).")
+          int limit,
       @Option(names = "--json", description = "Print a JSON array.") boolean json) {
     ProjectLayout layout = layout();
     Optional<JobState> filter = Optional.empty();
@@ -70,7 +79,8 @@ final class QueueCommand {
       try {
         filter = Optional.of(JobState.of(state.toLowerCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new io.codequery.CodeQueryException("--state " + state + ": expected pending, running, done or failed");
+        throw new io.codequery.CodeQueryException(
+            "--state " + state + ": expected pending, running, done or failed");
       }
     }
     List<Job> jobs = List.of();
@@ -103,8 +113,15 @@ final class QueueCommand {
     }
     for (Job j : jobs) {
       String commit = j.commit().length() > 10 ? j.commit().substring(0, 10) : j.commit();
-      out.printf("%6d  %-7s  %s  %s%s%n", j.id(), j.state().id(), commit, WorkerLog.escape(j.file()),
-          j.error() != null && j.state() != JobState.DONE ? "  — " + WorkerLog.escape(firstLine(j.error())) : "");
+      out.printf(
+          "%6d  %-7s  %s  %s%s%n",
+          j.id(),
+          j.state().id(),
+          commit,
+          WorkerLog.escape(j.file()),
+          j.error() != null && j.state() != JobState.DONE
+              ? "  — " + WorkerLog.escape(firstLine(j.error()))
+              : "");
     }
     return 0;
   }
@@ -122,7 +139,9 @@ final class QueueCommand {
     return 0;
   }
 
-  @Command(name = "process", description = "Process the waiting jobs now, in the foreground (for use without a worker).")
+  @Command(
+      name = "process",
+      description = "Process the waiting jobs now, in the foreground (for use without a worker).")
   int process() {
     ProjectLayout layout = layout();
     Config config = Configs.load(layout, spec);
@@ -148,7 +167,13 @@ final class QueueCommand {
         if (terminal) {
           int width = 30;
           int filled = total == 0 ? width : (int) Math.min(width, width * n / Math.max(1, total));
-          out.printf("\r[%s%s] %d/%d %-40.40s", "#".repeat(filled), " ".repeat(width - filled), n, Math.max(n, total), WorkerLog.escape(line));
+          out.printf(
+              "\r[%s%s] %d/%d %-40.40s",
+              "#".repeat(filled),
+              " ".repeat(width - filled),
+              n,
+              Math.max(n, total),
+              WorkerLog.escape(line));
           out.flush();
         } else {
           out.println("[" + n + "/" + Math.max(n, total) + "] " + WorkerLog.escape(line));
@@ -158,19 +183,37 @@ final class QueueCommand {
         out.println();
       }
       long waiting = queue.counts().get(JobState.PENDING);
-      out.println("✓ processed " + n + " job(s): " + done + " done, " + failed + " failed or to retry"
-          + (waiting > 0 ? "; " + waiting + " wait for a retry later" : ""));
+      out.println(
+          "✓ processed "
+              + n
+              + " job(s): "
+              + done
+              + " done, "
+              + failed
+              + " failed or to retry"
+              + (waiting > 0 ? "; " + waiting + " wait for a retry later" : ""));
     }
     return failed == 0 ? 0 : 1;
   }
 
-  @Command(name = "add", description = "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
+  @Command(
+      name = "add",
+      description =
+          "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
   int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
     ProjectLayout layout = layout();
-    io.codequery.hooks.CommitFiles.Listed listed = io.codequery.hooks.CommitFiles.of(layout.root(), commit);
+    CommitFiles.Listed listed = CommitFiles.of(layout.root(), commit);
     try (JobQueue q = open(layout, Configs.load(layout, spec))) {
       int n = listed.files().isEmpty() ? 0 : q.enqueue(listed.commit(), listed.files());
-      spec.commandLine().getOut().println("✓ queued " + n + " new job(s) for " + listed.files().size() + " file(s) of " + listed.commit());
+      spec.commandLine()
+          .getOut()
+          .println(
+              "✓ queued "
+                  + n
+                  + " new job(s) for "
+                  + listed.files().size()
+                  + " file(s) of "
+                  + listed.commit());
     }
     return 0;
   }

@@ -15,24 +15,35 @@ import picocli.CommandLine.Spec;
 final class RestartCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--timeout", paramLabel = "S", description = "Seconds to wait after SIGTERM before SIGKILL.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "S",
+      description = "Seconds to wait after SIGTERM before SIGKILL.")
   Integer timeoutSeconds;
 
-  @Option(names = "--wait-seconds", paramLabel = "S", defaultValue = "30", description = "How long to wait for the new worker.")
+  @Option(
+      names = "--wait-seconds",
+      paramLabel = "S",
+      defaultValue = "30",
+      description = "How long to wait for the new worker.")
   int waitSeconds;
 
   @Override
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
-    int timeout = timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
-    StopWorker.Outcome stop = new StopWorker(layout, Duration.ofSeconds(Math.max(0, timeout))).run();
+    int timeout =
+        timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
+    StopWorker.Outcome stop =
+        new StopWorker(layout, Duration.ofSeconds(Math.max(0, timeout))).run();
     if (stop.exitCode() != 0) {
       spec.commandLine().getErr().println(stop.message());
       return stop.exitCode();
     }
     spec.commandLine().getOut().println(stop.message());
-    StartWorker.Outcome start = new StartWorker(layout, Duration.ofSeconds(Math.max(1, waitSeconds))).run();
-    (start.exitCode() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(start.message());
+    StartWorker.Outcome start =
+        new StartWorker(layout, Duration.ofSeconds(Math.max(1, waitSeconds))).run();
+    (start.exitCode() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+        .println(start.message());
     return start.exitCode();
   }
 }

@@ -2,8 +2,8 @@ package io.codequery.cli;
 
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
-import io.codequery.worker.RunWorker;
 import io.codequery.queue.ConsumeSpoolAndQueue;
+import io.codequery.worker.RunWorker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
-    description = "Run the worker in the foreground until SIGTERM or SIGINT (what `worker start` launches).")
+    description =
+        "Run the worker in the foreground until SIGTERM or SIGINT (what `worker start` launches).")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -22,9 +23,14 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
     Config c = Configs.load(layout, spec);
-    RunWorker worker = new RunWorker(
-        layout, Duration.ofSeconds(c.heartbeatSeconds()), Duration.ofSeconds(c.stopTimeoutSeconds()),
-        Clock.systemUTC(), System.out, System.err);
+    RunWorker worker =
+        new RunWorker(
+            layout,
+            Duration.ofSeconds(c.heartbeatSeconds()),
+            Duration.ofSeconds(c.stopTimeoutSeconds()),
+            Clock.systemUTC(),
+            System.out,
+            System.err);
     return worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
   }
 }

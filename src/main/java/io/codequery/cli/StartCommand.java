@@ -12,12 +12,16 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "start",
-    description = "Start the worker in the background and wait until it is ready (idempotent).%n"
-        + "Exit: 0 running (started or already), 1 it failed to start.")
+    description =
+        "Start the worker in the background and wait until it is ready (idempotent).%n"
+            + "Exit: 0 running (started or already), 1 it failed to start.")
 final class StartCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--wait-seconds", paramLabel = "S", defaultValue = "30",
+  @Option(
+      names = "--wait-seconds",
+      paramLabel = "S",
+      defaultValue = "30",
       description = "How long to wait for the worker to report ready (default: ${DEFAULT-VALUE}).")
   int waitSeconds;
 
@@ -25,8 +29,10 @@ final class StartCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
     Configs.load(layout, spec); // a broken config is reported here, not hidden in the worker's log
-    StartWorker.Outcome o = new StartWorker(layout, Duration.ofSeconds(Math.max(1, waitSeconds))).run();
-    (o.exitCode() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(o.message());
+    StartWorker.Outcome o =
+        new StartWorker(layout, Duration.ofSeconds(Math.max(1, waitSeconds))).run();
+    (o.exitCode() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+        .println(o.message());
     return o.exitCode();
   }
 }

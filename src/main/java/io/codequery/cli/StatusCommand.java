@@ -4,14 +4,15 @@ import io.codequery.Detection;
 import io.codequery.WorkerDetector;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "status",
-    description = "Is the worker running? Cleans up a stale or invalid PID file and says so.%n"
-        + "Exit: 0 running, 1 stale/invalid (cleaned up), 3 not running, 4 unknown.")
+    description =
+        "Is the worker running? Cleans up a stale or invalid PID file and says so.%n"
+            + "Exit: 0 running, 1 stale/invalid (cleaned up), 3 not running, 4 unknown.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

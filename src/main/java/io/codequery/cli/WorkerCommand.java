@@ -6,6 +6,12 @@ import picocli.CommandLine.Command;
     name = "worker",
     description = "Run the background worker and ask about it.",
     subcommands = {
-      StartCommand.class, StopCommand.class, RestartCommand.class, StatusCommand.class,
-      HealthCommand.class, InfoCommand.class, RunCommand.class})
+      StartCommand.class,
+      StopCommand.class,
+      RestartCommand.class,
+      StatusCommand.class,
+      HealthCommand.class,
+      InfoCommand.class,
+      RunCommand.class
+    })
 final class WorkerCommand {}

@@ -12,6 +12,7 @@ import com.google.gson.stream.JsonReader;
 import io.codequery.CodeQueryException;
 import java.io.IOException;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates {@code config.json}. Every error names the file, the key and what is
@@ -30,8 +34,14 @@ public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("dataset_name", "model", "processing");
   private static final Set<String> PROCESSING_KEYS =
       Set.of(
-          "mode", "fallback", "command", "max_retries", "retry_delay_seconds",
-          "job_timeout_seconds", "heartbeat_seconds", "stop_timeout_seconds");
+          "mode",
+          "fallback",
+          "command",
+          "max_retries",
+          "retry_delay_seconds",
+          "job_timeout_seconds",
+          "heartbeat_seconds",
+          "stop_timeout_seconds");
   private static final int MAX_CONFIG_BYTES = 1 << 20;
 
   /** The configuration, and the warnings (unknown keys) found while reading it. */
@@ -51,7 +61,12 @@ public final class ConfigLoader {
       return new Loaded(Config.defaults(defaultDatasetName), List.of());
     } catch (IOException e) {
       throw new CodeQueryException(
-          "cannot read " + file + ": " + e.getMessage() + ". Check its permissions, or run `code-query init`.", e);
+          "cannot read "
+              + file
+              + ": "
+              + e.getMessage()
+              + ". Check its permissions, or run `code-query init`.",
+          e);
     }
     return parse(file.toString(), text, defaultDatasetName);
   }
@@ -65,7 +80,11 @@ public final class ConfigLoader {
       root = JsonParser.parseReader(reader);
     } catch (JsonParseException | IllegalStateException e) {
       throw new CodeQueryException(
-          source + ": not valid JSON (" + rootCause(e) + "). Fix it, or move it aside and run `code-query init`.", e);
+          source
+              + ": not valid JSON ("
+              + rootCause(e)
+              + "). Fix it, or move it aside and run `code-query init`.",
+          e);
     }
     if (!root.isJsonObject()) {
       throw new CodeQueryException(source + ": expected a JSON object at the top level");
@@ -94,7 +113,17 @@ public final class ConfigLoader {
     int heartbeat = integer(source, p, "heartbeat_seconds", d.heartbeatSeconds(), 1, 3_600);
     int stopTimeout = integer(source, p, "stop_timeout_seconds", d.stopTimeoutSeconds(), 1, 3_600);
     return new Loaded(
-        new Config(dataset, model, mode, fallback, command, maxRetries, retryDelay, jobTimeout, heartbeat, stopTimeout),
+        new Config(
+            dataset,
+            model,
+            mode,
+            fallback,
+            command,
+            maxRetries,
+            retryDelay,
+            jobTimeout,
+            heartbeat,
+            stopTimeout),
         List.copyOf(warnings));
   }
 
@@ -117,10 +146,18 @@ public final class ConfigLoader {
     return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(top) + "\n";
   }
 
-  private static void unknownKeys(String source, String prefix, JsonObject o, Set<String> known, List<String> out) {
+  private static void unknownKeys(
+      String source, String prefix, JsonObject o, Set<String> known, List<String> out) {
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
-        out.add(source + ": unknown key \"" + prefix + k + "\" is ignored (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        out.add(
+            source
+                + ": unknown key \""
+                + prefix
+                + k
+                + "\" is ignored (known: "
+                + String.join(", ", new TreeSet<>(known))
+                + ")");
       }
     }
   }
@@ -136,29 +173,41 @@ public final class ConfigLoader {
     return e.getAsString();
   }
 
-  private static String oneOf(String source, JsonObject o, String key, List<String> allowed, String fallback) {
+  private static String oneOf(
+      String source, JsonObject o, String key, List<String> allowed, String fallback) {
     String v = string(source, o, key, fallback);
     if (!allowed.contains(v)) {
       throw new CodeQueryException(
-          source + ": key \"processing." + key + "\" must be one of " + allowed + ", found \"" + v + "\"");
+          source
+              + ": key \"processing."
+              + key
+              + "\" must be one of "
+              + allowed
+              + ", found \""
+              + v
+              + "\"");
     }
     return v;
   }
 
-  private static int integer(String source, JsonObject o, String key, int fallback, int min, int max) {
+  private static int integer(
+      String source, JsonObject o, String key, int fallback, int min, int max) {
     JsonElement e = o.get(key);
     if (e == null || e.isJsonNull()) {
       return fallback;
     }
     String expected = "an integer from " + min + " to " + max;
     if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-      throw new CodeQueryException(source + ": key \"processing." + key + "\" must be " + expected + ", found " + e);
+      throw new CodeQueryException(
+          source + ": key \"processing." + key + "\" must be " + expected + ", found " + e);
     }
     JsonPrimitive prim = e.getAsJsonPrimitive();
-    java.math.BigDecimal v = prim.getAsBigDecimal();
-    if (v.stripTrailingZeros().scale() > 0 || v.compareTo(java.math.BigDecimal.valueOf(min)) < 0
-        || v.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
-      throw new CodeQueryException(source + ": key \"processing." + key + "\" must be " + expected + ", found " + e);
+    BigDecimal v = prim.getAsBigDecimal();
+    if (v.stripTrailingZeros().scale() > 0
+        || v.compareTo(BigDecimal.valueOf(min)) < 0
+        || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new CodeQueryException(
+          source + ": key \"processing." + key + "\" must be " + expected + ", found " + e);
     }
     return v.intValueExact();
   }
@@ -168,20 +217,25 @@ public final class ConfigLoader {
     if (e == null || e.isJsonNull()) {
       return null;
     }
-    String expected = "null or a non-empty JSON array of strings (argv, no shell), e.g. [\"my-doc-tool\", \"{file}\"]";
+    String expected =
+        "null or a non-empty JSON array of strings (argv, no shell), e.g. [\"my-doc-tool\","
+            + " \"{file}\"]";
     if (!e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
-      throw new CodeQueryException(source + ": key \"processing.command\" must be " + expected + ", found " + e);
+      throw new CodeQueryException(
+          source + ": key \"processing.command\" must be " + expected + ", found " + e);
     }
     JsonArray a = e.getAsJsonArray();
     List<String> argv = new ArrayList<>(a.size());
     for (JsonElement x : a) {
       if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
-        throw new CodeQueryException(source + ": key \"processing.command\" must be " + expected + ", found element " + x);
+        throw new CodeQueryException(
+            source + ": key \"processing.command\" must be " + expected + ", found element " + x);
       }
       argv.add(x.getAsString());
     }
     if (argv.get(0).isBlank()) {
-      throw new CodeQueryException(source + ": key \"processing.command\" has an empty program name (element 0)");
+      throw new CodeQueryException(
+          source + ": key \"processing.command\" has an empty program name (element 0)");
     }
     return List.copyOf(argv);
   }
@@ -193,7 +247,7 @@ public final class ConfigLoader {
       t = t.getCause();
     }
     String m = String.valueOf(t.getMessage());
-    java.util.regex.Matcher at = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(m);
+    Matcher at = Pattern.compile("line (\\d+) column (\\d+)").matcher(m);
     if (at.find()) {
       return "error at line " + at.group(1) + ", column " + at.group(2);
     }

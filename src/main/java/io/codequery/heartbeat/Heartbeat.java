@@ -15,17 +15,28 @@ import java.util.Optional;
  * @param state what the worker was doing ("idle", "processing", "stopping")
  * @param detail the current or last job, free text, may be empty
  */
-public record Heartbeat(int pid, long timeMillis, long intervalMillis, String state, String detail) {
+public record Heartbeat(
+    int pid, long timeMillis, long intervalMillis, String state, String detail) {
 
   /** A heartbeat older than this many intervals means the worker is not responsive. */
   public static final double MAX_AGE_INTERVALS = 1.5;
 
   public byte[] format() {
-    return ("pid=" + pid + "\n"
-            + "time_millis=" + timeMillis + "\n"
-            + "interval_millis=" + intervalMillis + "\n"
-            + "state=" + oneLine(state) + "\n"
-            + "detail=" + oneLine(detail) + "\n")
+    return ("pid="
+            + pid
+            + "\n"
+            + "time_millis="
+            + timeMillis
+            + "\n"
+            + "interval_millis="
+            + intervalMillis
+            + "\n"
+            + "state="
+            + oneLine(state)
+            + "\n"
+            + "detail="
+            + oneLine(detail)
+            + "\n")
         .getBytes(StandardCharsets.UTF_8);
   }
 

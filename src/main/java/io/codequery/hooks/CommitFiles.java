@@ -29,11 +29,39 @@ public final class CommitFiles {
     if (from == null && Git.run(root, "rev-parse", "-q", "--verify", commit + "^1").status() == 0) {
       from = commit + "^1";
     }
-    Git.Result diff = from != null
-        ? Git.run(root, "diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-only", "--diff-filter=ACMRT", from, commit, "--", ".", EXCLUDE)
-        : Git.run(root, "diff-tree", "-r", "-z", "-M", "--no-commit-id", "--name-only", "--diff-filter=ACMRT", "--root", commit, "--", ".", EXCLUDE);
+    Git.Result diff =
+        from != null
+            ? Git.run(
+                root,
+                "diff-tree",
+                "-r",
+                "-z",
+                "-M",
+                "--no-commit-id",
+                "--name-only",
+                "--diff-filter=ACMRT",
+                from,
+                commit,
+                "--",
+                ".",
+                EXCLUDE)
+            : Git.run(
+                root,
+                "diff-tree",
+                "-r",
+                "-z",
+                "-M",
+                "--no-commit-id",
+                "--name-only",
+                "--diff-filter=ACMRT",
+                "--root",
+                commit,
+                "--",
+                ".",
+                EXCLUDE);
     if (diff.status() != 0) {
-      throw new CodeQueryException("git diff-tree failed for " + commit + ": " + diff.err().strip());
+      throw new CodeQueryException(
+          "git diff-tree failed for " + commit + ": " + diff.err().strip());
     }
     List<String> files = new ArrayList<>();
     for (String f : diff.out().split("\0")) {

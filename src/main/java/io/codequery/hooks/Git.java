@@ -1,6 +1,7 @@
 package io.codequery.hooks;
 
 import io.codequery.CodeQueryException;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,20 +21,31 @@ final class Git {
     cmd.add("git");
     cmd.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       byte[] out;
       byte[] err;
-      try (InputStream o = p.getInputStream(); InputStream e = p.getErrorStream()) {
+      try (InputStream o = p.getInputStream();
+          InputStream e = p.getErrorStream()) {
         out = o.readAllBytes();
         err = e.readAllBytes();
       }
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new CodeQueryException("git " + String.join(" ", args) + " did not finish within 60 s in " + dir);
+        throw new CodeQueryException(
+            "git " + String.join(" ", args) + " did not finish within 60 s in " + dir);
       }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+      return new Result(
+          p.exitValue(),
+          new String(out, StandardCharsets.UTF_8),
+          new String(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new CodeQueryException("cannot run git in " + dir + ": " + e.getMessage() + ". Is git installed and on PATH?", e);
+      throw new CodeQueryException(
+          "cannot run git in " + dir + ": " + e.getMessage() + ". Is git installed and on PATH?",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CodeQueryException("interrupted while running git", e);
@@ -44,7 +56,8 @@ final class Git {
   static String query(Path dir, String... args) {
     Result r = run(dir, args);
     if (r.status() != 0) {
-      throw new CodeQueryException(dir + ": git " + String.join(" ", args) + " failed: " + r.err().strip());
+      throw new CodeQueryException(
+          dir + ": git " + String.join(" ", args) + " failed: " + r.err().strip());
     }
     return r.out().strip();
   }

@@ -9,22 +9,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 /**
- * Installs, removes and describes code-query's {@code post-commit} hook. Honours
- * {@code core.hooksPath} and linked worktrees (git itself says where hooks live); refuses bare
+ * Installs, removes and describes code-query's {@code post-commit} hook. Honours {@code
+ * core.hooksPath} and linked worktrees (git itself says where hooks live); refuses bare
  * repositories. A hook the user already has is chained — moved aside and run first by ours — and
  * {@code uninstall} puts it back exactly (a rename: same bytes, same mode).
  */
 public final class HooksInstaller {
   /** Marks a hook file as ours. */
   static final String MARK = "code-query-hook-version:";
+
   static final String CHAINED_SUFFIX = ".code-query-chained";
+
   /**
    * The hooks installed: post-commit for commits, post-merge for merges that need no commit of
    * their own (no conflicts) and fast-forwards. Both run the same script.
    */
-  public static final java.util.List<String> HOOKS = java.util.List.of("post-commit", "post-merge");
+  public static final List<String> HOOKS = List.of("post-commit", "post-merge");
+
   private static final String TEMPLATE = "/io/codequery/hooks/post-commit.sh";
 
   private final Path projectRoot;
@@ -49,7 +53,11 @@ public final class HooksInstaller {
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
     boolean ours = isOurs(hook);
     boolean foreign = !ours && Files.exists(hook, LinkOption.NOFOLLOW_LINKS);
-    return new HookStatus(hook, ours, ours && Files.exists(chained, LinkOption.NOFOLLOW_LINKS) ? chained : null, foreign);
+    return new HookStatus(
+        hook,
+        ours,
+        ours && Files.exists(chained, LinkOption.NOFOLLOW_LINKS) ? chained : null,
+        foreign);
   }
 
   /** Installs (or refreshes) the hooks; idempotent. Returns what is installed now. */
@@ -75,8 +83,11 @@ public final class HooksInstaller {
     if (!isOurs(hook) && Files.exists(hook, LinkOption.NOFOLLOW_LINKS)) {
       if (Files.exists(chained, LinkOption.NOFOLLOW_LINKS)) {
         throw new CodeQueryException(
-            hook + " is not code-query's hook, and " + chained + " (a hook chained earlier) exists too."
-                + " Merge them by hand into one of the two, remove the other, and run `hooks install` again.");
+            hook
+                + " is not code-query's hook, and "
+                + chained
+                + " (a hook chained earlier) exists too. Merge them by hand into one of the two,"
+                + " remove the other, and run `hooks install` again.");
       }
       Files.move(hook, chained, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -94,7 +105,8 @@ public final class HooksInstaller {
     }
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
     if (Files.exists(chained, LinkOption.NOFOLLOW_LINKS)) {
-      Files.move(chained, hook, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          chained, hook, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {
       Files.delete(hook);
     }
@@ -109,12 +121,17 @@ public final class HooksInstaller {
   public Path hookPath(String name) {
     Git.Result top = Git.run(projectRoot, "rev-parse", "--is-bare-repository");
     if (top.status() != 0) {
-      throw new CodeQueryException(projectRoot + " is not in a git repository (" + top.err().strip()
-          + "). Run `git init` there first, or pass --project-root.");
+      throw new CodeQueryException(
+          projectRoot
+              + " is not in a git repository ("
+              + top.err().strip()
+              + "). Run `git init` there first, or pass --project-root.");
     }
     if (top.out().strip().equals("true")) {
-      throw new CodeQueryException(projectRoot + " is a bare git repository: it has no working tree and no commits"
-          + " are made in it. Install the hook in a clone with a working tree.");
+      throw new CodeQueryException(
+          projectRoot
+              + " is a bare git repository: it has no working tree and no commits"
+              + " are made in it. Install the hook in a clone with a working tree.");
     }
     String path = Git.query(projectRoot, "rev-parse", "--git-path", "hooks/" + name);
     Path p = Path.of(path);

@@ -1,18 +1,25 @@
 package io.codequery.log;
 
+import io.codequery.pidfile.SafeModes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Appends one-line records to {@code worker.log}, creating it if needed. One {@code write(2)} per
- * line on an {@code O_APPEND} descriptor, so lines from concurrent processes never interleave; never
- * through a symbolic link (a planted link must not let us append to someone else's file).
+ * line on an {@code O_APPEND} descriptor, so lines from concurrent processes never interleave;
+ * never through a symbolic link (a planted link must not let us append to someone else's file).
  *
  * <p>Lines cannot be forged: control characters in messages (newlines included) are escaped.
  */
@@ -36,11 +43,16 @@ public final class WorkerLog {
   /** Appends {@code <ISO-8601 time> [source] message}. */
   public void append(String source, String message) throws IOException {
     String line = format(Instant.now(clock), source, message);
-    try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
-        file,
-        java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-        io.codequery.pidfile.SafeModes.FILE)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+    try (SeekableByteChannel out =
+        Files.newByteChannel(
+            file,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS),
+            SafeModes.FILE)) {
+      ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         out.write(buf);
       }
@@ -55,18 +67,22 @@ public final class WorkerLog {
    * @return true if the log was rotated
    */
   public boolean rotateIfLarger(long maxBytes) throws IOException {
-    java.nio.file.attribute.BasicFileAttributes a;
+    BasicFileAttributes a;
     try {
-      a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (java.nio.file.NoSuchFileException e) {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
       return false;
     }
     if (!a.isRegularFile() || a.size() <= maxBytes) {
       return false;
     }
-    Files.move(file, file.resolveSibling(file.getFileName() + ".1"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    append("log", "rotated: the previous " + a.size() + " bytes are in " + file.getFileName() + ".1");
+    Files.move(
+        file,
+        file.resolveSibling(file.getFileName() + ".1"),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    append(
+        "log", "rotated: the previous " + a.size() + " bytes are in " + file.getFileName() + ".1");
     return true;
   }
 

@@ -1,12 +1,15 @@
 package io.codequery.pidfile;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,10 +24,18 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp;
     while (true) {
-      tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-      try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
-          tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), SafeModes.FILE)) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(contents);
+      tmp =
+          dir.resolve(
+              "."
+                  + target.getFileName()
+                  + ".tmp-"
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      try (SeekableByteChannel out =
+          Files.newByteChannel(
+              tmp,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              SafeModes.FILE)) {
+        ByteBuffer buf = ByteBuffer.wrap(contents);
         while (buf.hasRemaining()) {
           out.write(buf);
         }

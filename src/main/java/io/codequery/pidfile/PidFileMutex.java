@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * beside the PID file; within a JVM, whose threads share one OS lock, a {@link ReentrantLock}.
  */
 public final class PidFileMutex implements AutoCloseable {
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
 
   private final ReentrantLock local;
   private final FileChannel channel;
@@ -53,7 +55,8 @@ public final class PidFileMutex implements AutoCloseable {
       channel =
           FileChannel.open(
               key,
-              java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+              Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
               SafeModes.FILE);
       while (true) {
         FileLock lock;
@@ -66,7 +69,8 @@ public final class PidFileMutex implements AutoCloseable {
           return new PidFileMutex(local, channel, lock);
         }
         if (System.nanoTime() > deadline) {
-          throw new IOException("timed out waiting for the lock on " + lockFile + " (held by another process)");
+          throw new IOException(
+              "timed out waiting for the lock on " + lockFile + " (held by another process)");
         }
         Thread.sleep(2);
       }

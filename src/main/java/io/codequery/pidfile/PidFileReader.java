@@ -28,7 +28,10 @@ public final class PidFileReader {
     return readBounded(file, MAX_BYTES);
   }
 
-  /** As {@link #read}, for any small file of ours (e.g. the identity record), up to {@code max} bytes. */
+  /**
+   * As {@link #read}, for any small file of ours (e.g. the identity record), up to {@code max}
+   * bytes.
+   */
   public static PidFileRead readBounded(Path file, int max) {
     BasicFileAttributes attrs;
     try {

@@ -21,7 +21,10 @@ public final class PidFileTrust {
   public static int effectiveUid() {
     try {
       return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | SecurityException e) {
       return "root".equals(System.getProperty("user.name")) ? 0 : -1;
     }
   }
@@ -37,12 +40,20 @@ public final class PidFileTrust {
         int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
         if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !(isDir && (mode & STICKY) != 0 && uid == 0)) {
-          return Optional.of(p + " is writable by other users (mode " + String.format("%04o", mode & 07777)
-              + "); root does not signal on its word. Fix it: chmod go-w " + p);
+          return Optional.of(
+              p
+                  + " is writable by other users (mode "
+                  + String.format("%04o", mode & 07777)
+                  + "); root does not signal on its word. Fix it: chmod go-w "
+                  + p);
         }
         if (uid != 0) {
-          return Optional.of(p + " is owned by uid " + uid + ", not root; root does not signal on its word."
-              + " Run this as that user, or chown it to root if root runs the worker");
+          return Optional.of(
+              p
+                  + " is owned by uid "
+                  + uid
+                  + ", not root; root does not signal on its word."
+                  + " Run this as that user, or chown it to root if root runs the worker");
         }
       } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
         return Optional.of("cannot check the owner and mode of " + p + ": " + e.getMessage());

@@ -28,7 +28,8 @@ public final class PidParser {
       end--;
     }
     if (start == end) {
-      return new PidParse.Rejected(bytes.length == 0 ? "empty PID file" : "PID file holds only whitespace");
+      return new PidParse.Rejected(
+          bytes.length == 0 ? "empty PID file" : "PID file holds only whitespace");
     }
     for (int i = start; i < end; i++) {
       byte b = bytes[i];
@@ -47,7 +48,9 @@ public final class PidParser {
     int length = end - start;
     if (bytes[start] == '0') {
       return new PidParse.Rejected(
-          length == 1 ? "PID 0 is not a process (it addresses a process group)" : "PID has leading zeros");
+          length == 1
+              ? "PID 0 is not a process (it addresses a process group)"
+              : "PID has leading zeros");
     }
     if (length > MAX_DIGITS) {
       return new PidParse.Rejected("PID is too large (" + length + " digits)");

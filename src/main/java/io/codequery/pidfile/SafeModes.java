@@ -6,8 +6,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Creation modes for everything code-query writes: never writable by group or others, whatever
- * the umask (a creation mode is only ever narrowed by the umask, never widened).
+ * Creation modes for everything code-query writes: never writable by group or others, whatever the
+ * umask (a creation mode is only ever narrowed by the umask, never widened).
  */
 public final class SafeModes {
   /** rw-r--r--: readable, so other local users can ask whether the worker runs. */

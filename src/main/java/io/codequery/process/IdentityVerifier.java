@@ -34,8 +34,11 @@ public final class IdentityVerifier {
     if (!facts.alive() && facts.stat().isEmpty() && Platform.mayHideProcesses()) {
       // The specification removes the PID file when a process is not accessible, orphaning a live
       // worker. Under hidepid another user's live worker looks exactly like a gone one.
-      return new Verdict.Undetermined("PID " + pid + " is not visible: /proc hides other users' processes (hidepid),"
-          + " so it may still run");
+      return new Verdict.Undetermined(
+          "PID "
+              + pid
+              + " is not visible: /proc hides other users' processes (hidepid),"
+              + " so it may still run");
     }
     if (!facts.alive()) {
       return new Verdict.Gone(
@@ -43,37 +46,55 @@ public final class IdentityVerifier {
     }
     Optional<WorkerIdentity> own = record.filter(r -> r.pid() == pid);
     if (own.isPresent() && !own.get().bootId().equals(Platform.bootId())) {
-      return new Verdict.NotOurs("PID file was written before the last reboot; PID " + pid + " is now another process");
+      return new Verdict.NotOurs(
+          "PID file was written before the last reboot; PID " + pid + " is now another process");
     }
     if (own.isPresent()) {
       Optional<String> mismatch = startMismatch(own.get(), facts);
       if (mismatch.isPresent()) {
-        return new Verdict.NotOurs("PID " + pid + " was reused by another process (" + describe(facts) + "): " + mismatch.get());
+        return new Verdict.NotOurs(
+            "PID "
+                + pid
+                + " was reused by another process ("
+                + describe(facts)
+                + "): "
+                + mismatch.get());
       }
     }
     if (facts.args().isEmpty()) {
-      return new Verdict.Undetermined("cannot read the command line of PID " + pid + " (permission denied or hidden)");
+      return new Verdict.Undetermined(
+          "cannot read the command line of PID " + pid + " (permission denied or hidden)");
     }
     Optional<String> markedRoot = WorkerMarker.rootIn(facts.args().get());
     if (markedRoot.isEmpty()) {
-      return new Verdict.NotOurs("PID " + pid + " belongs to another process (" + describe(facts) + ")");
+      return new Verdict.NotOurs(
+          "PID " + pid + " belongs to another process (" + describe(facts) + ")");
     }
     if (!markedRoot.get().equals(root)) {
-      return new Verdict.NotOurs("PID " + pid + " is the worker of another project (" + markedRoot.get() + ")");
+      return new Verdict.NotOurs(
+          "PID " + pid + " is the worker of another project (" + markedRoot.get() + ")");
     }
     if (own.isEmpty()) {
       return new Verdict.Undetermined(
-          "PID " + pid + " looks like this project's worker, but its identity record is missing or does not name it");
+          "PID "
+              + pid
+              + " looks like this project's worker, but its identity record is missing or does not"
+              + " name it");
     }
     if (!own.get().root().equals(root)) {
       // Same PID, boot and start time, and our marker: this is the process that should have written
       // the record, so the record itself is damaged. Removing the PID file could orphan a live
       // worker; the worker's self-check rewrites the record within a heartbeat.
-      return new Verdict.Undetermined("PID " + pid + " carries this project's marker, but its identity record names "
-          + own.get().root() + " (damaged record?)");
+      return new Verdict.Undetermined(
+          "PID "
+              + pid
+              + " carries this project's marker, but its identity record names "
+              + own.get().root()
+              + " (damaged record?)");
     }
     if (!startComparable(own.get(), facts)) {
-      return new Verdict.Undetermined("the start time of PID " + pid + " cannot be compared with its identity record");
+      return new Verdict.Undetermined(
+          "the start time of PID " + pid + " cannot be compared with its identity record");
     }
     return new Verdict.Ours("PID " + pid + " is this project's worker");
   }
@@ -89,14 +110,19 @@ public final class IdentityVerifier {
       long actual = facts.stat().get().startTicks();
       return actual == rec.startTicks()
           ? Optional.empty()
-          : Optional.of("it started at tick " + actual + ", the worker at tick " + rec.startTicks());
+          : Optional.of(
+              "it started at tick " + actual + ", the worker at tick " + rec.startTicks());
     }
     if (rec.startMillis() >= 0 && facts.startInstant().isPresent()) {
       Instant actual = facts.startInstant().get();
       long diff = Math.abs(actual.toEpochMilli() - rec.startMillis());
       return diff <= MILLIS_TOLERANCE.toMillis()
           ? Optional.empty()
-          : Optional.of("it started at " + actual + ", the worker at " + Instant.ofEpochMilli(rec.startMillis()));
+          : Optional.of(
+              "it started at "
+                  + actual
+                  + ", the worker at "
+                  + Instant.ofEpochMilli(rec.startMillis()));
     }
     return Optional.empty();
   }
@@ -109,7 +135,8 @@ public final class IdentityVerifier {
     }
     String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s.toString();
     // A hostile process picks its own argv: keep terminal escapes and newlines out of our messages.
-    return shown.codePoints()
+    return shown
+        .codePoints()
         .map(c -> Character.isISOControl(c) ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
         .toString();

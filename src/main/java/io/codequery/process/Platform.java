@@ -1,15 +1,18 @@
 package io.codequery.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Facts about the running kernel, read once per JVM. */
 public final class Platform {
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
-  private static final String BOOT_ID = readFirstLine(PROC.resolve("sys/kernel/random/boot_id"), "");
+  private static final String BOOT_ID =
+      readFirstLine(PROC.resolve("sys/kernel/random/boot_id"), "");
   private static final long PID_LIMIT = readPidLimit();
   private static final boolean MAY_HIDE_PROCESSES = HAS_PROC && procHidesOthers();
 
@@ -47,10 +50,15 @@ public final class Platform {
       }
       String hidepid = null;
       // The last /proc mount in mountinfo is the one on top: "... /proc opts - proc src superopts"
-      for (String line : Files.readAllLines(PROC.resolve("self/mountinfo"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(PROC.resolve("self/mountinfo"), StandardCharsets.UTF_8)) {
         String[] f = line.split(" ");
-        int dash = java.util.Arrays.asList(f).indexOf("-");
-        if (f.length > 4 && f[4].equals("/proc") && dash > 0 && dash + 3 < f.length && f[dash + 1].equals("proc")) {
+        int dash = Arrays.asList(f).indexOf("-");
+        if (f.length > 4
+            && f[4].equals("/proc")
+            && dash > 0
+            && dash + 3 < f.length
+            && f[dash + 1].equals("proc")) {
           hidepid = "0";
           for (String opt : f[dash + 3].split(",")) {
             if (opt.startsWith("hidepid=")) {
@@ -78,7 +86,7 @@ public final class Platform {
     try {
       // /proc files report size 0; read a bounded amount instead of trusting the size.
       String s;
-      try (java.io.InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
         s = new String(in.readNBytes(256), StandardCharsets.US_ASCII);
       }
       int nl = s.indexOf('\n');

@@ -23,7 +23,8 @@ public record ProcStat(char state, int ppid, long startTicks) {
       return Optional.empty();
     }
     try {
-      return Optional.of(new ProcStat(f[0].charAt(0), Integer.parseInt(f[1]), Long.parseLong(f[19])));
+      return Optional.of(
+          new ProcStat(f[0].charAt(0), Integer.parseInt(f[1]), Long.parseLong(f[19])));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

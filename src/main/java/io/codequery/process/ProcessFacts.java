@@ -37,8 +37,13 @@ public final class ProcessFacts {
   private Optional<Instant> startInstant; // null: not known yet, ask ProcessHandle.Info
   private ProcessHandle.Info info;
 
-  private ProcessFacts(int pid, boolean alive, Optional<ProcStat> stat, Optional<Instant> startInstant,
-      Optional<List<String>> args, String command) {
+  private ProcessFacts(
+      int pid,
+      boolean alive,
+      Optional<ProcStat> stat,
+      Optional<Instant> startInstant,
+      Optional<List<String>> args,
+      String command) {
     this.pid = pid;
     this.alive = alive;
     this.stat = stat;
@@ -96,7 +101,12 @@ public final class ProcessFacts {
         return gone();
       }
       ProcessHandle.Info info = handle.get().info();
-      return new ProcessFacts(pid, true, Optional.empty(), info.startInstant(), info.arguments().map(List::of),
+      return new ProcessFacts(
+          pid,
+          true,
+          Optional.empty(),
+          info.startInstant(),
+          info.arguments().map(List::of),
           info.command().orElse("?"));
     }
     Path dir = Path.of("/proc", Integer.toString(pid));
@@ -104,7 +114,8 @@ public final class ProcessFacts {
     Optional<List<String>> args = Optional.empty();
     String command = null;
     try {
-      // ProcessHandle.of(pid) on Linux is this same read of /proc/<pid>/stat: its failure is "gone".
+      // ProcessHandle.of(pid) on Linux is this same read of /proc/<pid>/stat: its failure is
+      // "gone".
       stat = ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1));
     } catch (NoSuchFileException e) {
       return gone();
@@ -147,12 +158,16 @@ public final class ProcessFacts {
     return new ProcessFacts(pid, true, stat, null, args, command);
   }
 
-  /** After a failed read under {@code dir}: the facts if the process has gone or become a zombie. */
+  /**
+   * After a failed read under {@code dir}: the facts if the process has gone or become a zombie.
+   */
   private static Optional<ProcessFacts> goneSince(int pid, Path dir) {
     try {
-      Optional<ProcStat> stat = ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1));
+      Optional<ProcStat> stat =
+          ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1));
       if (stat.isPresent() && stat.get().isZombie()) {
-        return Optional.of(new ProcessFacts(pid, false, stat, Optional.empty(), Optional.empty(), null));
+        return Optional.of(
+            new ProcessFacts(pid, false, stat, Optional.empty(), Optional.empty(), null));
       }
       return Optional.empty();
     } catch (AccessDeniedException e) {

@@ -1,7 +1,8 @@
 package io.codequery.process;
 
 /** Whether a live PID is this project's worker. */
-public sealed interface Verdict permits Verdict.Ours, Verdict.Gone, Verdict.NotOurs, Verdict.Undetermined {
+public sealed interface Verdict
+    permits Verdict.Ours, Verdict.Gone, Verdict.NotOurs, Verdict.Undetermined {
   /** Identity verified: this project's worker, the very process that wrote the PID file. */
   record Ours(String reason) implements Verdict {}
 

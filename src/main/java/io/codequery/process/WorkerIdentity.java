@@ -1,13 +1,16 @@
 package io.codequery.process;
 
+import io.codequery.pidfile.PidFileRead;
+import io.codequery.pidfile.PidFileReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who the worker is, as it recorded itself in {@code worker.identity} beside the PID file: enough to
- * tell the process that wrote the PID file from any later holder of the same PID.
+ * Who the worker is, as it recorded itself in {@code worker.identity} beside the PID file: enough
+ * to tell the process that wrote the PID file from any later holder of the same PID.
  *
  * @param pid the worker's PID
  * @param startTicks start time in clock ticks since boot (Linux {@code /proc/<pid>/stat} field 22),
@@ -17,18 +20,31 @@ import java.util.Optional;
  * @param bootId the boot the worker ran in ("" where the OS does not tell)
  * @param root the project root the worker serves (real path)
  */
-public record WorkerIdentity(int pid, long startTicks, long startMillis, String bootId, String root) {
+public record WorkerIdentity(
+    int pid, long startTicks, long startMillis, String bootId, String root) {
   private static final String VERSION = "1";
 
   /** The record file's text: one {@code key=value} per line; the root is escaped. */
   public byte[] format() {
     String s =
-        "version=" + VERSION + "\n"
-            + "pid=" + pid + "\n"
-            + "start_ticks=" + startTicks + "\n"
-            + "start_millis=" + startMillis + "\n"
-            + "boot_id=" + bootId + "\n"
-            + "root=" + escape(root) + "\n";
+        "version="
+            + VERSION
+            + "\n"
+            + "pid="
+            + pid
+            + "\n"
+            + "start_ticks="
+            + startTicks
+            + "\n"
+            + "start_millis="
+            + startMillis
+            + "\n"
+            + "boot_id="
+            + bootId
+            + "\n"
+            + "root="
+            + escape(root)
+            + "\n";
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -36,9 +52,9 @@ public record WorkerIdentity(int pid, long startTicks, long startMillis, String 
   public static final int MAX_BYTES = 8192;
 
   /** Reads and parses a record file safely (no links, bounded); empty where there is none. */
-  public static Optional<WorkerIdentity> read(java.nio.file.Path file) {
-    io.codequery.pidfile.PidFileRead read = io.codequery.pidfile.PidFileReader.readBounded(file, MAX_BYTES);
-    if (read instanceof io.codequery.pidfile.PidFileRead.Content c) {
+  public static Optional<WorkerIdentity> read(Path file) {
+    PidFileRead read = PidFileReader.readBounded(file, MAX_BYTES);
+    if (read instanceof PidFileRead.Content c) {
       return parse(new String(c.bytes(), StandardCharsets.UTF_8));
     }
     return Optional.empty();

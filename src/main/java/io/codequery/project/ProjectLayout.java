@@ -1,5 +1,6 @@
 package io.codequery.project;
 
+import io.codequery.pidfile.SafeModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class ProjectLayout {
 
   /** Creates {@code .code-query/} (mode 0755 at most, whatever the umask) if it is missing. */
   public Path ensureDir() throws IOException {
-    return Files.createDirectories(dir, io.codequery.pidfile.SafeModes.DIR);
+    return Files.createDirectories(dir, SafeModes.DIR);
   }
 
   public boolean exists() {

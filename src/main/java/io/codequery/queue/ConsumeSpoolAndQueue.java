@@ -17,8 +17,8 @@ import java.time.Duration;
 
 /**
  * The worker's task: ingest the hooks' spool into the queue, then run one due job. New spool files
- * are noticed by a file-system watch that wakes the worker at once; a sweep every
- * {@code sweepEvery} is the safety net for events a watch can miss (overflow, a spool directory
+ * are noticed by a file-system watch that wakes the worker at once; a sweep every {@code
+ * sweepEvery} is the safety net for events a watch can miss (overflow, a spool directory
  * re-created, file systems without notification).
  */
 public final class ConsumeSpoolAndQueue implements WorkerTask {
@@ -33,7 +33,13 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   private WatchService watch;
   private Thread watcher;
 
-  public ConsumeSpoolAndQueue(IngestSpool ingest, QueueTask jobs, Path spool, WorkerLog log, Clock clock, Duration sweepEvery) {
+  public ConsumeSpoolAndQueue(
+      IngestSpool ingest,
+      QueueTask jobs,
+      Path spool,
+      WorkerLog log,
+      Clock clock,
+      Duration sweepEvery) {
     this.ingest = ingest;
     this.jobs = jobs;
     this.spool = spool;
@@ -46,8 +52,13 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
     JobQueue queue = JobQueue.open(layout, config, clock);
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     QueueTask jobs = QueueTask.open(queue, layout, config, clock);
-    return new ConsumeSpoolAndQueue(new IngestSpool(layout.spoolDir(), queue, log), jobs, layout.spoolDir(), log,
-        clock, Duration.ofSeconds(config.heartbeatSeconds()));
+    return new ConsumeSpoolAndQueue(
+        new IngestSpool(layout.spoolDir(), queue, log),
+        jobs,
+        layout.spoolDir(),
+        log,
+        clock,
+        Duration.ofSeconds(config.heartbeatSeconds()));
   }
 
   @Override
@@ -55,9 +66,18 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
     try {
       Files.createDirectories(spool);
       watch = FileSystems.getDefault().newWatchService();
-      spool.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      spool.register(
+          watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     } catch (IOException | UnsupportedOperationException e) {
-      log.tryAppend("spool", "no file-system watch on " + spool + " (" + e.getMessage() + "); sweeping every " + sweepEvery.toSeconds() + " s");
+      log.tryAppend(
+          "spool",
+          "no file-system watch on "
+              + spool
+              + " ("
+              + e.getMessage()
+              + "); sweeping every "
+              + sweepEvery.toSeconds()
+              + " s");
       return;
     }
     watcher = new Thread(() -> watchLoop(wakeWorker), "spool-watch");

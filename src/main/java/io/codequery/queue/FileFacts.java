@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The built-in processor's record of a file: size, line count, SHA-256 and a language guessed from
- * the extension. Lines are counted as {@code wc -l} would, plus one for a last line without a newline.
+ * the extension. Lines are counted as {@code wc -l} would, plus one for a last line without a
+ * newline.
  */
 public record FileFacts(long sizeBytes, long lines, String sha256, String language) {
   private static final Map<String, String> LANGUAGES = languages();
@@ -46,7 +47,11 @@ public record FileFacts(long sizeBytes, long lines, String sha256, String langua
       }
     }
     long lines = newlines + (size > 0 && last != '\n' ? 1 : 0);
-    return new FileFacts(size, lines, HexFormat.of().formatHex(sha.digest()), language(file.getFileName().toString()));
+    return new FileFacts(
+        size,
+        lines,
+        HexFormat.of().formatHex(sha.digest()),
+        language(file.getFileName().toString()));
   }
 
   /** The language for a file name, from its extension (or well-known name); "unknown" if none. */
@@ -79,19 +84,69 @@ public record FileFacts(long sizeBytes, long lines, String sha256, String langua
   private static Map<String, String> languages() {
     Map<String, String> m = new LinkedHashMap<>();
     String[][] table = {
-      {"java", "java"}, {"kt", "kotlin"}, {"kts", "kotlin"}, {"scala", "scala"}, {"groovy", "groovy"},
-      {"py", "python"}, {"pyi", "python"}, {"rb", "ruby"}, {"go", "go"}, {"rs", "rust"},
-      {"c", "c"}, {"h", "c"}, {"cc", "cpp"}, {"cpp", "cpp"}, {"cxx", "cpp"}, {"hpp", "cpp"}, {"hh", "cpp"},
-      {"cs", "csharp"}, {"m", "objective-c"}, {"swift", "swift"}, {"php", "php"}, {"pl", "perl"},
-      {"js", "javascript"}, {"mjs", "javascript"}, {"cjs", "javascript"}, {"jsx", "javascript"},
-      {"ts", "typescript"}, {"tsx", "typescript"}, {"vue", "vue"}, {"svelte", "svelte"},
-      {"sh", "shell"}, {"bash", "shell"}, {"zsh", "shell"}, {"fish", "shell"}, {"ps1", "powershell"},
-      {"sql", "sql"}, {"r", "r"}, {"lua", "lua"}, {"dart", "dart"}, {"ex", "elixir"}, {"exs", "elixir"},
-      {"erl", "erlang"}, {"hs", "haskell"}, {"ml", "ocaml"}, {"clj", "clojure"}, {"zig", "zig"},
-      {"html", "html"}, {"htm", "html"}, {"css", "css"}, {"scss", "scss"}, {"md", "markdown"},
-      {"rst", "restructuredtext"}, {"txt", "text"}, {"json", "json"}, {"yaml", "yaml"}, {"yml", "yaml"},
-      {"toml", "toml"}, {"xml", "xml"}, {"gradle", "groovy"}, {"proto", "protobuf"},
-      {"dockerfile", "dockerfile"}, {"makefile", "makefile"}, {"gnumakefile", "makefile"},
+      {"java", "java"},
+      {"kt", "kotlin"},
+      {"kts", "kotlin"},
+      {"scala", "scala"},
+      {"groovy", "groovy"},
+      {"py", "python"},
+      {"pyi", "python"},
+      {"rb", "ruby"},
+      {"go", "go"},
+      {"rs", "rust"},
+      {"c", "c"},
+      {"h", "c"},
+      {"cc", "cpp"},
+      {"cpp", "cpp"},
+      {"cxx", "cpp"},
+      {"hpp", "cpp"},
+      {"hh", "cpp"},
+      {"cs", "csharp"},
+      {"m", "objective-c"},
+      {"swift", "swift"},
+      {"php", "php"},
+      {"pl", "perl"},
+      {"js", "javascript"},
+      {"mjs", "javascript"},
+      {"cjs", "javascript"},
+      {"jsx", "javascript"},
+      {"ts", "typescript"},
+      {"tsx", "typescript"},
+      {"vue", "vue"},
+      {"svelte", "svelte"},
+      {"sh", "shell"},
+      {"bash", "shell"},
+      {"zsh", "shell"},
+      {"fish", "shell"},
+      {"ps1", "powershell"},
+      {"sql", "sql"},
+      {"r", "r"},
+      {"lua", "lua"},
+      {"dart", "dart"},
+      {"ex", "elixir"},
+      {"exs", "elixir"},
+      {"erl", "erlang"},
+      {"hs", "haskell"},
+      {"ml", "ocaml"},
+      {"clj", "clojure"},
+      {"zig", "zig"},
+      {"html", "html"},
+      {"htm", "html"},
+      {"css", "css"},
+      {"scss", "scss"},
+      {"md", "markdown"},
+      {"rst", "restructuredtext"},
+      {"txt", "text"},
+      {"json", "json"},
+      {"yaml", "yaml"},
+      {"yml", "yaml"},
+      {"toml", "toml"},
+      {"xml", "xml"},
+      {"gradle", "groovy"},
+      {"proto", "protobuf"},
+      {"dockerfile", "dockerfile"},
+      {"makefile", "makefile"},
+      {"gnumakefile", "makefile"},
     };
     for (String[] row : table) {
       m.put(row[0], row[1]);

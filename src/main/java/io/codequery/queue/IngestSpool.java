@@ -1,8 +1,10 @@
 package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,22 +16,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Moves what the git hook recorded in {@code .code-query/spool/} into the queue. The hook writes
  * {@code <commit>.commit} ({@code "<commit>[ <base>]\n"}: the worker lists the files with git, so
- * the hook starts as few processes as it can); {@code <commit>.files}
- * ({@code <commit>NUL<file>NUL…}) holds a list made elsewhere. Both are written with one atomic
- * rename. It is removed
- * only after its jobs are committed to the queue (at-least-once: a crash in between enqueues it
- * again, and duplicates collapse). A file that cannot be parsed is moved to {@code spool/rejected/}
- * with a logged reason, never deleted.
+ * the hook starts as few processes as it can); {@code <commit>.files} ({@code
+ * <commit>NUL<file>NUL…}) holds a list made elsewhere. Both are written with one atomic rename. It
+ * is removed only after its jobs are committed to the queue (at-least-once: a crash in between
+ * enqueues it again, and duplicates collapse). A file that cannot be parsed is moved to {@code
+ * spool/rejected/} with a logged reason, never deleted.
  */
 public final class IngestSpool {
   static final String SUFFIX = ".files";
   static final String COMMIT_SUFFIX = ".commit";
-  private static final java.util.regex.Pattern COMMIT_RECORD =
-      java.util.regex.Pattern.compile("([0-9a-f]{7,64})(?: ([0-9a-f]{7,64}))?\n?");
+  private static final Pattern COMMIT_RECORD =
+      Pattern.compile("([0-9a-f]{7,64})(?: ([0-9a-f]{7,64}))?\n?");
   private static final long MAX_SPOOL_BYTES = 64L * 1024 * 1024;
 
   private final Path spool;
@@ -48,7 +51,8 @@ public final class IngestSpool {
   /** Ingests every complete spool file; returns how many jobs were added. */
   public int run() {
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool, "*{" + SUFFIX + "," + COMMIT_SUFFIX + "}")) {
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(spool, "*{" + SUFFIX + "," + COMMIT_SUFFIX + "}")) {
       ds.forEach(files::add);
     } catch (NoSuchFileException e) {
       return 0;
@@ -103,7 +107,13 @@ public final class IngestSpool {
     List<String> files = new ArrayList<>();
     for (String file : parts.subList(1, parts.size())) {
       if (file == null) {
-        log.tryAppend("spool", "skipped a file of commit " + commit + " whose name is not UTF-8 (" + f.getFileName() + ")");
+        log.tryAppend(
+            "spool",
+            "skipped a file of commit "
+                + commit
+                + " whose name is not UTF-8 ("
+                + f.getFileName()
+                + ")");
       } else {
         files.add(file);
       }
@@ -117,16 +127,30 @@ public final class IngestSpool {
       try {
         files.add(JobPaths.checkFile(file));
       } catch (CodeQueryException e) {
-        log.tryAppend("spool", "skipped a file of commit " + commit + " in " + f.getFileName() + ": " + e.getMessage());
+        log.tryAppend(
+            "spool",
+            "skipped a file of commit "
+                + commit
+                + " in "
+                + f.getFileName()
+                + ": "
+                + e.getMessage());
       }
     }
     int added = files.isEmpty() ? 0 : queue.enqueue(commit, files);
     try {
       Files.deleteIfExists(f);
     } catch (IOException e) {
-      log.tryAppend("spool", "enqueued but could not remove " + f + ": " + e.getMessage() + " (it will be enqueued again; duplicates collapse)");
+      log.tryAppend(
+          "spool",
+          "enqueued but could not remove "
+              + f
+              + ": "
+              + e.getMessage()
+              + " (it will be enqueued again; duplicates collapse)");
     }
-    log.tryAppend("spool", "queued " + added + " of " + files.size() + " file(s) of commit " + commit);
+    log.tryAppend(
+        "spool", "queued " + added + " of " + files.size() + " file(s) of commit " + commit);
     return added;
   }
 
@@ -144,14 +168,14 @@ public final class IngestSpool {
       log.tryAppend("spool", "cannot read " + f + ": " + e.getMessage() + "; will try again");
       return 0;
     }
-    java.util.regex.Matcher m = COMMIT_RECORD.matcher(text);
+    Matcher m = COMMIT_RECORD.matcher(text);
     if (!m.matches()) {
       reject(f, "expected \"<commit>[ <base>]\" in hexadecimal");
       return 0;
     }
-    io.codequery.hooks.CommitFiles.Listed listed;
+    CommitFiles.Listed listed;
     try {
-      listed = io.codequery.hooks.CommitFiles.between(root, m.group(2), m.group(1));
+      listed = CommitFiles.between(root, m.group(2), m.group(1));
     } catch (CodeQueryException e) {
       reject(f, e.getMessage());
       return 0;
@@ -168,15 +192,17 @@ public final class IngestSpool {
     if (bytes.length == 0 || bytes[bytes.length - 1] != 0) {
       return parts;
     }
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     int from = 0;
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) {
         if (i > from) {
           try {
-            parts.add(decoder.decode(java.nio.ByteBuffer.wrap(bytes, from, i - from)).toString());
+            parts.add(decoder.decode(ByteBuffer.wrap(bytes, from, i - from)).toString());
           } catch (CharacterCodingException e) {
             parts.add(null);
           }
@@ -195,7 +221,14 @@ public final class IngestSpool {
       Files.move(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       log.tryAppend("spool", "moved unreadable spool file to " + target + ": " + reason);
     } catch (IOException e) {
-      log.tryAppend("spool", "unreadable spool file " + f + " (" + reason + ") could not be moved aside: " + e.getMessage());
+      log.tryAppend(
+          "spool",
+          "unreadable spool file "
+              + f
+              + " ("
+              + reason
+              + ") could not be moved aside: "
+              + e.getMessage());
     }
   }
 }

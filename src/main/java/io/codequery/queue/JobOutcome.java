@@ -14,6 +14,8 @@ public sealed interface JobOutcome {
    */
   record Failed(String reason, boolean retryable, JobResult result) implements JobOutcome {}
 
-  /** The run was stopped before it finished (worker shutting down, lease lost): hand the job back. */
+  /**
+   * The run was stopped before it finished (worker shutting down, lease lost): hand the job back.
+   */
   record Abandoned(String reason, JobResult result) implements JobOutcome {}
 }

@@ -1,6 +1,7 @@
 package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.log.WorkerLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,9 +10,9 @@ import java.nio.file.Path;
 
 /**
  * The rules for what a job may name. A job's file is a project-relative, '/'-separated path that
- * cannot leave the project: not absolute, no {@code ..} segment, no NUL (other control characters, newlines included, are legal file-name bytes and kept).
- * At run time the file is also resolved through symbolic links and refused if it lands outside
- * the project root.
+ * cannot leave the project: not absolute, no {@code ..} segment, no NUL (other control characters,
+ * newlines included, are legal file-name bytes and kept). At run time the file is also resolved
+ * through symbolic links and refused if it lands outside the project root.
  */
 public final class JobPaths {
   private static final int MAX_PATH_CHARS = 4096;
@@ -19,24 +20,34 @@ public final class JobPaths {
 
   private JobPaths() {}
 
-  /** Returns {@code file} if it is a safe project-relative path; throws a clear exception if not. */
+  /**
+   * Returns {@code file} if it is a safe project-relative path; throws a clear exception if not.
+   */
   public static String checkFile(String file) {
     if (file == null || file.isEmpty()) {
       throw new CodeQueryException("a job's file must be a non-empty project-relative path");
     }
-    String shown = io.codequery.log.WorkerLog.escape(file);
+    String shown = WorkerLog.escape(file);
     if (file.length() > MAX_PATH_CHARS) {
-      throw new CodeQueryException("file path longer than " + MAX_PATH_CHARS + " characters refused: " + shown.substring(0, 80) + "…");
+      throw new CodeQueryException(
+          "file path longer than "
+              + MAX_PATH_CHARS
+              + " characters refused: "
+              + shown.substring(0, 80)
+              + "…");
     }
     if (file.indexOf('\0') >= 0) {
       throw new CodeQueryException("file path contains a NUL character, refused: " + shown);
     }
     if (file.startsWith("/")) {
-      throw new CodeQueryException("file path is absolute, refused (jobs name files relative to the project root): " + shown);
+      throw new CodeQueryException(
+          "file path is absolute, refused (jobs name files relative to the project root): "
+              + shown);
     }
     for (String segment : file.split("/", -1)) {
       if (segment.equals("..")) {
-        throw new CodeQueryException("file path has a \"..\" segment, refused (it could leave the project): " + shown);
+        throw new CodeQueryException(
+            "file path has a \"..\" segment, refused (it could leave the project): " + shown);
       }
     }
     // Newlines and other control characters are legal in POSIX names and are kept: every log line,
@@ -50,20 +61,24 @@ public final class JobPaths {
    */
   public static String checkCommit(String commit) {
     if (commit == null || commit.isBlank()) {
-      throw new CodeQueryException("a job's commit must be a non-empty revision (e.g. a commit SHA)");
+      throw new CodeQueryException(
+          "a job's commit must be a non-empty revision (e.g. a commit SHA)");
     }
-    String shown = io.codequery.log.WorkerLog.escape(commit);
+    String shown = WorkerLog.escape(commit);
     if (commit.length() > MAX_COMMIT_CHARS) {
-      throw new CodeQueryException("commit longer than " + MAX_COMMIT_CHARS + " characters refused");
+      throw new CodeQueryException(
+          "commit longer than " + MAX_COMMIT_CHARS + " characters refused");
     }
     for (int i = 0; i < commit.length(); i++) {
       char c = commit.charAt(i);
       if (Character.isISOControl(c) || Character.isWhitespace(c)) {
-        throw new CodeQueryException("commit contains whitespace or a control character, refused: " + shown);
+        throw new CodeQueryException(
+            "commit contains whitespace or a control character, refused: " + shown);
       }
     }
     if (commit.startsWith("-")) {
-      throw new CodeQueryException("commit starts with '-', refused (it would read as an option): " + shown);
+      throw new CodeQueryException(
+          "commit starts with '-', refused (it would read as an option): " + shown);
     }
     return commit;
   }
@@ -94,12 +109,14 @@ public final class JobPaths {
     try {
       real = candidate.toRealPath();
     } catch (NoSuchFileException e) {
-      return new Resolved.Missing("file " + file + " is a symbolic link to nothing (" + e.getFile() + " does not exist)");
+      return new Resolved.Missing(
+          "file " + file + " is a symbolic link to nothing (" + e.getFile() + " does not exist)");
     } catch (IOException e) {
       return new Resolved.Refused("file " + file + " cannot be resolved: " + e);
     }
     if (!real.startsWith(realRoot)) {
-      return new Resolved.Refused("file " + file + " leads out of the project root (to " + real + "), refused");
+      return new Resolved.Refused(
+          "file " + file + " leads out of the project root (to " + real + "), refused");
     }
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
       return new Resolved.Refused("file " + file + " is not a regular file");

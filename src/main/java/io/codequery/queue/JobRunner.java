@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * Runs one job: the configured documentation command for the job's file, or, with no command
  * configured, the built-in processor ({@link FileFacts}).
  *
- * <p>The command is argv, never a shell: placeholders ({@code {file}}, {@code {commit}},
- * {@code {project_root}}, {@code {model}}) are substituted inside each element, the working
- * directory is the project root, stdin is {@code /dev/null}, and stdout and stderr are captured
- * together, bounded. On timeout (or when the caller abandons the run) the whole process tree is
- * killed. Timeouts are measured with {@link System#nanoTime()}: they are intervals, immune to wall
- * clock steps, and no test needs to fake them.
+ * <p>The command is argv, never a shell: placeholders ({@code {file}}, {@code {commit}}, {@code
+ * {project_root}}, {@code {model}}) are substituted inside each element, the working directory is
+ * the project root, stdin is {@code /dev/null}, and stdout and stderr are captured together,
+ * bounded. On timeout (or when the caller abandons the run) the whole process tree is killed.
+ * Timeouts are measured with {@link System#nanoTime()}: they are intervals, immune to wall clock
+ * steps, and no test needs to fake them.
  *
  * <p>Before anything runs, the file is resolved through symbolic links and refused if it leaves the
  * project root. (The command receives the relative path; a file swapped for a link after this check
@@ -49,7 +49,8 @@ public final class JobRunner {
    * @param realRoot the project root in its real form (as {@link ProjectLayout#root()} holds it)
    * @param command argv with placeholders, or null for the built-in processor
    */
-  public JobRunner(Path realRoot, List<String> command, String model, Duration timeout, int outputLimit) {
+  public JobRunner(
+      Path realRoot, List<String> command, String model, Duration timeout, int outputLimit) {
     if (command != null && (command.isEmpty() || command.get(0).isBlank())) {
       throw new IllegalArgumentException("command must be null or start with a program name");
     }
@@ -62,8 +63,12 @@ public final class JobRunner {
 
   /** A runner for the project's configured command, model and job timeout. */
   public static JobRunner of(ProjectLayout layout, Config config) {
-    return new JobRunner(layout.root(), config.command(), config.model(),
-        Duration.ofSeconds(config.jobTimeoutSeconds()), BoundedOutput.DEFAULT_LIMIT);
+    return new JobRunner(
+        layout.root(),
+        config.command(),
+        config.model(),
+        Duration.ofSeconds(config.jobTimeoutSeconds()),
+        BoundedOutput.DEFAULT_LIMIT);
   }
 
   public JobOutcome run(Job job) {
@@ -95,20 +100,34 @@ public final class JobRunner {
       FileFacts facts = FileFacts.of(real);
       return new JobOutcome.Succeeded(result(null, start, facts.toJson(job.file(), job.commit())));
     } catch (NoSuchFileException e) {
-      return new JobOutcome.Failed("file " + job.file() + " disappeared while it was read — not retried", false,
+      return new JobOutcome.Failed(
+          "file " + job.file() + " disappeared while it was read — not retried",
+          false,
           result(null, start, ""));
     } catch (IOException e) {
-      return new JobOutcome.Failed("cannot read " + job.file() + ": " + e, true, result(null, start, ""));
+      return new JobOutcome.Failed(
+          "cannot read " + job.file() + ": " + e, true, result(null, start, ""));
     }
   }
 
   private JobOutcome runCommand(Job job, BooleanSupplier abandonNow, long start) {
-    List<String> argv = Placeholders.substitute(command, Map.of(
-        "file", asArgument(job.file()), "commit", job.commit(), "project_root", root.toString(), "model", model));
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(root.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    List<String> argv =
+        Placeholders.substitute(
+            command,
+            Map.of(
+                "file",
+                asArgument(job.file()),
+                "commit",
+                job.commit(),
+                "project_root",
+                root.toString(),
+                "model",
+                model));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p;
     try {
       p = pb.start();
@@ -122,13 +141,16 @@ public final class JobRunner {
       while (!p.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
         if (abandonNow.getAsBoolean()) {
           KillProcessTree.kill(p, KILL_GRACE);
-          return new JobOutcome.Abandoned("stopped while running; command killed", finish(p, reader, out, start));
+          return new JobOutcome.Abandoned(
+              "stopped while running; command killed", finish(p, reader, out, start));
         }
         if (System.nanoTime() - deadline >= 0) {
           KillProcessTree.kill(p, KILL_GRACE);
           JobResult r = finish(p, reader, out, start);
-          return new JobOutcome.Failed("timed out after " + timeout.toSeconds() + " s; command killed"
-              + tailOf(r.output()), true, r);
+          return new JobOutcome.Failed(
+              "timed out after " + timeout.toSeconds() + " s; command killed" + tailOf(r.output()),
+              true,
+              r);
         }
       }
     } catch (InterruptedException e) {
@@ -147,28 +169,33 @@ public final class JobRunner {
     Matcher m = ERRNO.matcher(String.valueOf(e.getMessage()));
     int errno = m.find() ? Integer.parseInt(m.group(1)) : -1;
     String where = " (processing.command[0] in config.json)";
-    String reason = switch (errno) {
-      case 2 -> "program not found: " + program + where;
-      case 13 -> "program not executable (permission denied): " + program + where;
-      default -> "cannot start " + program + ": " + e.getMessage();
-    };
+    String reason =
+        switch (errno) {
+          case 2 -> "program not found: " + program + where;
+          case 13 -> "program not executable (permission denied): " + program + where;
+          default -> "cannot start " + program + ": " + e.getMessage();
+        };
     // Out of processes, memory or descriptors can heal; a wrong program name cannot.
     boolean retryable = errno == 11 || errno == 12 || errno == 23 || errno == 24;
-    return new JobOutcome.Failed(reason + (retryable ? "" : " — not retried"), retryable, result(null, start, ""));
+    return new JobOutcome.Failed(
+        reason + (retryable ? "" : " — not retried"), retryable, result(null, start, ""));
   }
 
   private static Thread drain(Process p, BoundedOutput out) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try (InputStream in = p.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          out.write(buf, 0, n);
-        }
-      } catch (IOException e) {
-        // The pipe closed under us (process killed): what we have is the output.
-      }
-    }, "job-output-" + p.pid());
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try (InputStream in = p.getInputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException e) {
+                // The pipe closed under us (process killed): what we have is the output.
+              }
+            },
+            "job-output-" + p.pid());
     t.setDaemon(true);
     t.start();
     return t;
@@ -190,7 +217,9 @@ public final class JobRunner {
 
   private static String tailOf(String output) {
     String trimmed = output.strip();
-    return trimmed.isEmpty() ? "" : "; output ends: " + BoundedOutput.tail(trimmed, REASON_TAIL_CHARS);
+    return trimmed.isEmpty()
+        ? ""
+        : "; output ends: " + BoundedOutput.tail(trimmed, REASON_TAIL_CHARS);
   }
 
   private static JobResult result(Integer exit, long start, String output) {
@@ -198,8 +227,8 @@ public final class JobRunner {
   }
 
   /**
-   * The file as a command argument: a name starting with '-' gets a leading "./" (the same file)
-   * so that no command can read it as an option, whether or not it understands "--".
+   * The file as a command argument: a name starting with '-' gets a leading "./" (the same file) so
+   * that no command can read it as an option, whether or not it understands "--".
    */
   static String asArgument(String file) {
     return file.startsWith("-") ? "./" + file : file;

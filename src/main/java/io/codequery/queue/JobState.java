@@ -21,6 +21,7 @@ public enum JobState {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown job state \"" + id + "\" (known: pending, running, done, failed)");
+    throw new IllegalArgumentException(
+        "unknown job state \"" + id + "\" (known: pending, running, done, failed)");
   }
 }

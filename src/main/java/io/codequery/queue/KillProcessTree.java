@@ -67,15 +67,17 @@ final class KillProcessTree {
 
   /**
    * Alive and not a zombie. A killed grandchild whose parent died first is re-parented to PID 1,
-   * which in a container may never reap it: it stays "alive" to {@link ProcessHandle#isAlive()}
-   * but has already ended.
+   * which in a container may never reap it: it stays "alive" to {@link ProcessHandle#isAlive()} but
+   * has already ended.
    */
   static boolean running(ProcessHandle h) {
     if (!h.isAlive()) {
       return false;
     }
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.UTF_8);
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.UTF_8);
       int close = stat.lastIndexOf(')');
       return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
     } catch (IOException | RuntimeException e) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker's queue consumer: each {@link #runOnce} claims one due job, runs it with the
- * {@link JobRunner} while a background thread extends its lease, and records the outcome.
+ * The worker's queue consumer: each {@link #runOnce} claims one due job, runs it with the {@link
+ * JobRunner} while a background thread extends its lease, and records the outcome.
  *
  * <p>{@link #requestStop()} (from the shutdown thread) lets a running job finish for a while
  * ({@link #finishWithin}: the stop timeout minus the time a kill may take), then kills the command
@@ -46,18 +46,26 @@ public final class QueueTask implements WorkerTask {
    * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
    * @param stopTimeout how long the worker waits for the task after {@link #requestStop()}
    */
-  public QueueTask(JobQueue queue, JobRunner runner, WorkerLog log, String owner, Duration lease, Duration stopTimeout) {
+  public QueueTask(
+      JobQueue queue,
+      JobRunner runner,
+      WorkerLog log,
+      String owner,
+      Duration lease,
+      Duration stopTimeout) {
     this.queue = queue;
     this.runner = runner;
     this.log = log;
     this.owner = owner;
     this.lease = lease;
     this.finishWithin = finishWithin(stopTimeout);
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "queue-lease-renewer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "queue-lease-renewer");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The project's queue consumer, configured from {@code config}. */
@@ -67,8 +75,12 @@ public final class QueueTask implements WorkerTask {
 
   /** The project's queue consumer on an open {@code queue}. */
   public static QueueTask open(JobQueue queue, ProjectLayout layout, Config config, Clock clock) {
-    return new QueueTask(queue, JobRunner.of(layout, config),
-        new WorkerLog(layout.logFile(), clock), newOwner(), DEFAULT_LEASE,
+    return new QueueTask(
+        queue,
+        JobRunner.of(layout, config),
+        new WorkerLog(layout.logFile(), clock),
+        newOwner(),
+        DEFAULT_LEASE,
         Duration.ofSeconds(config.stopTimeoutSeconds()));
   }
 
@@ -79,7 +91,10 @@ public final class QueueTask implements WorkerTask {
     return "pid-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
   }
 
-  /** Time a running job is given after a stop request: the stop timeout less two kill graces and 1 s. */
+  /**
+   * Time a running job is given after a stop request: the stop timeout less two kill graces and 1
+   * s.
+   */
   static Duration finishWithin(Duration stopTimeout) {
     Duration d = stopTimeout.minus(JobRunner.KILL_GRACE.multipliedBy(2)).minusSeconds(1);
     return d.isNegative() ? Duration.ZERO : d;
@@ -98,12 +113,15 @@ public final class QueueTask implements WorkerTask {
     current = job.describe();
     leaseLost = false;
     long period = Math.max(1, lease.toMillis() / 3);
-    ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> renewal =
+        renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
     JobOutcome outcome;
     try {
       outcome = runner.run(job, this::abandonNow);
     } catch (RuntimeException e) {
-      outcome = new JobOutcome.Failed("internal error while running the job: " + e, false, new JobResult(null, 0, ""));
+      outcome =
+          new JobOutcome.Failed(
+              "internal error while running the job: " + e, false, new JobResult(null, 0, ""));
     } finally {
       renewal.cancel(false);
       current = "";
@@ -124,7 +142,9 @@ public final class QueueTask implements WorkerTask {
     try {
       if (!queue.extendLease(job, lease)) {
         leaseLost = true;
-        log.tryAppend("queue", "lease lost for " + job.describe() + " (claimed by another worker); abandoning it");
+        log.tryAppend(
+            "queue",
+            "lease lost for " + job.describe() + " (claimed by another worker); abandoning it");
       }
     } catch (RuntimeException e) {
       // A busy database now and then is survivable: the lease has two more periods to go.
@@ -142,14 +162,26 @@ public final class QueueTask implements WorkerTask {
       line = "done " + what + " in " + r.durationMs() + " ms";
     } else if (outcome instanceof JobOutcome.Failed f) {
       recorded = queue.fail(job, f.reason(), f.retryable(), r);
-      line = recorded.map(j -> j.state() == JobState.PENDING ? "will retry " : "failed ").orElse("failed ")
-          + what + " (attempt " + job.attempts() + "): " + f.reason();
+      line =
+          recorded
+                  .map(j -> j.state() == JobState.PENDING ? "will retry " : "failed ")
+                  .orElse("failed ")
+              + what
+              + " (attempt "
+              + job.attempts()
+              + "): "
+              + f.reason();
     } else {
       recorded = queue.release(job);
       line = "released " + what + " back to pending: " + ((JobOutcome.Abandoned) outcome).reason();
     }
     if (recorded.isEmpty()) {
-      line = "discarded the result of " + what + ": its lease was lost to another worker (" + line + ")";
+      line =
+          "discarded the result of "
+              + what
+              + ": its lease was lost to another worker ("
+              + line
+              + ")";
     }
     log.tryAppend("queue", line);
     lastRecorded = line;

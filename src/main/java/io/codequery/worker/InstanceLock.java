@@ -1,5 +1,6 @@
 package io.codequery.worker;
 
+import io.codequery.pidfile.SafeModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -8,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The single-instance lock: an OS file lock the worker holds for its whole life. The kernel drops
@@ -25,8 +27,10 @@ public final class InstanceLock implements AutoCloseable {
   /** The lock, or empty where another process holds it. */
   public static Optional<InstanceLock> tryAcquire(Path file) throws IOException {
     FileChannel ch =
-        FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            io.codequery.pidfile.SafeModes.FILE);
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            SafeModes.FILE);
     try {
       FileLock lock = ch.tryLock();
       if (lock == null) {

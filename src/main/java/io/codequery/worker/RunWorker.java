@@ -8,7 +8,6 @@ import io.codequery.process.WorkerMarker;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The worker in the foreground: takes the single-instance lock, publishes its identity and PID
@@ -38,11 +38,19 @@ public final class RunWorker {
   private final PrintStream err;
   private final WorkerLog log;
   private final AtomicBoolean stopping = new AtomicBoolean();
+
   /** Permits wake the loop early: new work, or a stop request. */
   private final Semaphore wake = new Semaphore(0);
+
   private final CountDownLatch loopDone = new CountDownLatch(1);
 
-  public RunWorker(ProjectLayout layout, Duration heartbeat, Duration stopTimeout, Clock clock, PrintStream out, PrintStream err) {
+  public RunWorker(
+      ProjectLayout layout,
+      Duration heartbeat,
+      Duration stopTimeout,
+      Clock clock,
+      PrintStream out,
+      PrintStream err) {
     this.layout = layout;
     this.heartbeat = heartbeat;
     this.stopTimeout = stopTimeout;
@@ -57,19 +65,27 @@ public final class RunWorker {
    * task is created only once this worker holds the lock (a worker that loses the race touches
    * nothing but the lock file).
    */
-  public int run(java.util.function.Supplier<WorkerTask> taskFactory) throws IOException {
+  public int run(Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();
-    List<String> ownArgs = ProcessFacts.of((int) ProcessHandle.current().pid()).args().orElse(List.of());
+    List<String> ownArgs =
+        ProcessFacts.of((int) ProcessHandle.current().pid()).args().orElse(List.of());
     if (!WorkerMarker.rootIn(ownArgs).equals(Optional.of(root))) {
-      err.println("✗ this JVM lacks the worker marker " + WorkerMarker.forRoot(root)
-          + " among its first arguments; detectors could not verify it.\n"
-          + "  Start the worker with `code-query worker start` or `code-query worker run`.");
+      err.println(
+          "✗ this JVM lacks the worker marker "
+              + WorkerMarker.forRoot(root)
+              + " among its first arguments; detectors could not verify it.\n"
+              + "  Start the worker with `code-query worker start` or `code-query worker run`.");
       return 2;
     }
     layout.ensureDir();
     Optional<InstanceLock> lock = InstanceLock.tryAcquire(layout.instanceLockFile());
     if (lock.isEmpty()) {
-      err.println("✗ another worker already runs for " + root + " (it holds " + layout.instanceLockFile() + ")");
+      err.println(
+          "✗ another worker already runs for "
+              + root
+              + " (it holds "
+              + layout.instanceLockFile()
+              + ")");
       return EXIT_ALREADY_RUNNING;
     }
     WorkerTask task = taskFactory.get();
@@ -79,8 +95,18 @@ public final class RunWorker {
     WorkerFiles files = new WorkerFiles(layout, identity);
     files.publish();
     beat(files, identity, task, "idle");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(files, identity, task, lock.get()), "worker-shutdown"));
-    log.tryAppend("worker", "started pid=" + identity.pid() + " root=" + root + " heartbeat=" + heartbeat.toSeconds() + "s");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> shutDown(files, identity, task, lock.get()), "worker-shutdown"));
+    log.tryAppend(
+        "worker",
+        "started pid="
+            + identity.pid()
+            + " root="
+            + root
+            + " heartbeat="
+            + heartbeat.toSeconds()
+            + "s");
     out.println("ready pid=" + identity.pid());
     out.flush();
     try {
@@ -130,7 +156,9 @@ public final class RunWorker {
 
   private void beat(WorkerFiles files, WorkerIdentity identity, WorkerTask task, String state) {
     try {
-      files.beat(new Heartbeat(identity.pid(), clock.millis(), heartbeat.toMillis(), state, task.current()));
+      files.beat(
+          new Heartbeat(
+              identity.pid(), clock.millis(), heartbeat.toMillis(), state, task.current()));
     } catch (IOException | RuntimeException e) {
       log.tryAppend("worker", "heartbeat not written: " + e.getMessage());
     }
@@ -138,7 +166,10 @@ public final class RunWorker {
 
   private void selfCheck(WorkerFiles files) {
     try {
-      files.repairIfNeeded().ifPresent(why -> log.tryAppend("worker", "rewrote PID file and identity record: " + why));
+      files
+          .repairIfNeeded()
+          .ifPresent(
+              why -> log.tryAppend("worker", "rewrote PID file and identity record: " + why));
     } catch (IOException | RuntimeException e) {
       log.tryAppend("worker", "self-check failed: " + e.getMessage());
     }
@@ -152,7 +183,8 @@ public final class RunWorker {
     }
   }
 
-  private void shutDown(WorkerFiles files, WorkerIdentity identity, WorkerTask task, InstanceLock lock) {
+  private void shutDown(
+      WorkerFiles files, WorkerIdentity identity, WorkerTask task, InstanceLock lock) {
     if (stopping.getAndSet(true)) {
       return;
     }
@@ -171,11 +203,17 @@ public final class RunWorker {
     }
     try {
       boolean removed = files.withdraw();
-      log.tryAppend("worker", "stopped pid=" + identity.pid()
-          + (finished ? "" : " (work loop did not finish within " + stopTimeout.toSeconds() + "s)")
-          + (removed ? "" : " (the PID file no longer named this worker; left as it was)"));
+      log.tryAppend(
+          "worker",
+          "stopped pid="
+              + identity.pid()
+              + (finished
+                  ? ""
+                  : " (work loop did not finish within " + stopTimeout.toSeconds() + "s)")
+              + (removed ? "" : " (the PID file no longer named this worker; left as it was)"));
     } catch (IOException | RuntimeException e) {
-      log.tryAppend("worker", "stopped pid=" + identity.pid() + "; PID file not removed: " + e.getMessage());
+      log.tryAppend(
+          "worker", "stopped pid=" + identity.pid() + "; PID file not removed: " + e.getMessage());
     }
     try {
       lock.close();

@@ -36,9 +36,10 @@ public final class StartWorker {
     while (true) {
       Detection now = detector.detect();
       if (now instanceof Detection.Running r) {
-        String how = r.processId() == child.pid()
-            ? "✓ started — PID " + r.processId()
-            : "✓ already running — PID " + r.processId() + " (another start got there first)";
+        String how =
+            r.processId() == child.pid()
+                ? "✓ started — PID " + r.processId()
+                : "✓ already running — PID " + r.processId() + " (another start got there first)";
         return new Outcome(0, r.processId(), how + "\n  log: " + layout.logFile());
       }
       if (!child.isAlive()) {
@@ -50,13 +51,26 @@ public final class StartWorker {
             continue;
           }
         }
-        return new Outcome(1, (int) child.pid(),
-            "✗ the worker exited with status " + status + " during start-up" + diskFull() + "\n" + tail());
+        return new Outcome(
+            1,
+            (int) child.pid(),
+            "✗ the worker exited with status "
+                + status
+                + " during start-up"
+                + diskFull()
+                + "\n"
+                + tail());
       }
       if (System.nanoTime() > deadline) {
-        return new Outcome(1, (int) child.pid(),
-            "✗ the worker (PID " + child.pid() + ") did not report ready within " + wait.toSeconds()
-                + " s; it may still be starting — check `code-query worker status`\n" + tail());
+        return new Outcome(
+            1,
+            (int) child.pid(),
+            "✗ the worker (PID "
+                + child.pid()
+                + ") did not report ready within "
+                + wait.toSeconds()
+                + " s; it may still be starting — check `code-query worker status`\n"
+                + tail());
       }
       pause();
     }
@@ -70,7 +84,11 @@ public final class StartWorker {
     try {
       long free = Files.getFileStore(layout.dir()).getUsableSpace();
       return free < FULL_BELOW_BYTES
-          ? ": the file system holding " + layout.dir() + " is full (" + free + " bytes free; no space left"
+          ? ": the file system holding "
+              + layout.dir()
+              + " is full ("
+              + free
+              + " bytes free; no space left"
               + " for the PID file, log or queue) — free some space and start again"
           : "";
     } catch (IOException e) {

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * {@code worker stop}: SIGTERM to the verified worker, wait, then SIGKILL. Identity is verified
- * again right before every signal, and the signal goes through a {@link ProcessHandle} taken
- * before that verification: the JDK refuses to signal a handle whose process start time changed,
- * so a PID recycled in between is never hit. A PID file naming a stranger never leads to a signal.
+ * again right before every signal, and the signal goes through a {@link ProcessHandle} taken before
+ * that verification: the JDK refuses to signal a handle whose process start time changed, so a PID
+ * recycled in between is never hit. A PID file naming a stranger never leads to a signal.
  */
 public final class StopWorker {
   public record Outcome(int exitCode, String message) {}
@@ -34,7 +34,12 @@ public final class StopWorker {
       return new Outcome(4, "? cannot verify the worker, no signal sent — " + d.reason());
     }
     if (!(d instanceof Detection.Running r)) {
-      return new Outcome(0, "✓ not running" + (d.cleanedUp() ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")" : ""));
+      return new Outcome(
+          0,
+          "✓ not running"
+              + (d.cleanedUp()
+                  ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")"
+                  : ""));
     }
     int pid = r.processId();
     Optional<String> distrust = PidFileTrust.problemForRoot(layout.dir(), layout.pidFile());
@@ -57,13 +62,15 @@ public final class StopWorker {
         how = " (killed with SIGKILL after " + timeout.toSeconds() + " s)";
       }
     }
-    // A worker killed with SIGKILL cannot remove its PID file; the detector does, once verified stale.
+    // A worker killed with SIGKILL cannot remove its PID file; the detector does, once verified
+    // stale.
     Detection after = detector.detect();
     if (after.isRunning()) {
       return new Outcome(1, "✗ the worker (PID " + after.pid().getAsInt() + ") is still running");
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
-    return new Outcome(0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+    return new Outcome(
+        0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
   }
 
   private static boolean isZombie(int pid) {

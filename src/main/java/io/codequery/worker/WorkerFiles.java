@@ -35,7 +35,8 @@ final class WorkerFiles {
   void publish() throws IOException {
     try (PidFileMutex m = PidFileMutex.acquire(layout.pidMutexFile(), MUTEX_TIMEOUT)) {
       AtomicFiles.write(layout.identityFile(), identity.format());
-      AtomicFiles.write(layout.pidFile(), (identity.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+      AtomicFiles.write(
+          layout.pidFile(), (identity.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
   }
 

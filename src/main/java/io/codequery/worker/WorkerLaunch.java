@@ -11,14 +11,20 @@ import java.util.List;
 
 /**
  * The command line of a detached worker: the same JVM and class path as the caller, the worker
- * marker first (it must stay within the first page of the command line), small-footprint flags,
- * and a new session via {@code setsid} where available so the worker outlives the terminal.
+ * marker first (it must stay within the first page of the command line), small-footprint flags, and
+ * a new session via {@code setsid} where available so the worker outlives the terminal.
  */
 public final class WorkerLaunch {
   /** Flags for a small idle footprint: one GC thread, a small heap, C1 only. */
-  public static final List<String> JVM_FLAGS = List.of(
-      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
-      "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1");
+  public static final List<String> JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-Xss512k",
+          "-Xmx64m",
+          "-XX:MaxMetaspaceSize=64m",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:CICompilerCount=1");
 
   private WorkerLaunch() {}
 
@@ -33,7 +39,9 @@ public final class WorkerLaunch {
     cmd.addAll(JVM_FLAGS);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.addAll(List.of("io.codequery.cli.Main", "worker", "run", "--project-root", layout.root().toString()));
+    cmd.addAll(
+        List.of(
+            "io.codequery.cli.Main", "worker", "run", "--project-root", layout.root().toString()));
     return cmd;
   }
 

@@ -19,7 +19,9 @@ public interface WorkerTask extends AutoCloseable {
     return "";
   }
 
-  /** Asks a running {@link #runOnce} to finish or hand back its work; called from another thread. */
+  /**
+   * Asks a running {@link #runOnce} to finish or hand back its work; called from another thread.
+   */
   default void requestStop() {}
 
   @Override

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -89,8 +90,10 @@ class CliTest {
   }
 
   /** The keys and types of the status JSON, as DESIGN promises them. */
-  private void assertStatusJson(JsonObject j, String outcome, Integer pid, boolean cleanedUp) throws IOException {
-    assertEquals(Set.of("outcome", "pid", "reason", "pid_file", "cleaned_up"), j.keySet(), j::toString);
+  private void assertStatusJson(JsonObject j, String outcome, Integer pid, boolean cleanedUp)
+      throws IOException {
+    assertEquals(
+        Set.of("outcome", "pid", "reason", "pid_file", "cleaned_up"), j.keySet(), j::toString);
     assertAll(
         () -> assertEquals(outcome, j.get("outcome").getAsString(), j::toString),
         () -> {
@@ -122,20 +125,23 @@ class CliTest {
   @Test
   void project_root_is_accepted_before_between_and_after_the_subcommands() throws IOException {
     String r = root().toString();
-    List<String[]> spellings = List.of(
-        new String[] {"--project-root", r, "worker", "status", "--json"},
-        new String[] {"worker", "--project-root", r, "status", "--json"},
-        new String[] {"worker", "status", "--project-root", r, "--json"},
-        new String[] {"worker", "status", "--json", "--project-root=" + r});
+    List<String[]> spellings =
+        List.of(
+            new String[] {"--project-root", r, "worker", "status", "--json"},
+            new String[] {"worker", "--project-root", r, "status", "--json"},
+            new String[] {"worker", "status", "--project-root", r, "--json"},
+            new String[] {"worker", "status", "--json", "--project-root=" + r});
     for (String[] args : spellings) {
       Run run = cli(args);
       assertEquals(3, run.code(), () -> String.join(" ", args) + " -> " + run);
-      assertEquals(pidFile().toString(), run.json().get("pid_file").getAsString(), String.join(" ", args));
+      assertEquals(
+          pidFile().toString(), run.json().get("pid_file").getAsString(), String.join(" ", args));
     }
   }
 
   @Test
-  void a_relative_or_unnormalised_project_root_is_reported_as_an_absolute_real_path() throws IOException {
+  void a_relative_or_unnormalised_project_root_is_reported_as_an_absolute_real_path()
+      throws IOException {
     Files.createDirectories(root().resolve("sub"));
     Run run = status(root().resolve("sub/.."), "--json");
     assertEquals(3, run.code(), run::toString);
@@ -156,7 +162,8 @@ class CliTest {
     assertEquals(1, json.code(), json::toString);
     assertStatusJson(json.json(), "stale", pid, true);
     assertTrue(json.json().get("reason").getAsString().contains("gone"), json::toString);
-    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "stale PID file must be removed");
+    assertFalse(
+        Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "stale PID file must be removed");
     String log = Files.readString(root().resolve(".code-query/worker.log"));
     assertTrue(log.contains("removed stale PID file (PID " + pid), log);
   }
@@ -177,7 +184,8 @@ class CliTest {
   }
 
   @Test
-  void pid_reused_by_an_unrelated_process_is_stale_and_the_process_is_left_alone() throws Exception {
+  void pid_reused_by_an_unrelated_process_is_stale_and_the_process_is_left_alone()
+      throws Exception {
     Process stranger = Processes.sleep();
     try {
       writePidFile(stranger.pid() + "\n");
@@ -186,7 +194,8 @@ class CliTest {
 
       assertEquals(1, json.code(), json::toString);
       assertStatusJson(json.json(), "stale", (int) stranger.pid(), true);
-      assertTrue(json.json().get("reason").getAsString().contains("another process"), json::toString);
+      assertTrue(
+          json.json().get("reason").getAsString().contains("another process"), json::toString);
       assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS));
       assertTrue(stranger.isAlive(), "status must never signal a process it has not verified");
     } finally {
@@ -204,7 +213,8 @@ class CliTest {
 
       assertEquals(1, json.code(), json::toString);
       assertStatusJson(json.json(), "stale", (int) other.pid(), true);
-      assertTrue(json.json().get("reason").getAsString().contains("another project"), json::toString);
+      assertTrue(
+          json.json().get("reason").getAsString().contains("another project"), json::toString);
       assertTrue(other.isAlive());
     } finally {
       Processes.kill(other);
@@ -214,9 +224,21 @@ class CliTest {
   // ---- invalid ------------------------------------------------------------------------------
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "", "\n", "abc\n", "0\n", "-1\n", "+42\n", "12 34\n", "4242\n4243\n",
-      "99999999999999999999\n", "4194305\n", "\u0664\u0662\n", "12a\n"})
+  @ValueSource(
+      strings = {
+        "",
+        "\n",
+        "abc\n",
+        "0\n",
+        "-1\n",
+        "+42\n",
+        "12 34\n",
+        "4242\n4243\n",
+        "99999999999999999999\n",
+        "4194305\n",
+        "\u0664\u0662\n",
+        "12a\n"
+      })
   void unparseable_pid_file_is_invalid_removed_with_exit_1(String content) throws IOException {
     writePidFile(content);
 
@@ -224,8 +246,11 @@ class CliTest {
 
     assertEquals(1, json.code(), json::toString);
     assertStatusJson(json.json(), "invalid", null, true);
-    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "invalid PID file must be removed");
-    assertTrue(Files.readString(root().resolve(".code-query/worker.log")).contains("removed invalid PID file"));
+    assertFalse(
+        Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "invalid PID file must be removed");
+    assertTrue(
+        Files.readString(root().resolve(".code-query/worker.log"))
+            .contains("removed invalid PID file"));
   }
 
   @Test
@@ -235,7 +260,8 @@ class CliTest {
     Run human = status(root());
 
     assertEquals(1, human.code(), human::toString);
-    assertTrue(human.line().startsWith("✗ not running — removed invalid PID file ("), human::toString);
+    assertTrue(
+        human.line().startsWith("✗ not running — removed invalid PID file ("), human::toString);
   }
 
   // ---- unknown ------------------------------------------------------------------------------
@@ -268,7 +294,8 @@ class CliTest {
     assertEquals(4, json.code(), json::toString);
     assertStatusJson(json.json(), "unknown", null, false);
     assertTrue(json.json().get("reason").getAsString().contains("FIFO"), json::toString);
-    assertTrue(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "nothing is removed for unknown");
+    assertTrue(
+        Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "nothing is removed for unknown");
   }
 
   @Test
@@ -336,8 +363,12 @@ class CliTest {
     assertEquals(1, lines.size(), () -> "one clear line, got:\n" + run.err());
     assertTrue(lines.get(0).startsWith("✗ " + config + ": not valid JSON"), run::toString);
     assertFalse(run.err().contains("Exception"), "no stack trace for a user error:\n" + run.err());
-    assertFalse(run.err().contains("LENIENT"), "no library hints meant for programmers:\n" + run.err());
-    assertEquals("{\"dataset_name\": \"x\",,,\n", Files.readString(config), "a broken config is left for the user to fix");
+    assertFalse(
+        run.err().contains("LENIENT"), "no library hints meant for programmers:\n" + run.err());
+    assertEquals(
+        "{\"dataset_name\": \"x\",,,\n",
+        Files.readString(config),
+        "a broken config is left for the user to fix");
   }
 
   @Test
@@ -365,7 +396,12 @@ class CliTest {
     assertFalse(j.get("is_running").getAsBoolean());
     JsonObject checks = j.getAsJsonObject("checks");
     assertEquals(
-        List.of("pid_file_exists", "pid_file_readable", "process_exists", "process_is_worker", "process_responsive"),
+        List.of(
+            "pid_file_exists",
+            "pid_file_readable",
+            "process_exists",
+            "process_is_worker",
+            "process_responsive"),
         List.copyOf(checks.keySet()));
     checks.entrySet().forEach(e -> assertFalse(e.getValue().getAsBoolean(), e.getKey()));
 
@@ -388,7 +424,7 @@ class CliTest {
       return;
     }
     try (var paths = Files.walk(top)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }
@@ -431,30 +467,46 @@ class CliTest {
       assertEquals(Set.of("outcome", "pid", "reason", "pid_file", "cleaned_up"), j.keySet());
       assertEquals("running", j.get("outcome").getAsString());
       assertEquals(worker.pid(), j.get("pid").getAsInt());
-      assertEquals(wroot.resolve(".code-query/worker.pid").toString(), j.get("pid_file").getAsString());
+      assertEquals(
+          wroot.resolve(".code-query/worker.pid").toString(), j.get("pid_file").getAsString());
       assertFalse(j.get("cleaned_up").getAsBoolean());
       assertTrue(worker.process().isAlive());
     }
 
     @Test
     void health_is_healthy_with_exit_0_and_every_check_ticked() {
-      // The worker writes its first heartbeat before it says ready; allow for a busy machine anyway.
-      Run json = await().atMost(SLOW).until(
-          () -> cli("worker", "health", "--json", "--project-root", wroot.toString()), r -> r.code() == 0);
+      // The worker writes its first heartbeat before it says ready; allow for a busy machine
+      // anyway.
+      Run json =
+          await()
+              .atMost(SLOW)
+              .until(
+                  () -> cli("worker", "health", "--json", "--project-root", wroot.toString()),
+                  r -> r.code() == 0);
       JsonObject j = json.json();
       assertEquals("healthy", j.get("status").getAsString(), j::toString);
       assertTrue(j.get("is_running").getAsBoolean());
       assertEquals(worker.pid(), j.get("pid").getAsInt());
       JsonObject checks = j.getAsJsonObject("checks");
       assertEquals(
-          List.of("pid_file_exists", "pid_file_readable", "process_exists", "process_is_worker", "process_responsive"),
+          List.of(
+              "pid_file_exists",
+              "pid_file_readable",
+              "process_exists",
+              "process_is_worker",
+              "process_responsive"),
           List.copyOf(checks.keySet()));
       checks.entrySet().forEach(e -> assertTrue(e.getValue().getAsBoolean(), e.getKey()));
       assertTrue(j.get("heartbeat_age_seconds").getAsDouble() >= 0, j::toString);
-      assertEquals(wroot.resolve(".code-query/worker.log").toString(), j.get("log_file").getAsString());
+      assertEquals(
+          wroot.resolve(".code-query/worker.log").toString(), j.get("log_file").getAsString());
 
-      Run human = await().atMost(SLOW).until(
-          () -> cli("worker", "health", "--project-root", wroot.toString()), r -> r.code() == 0);
+      Run human =
+          await()
+              .atMost(SLOW)
+              .until(
+                  () -> cli("worker", "health", "--project-root", wroot.toString()),
+                  r -> r.code() == 0);
       assertTrue(human.out().startsWith("✓ healthy"), human::toString);
       for (String check : checks.keySet()) {
         assertTrue(human.out().contains("✓ " + check), human::toString);
@@ -486,7 +538,10 @@ class CliTest {
           },
           () -> assertTrue(j.get("num_threads").getAsInt() > 0, j::toString),
           () -> {
-            List<String> cmd = j.getAsJsonArray("cmdline").asList().stream().map(JsonElement::getAsString).toList();
+            List<String> cmd =
+                j.getAsJsonArray("cmdline").asList().stream()
+                    .map(JsonElement::getAsString)
+                    .toList();
             assertTrue(cmd.contains("-Dcode-query.worker=" + wroot), cmd::toString);
             assertTrue(cmd.contains("io.codequery.cli.Main"), cmd::toString);
           });

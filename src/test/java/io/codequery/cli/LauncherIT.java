@@ -62,7 +62,8 @@ class LauncherIT {
 
   static String launcher() {
     String l = System.getProperty("codequery.launcher");
-    assertTrue(l != null && Files.isExecutable(Path.of(l)), "system property codequery.launcher: " + l);
+    assertTrue(
+        l != null && Files.isExecutable(Path.of(l)), "system property codequery.launcher: " + l);
     return l;
   }
 
@@ -72,41 +73,52 @@ class LauncherIT {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(tmp, "out-", ".txt");
     Path err = Files.createTempFile(tmp, "err-", ".txt");
-    Process p = new ProcessBuilder(cmd)
-        .directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("code-query " + String.join(" ", args) + " did not finish within " + SLOW);
+      throw new AssertionError(
+          "code-query " + String.join(" ", args) + " did not finish within " + SLOW);
     }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   /** A worker in the background, as a user would with {@code code-query worker run &}. */
   private Process workerInBackground(Path cwd, Path output, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(launcher(), "worker", "run"));
     cmd.addAll(List.of(extra));
-    Process p = new ProcessBuilder(cmd)
-        .directory(cwd.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     started.add(p);
     return p;
   }
 
   private void awaitReady(Process worker, Path output) {
-    await().atMost(SLOW).pollInterval(Duration.ofMillis(50)).until(() -> {
-      String text = Files.readString(output, StandardCharsets.UTF_8);
-      if (!worker.isAlive() && !text.contains("ready pid=")) {
-        throw new AssertionError("worker exited with " + worker.exitValue() + " before ready:\n" + text);
-      }
-      return text.contains("ready pid=" + worker.pid());
-    });
+    await()
+        .atMost(SLOW)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              String text = Files.readString(output, StandardCharsets.UTF_8);
+              if (!worker.isAlive() && !text.contains("ready pid=")) {
+                throw new AssertionError(
+                    "worker exited with " + worker.exitValue() + " before ready:\n" + text);
+              }
+              return text.contains("ready pid=" + worker.pid());
+            });
   }
 
   private Path pidFile() {
@@ -117,7 +129,8 @@ class LauncherIT {
   void quick_start_init_run_status_in_a_fresh_project() throws Exception {
     Run init = codeQuery(root, "init");
     assertEquals(0, init.code(), init::toString);
-    assertTrue(init.out().contains("created " + root.resolve(".code-query/config.json")), init::toString);
+    assertTrue(
+        init.out().contains("created " + root.resolve(".code-query/config.json")), init::toString);
 
     Path out = tmp.resolve("worker.out");
     Process worker = workerInBackground(root, out);
@@ -149,7 +162,8 @@ class LauncherIT {
   }
 
   @Test
-  void the_nearest_code_query_directory_wins_over_the_git_top_level_in_launcher_and_cli_alike() throws Exception {
+  void the_nearest_code_query_directory_wins_over_the_git_top_level_in_launcher_and_cli_alike()
+      throws Exception {
     Path sub = Files.createDirectories(root.resolve("services/api"));
     assertEquals(0, codeQuery(root, "init", "--project-root", sub.toString()).code());
     Path deep = Files.createDirectories(sub.resolve("src/x"));
@@ -162,7 +176,9 @@ class LauncherIT {
 
     Run status = codeQuery(deep, "worker", "status", "--json");
     assertEquals(0, status.code(), status::toString);
-    assertEquals(sub.resolve(".code-query/worker.pid").toString(), status.json().get("pid_file").getAsString());
+    assertEquals(
+        sub.resolve(".code-query/worker.pid").toString(),
+        status.json().get("pid_file").getAsString());
     assertFalse(Files.exists(pidFile()), "nothing written at the git top level");
   }
 
@@ -209,7 +225,8 @@ class LauncherIT {
     Files.writeString(pidFile(), "-1\n");
     Run invalid = codeQuery(root, "worker", "status");
     assertEquals(1, invalid.code(), invalid::toString);
-    assertTrue(invalid.out().startsWith("✗ not running — removed invalid PID file"), invalid::toString);
+    assertTrue(
+        invalid.out().startsWith("✗ not running — removed invalid PID file"), invalid::toString);
     assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS));
 
     Files.createDirectory(pidFile());
@@ -244,7 +261,8 @@ class LauncherIT {
     Run status = codeQuery(root, "worker", "status", "--json");
     assertEquals(0, status.code(), status::toString);
     assertEquals(first.pid(), status.json().get("pid").getAsLong());
-    assertEquals(first.pid() + "\n", Files.readString(pidFile()), "PID file still names the first worker");
+    assertEquals(
+        first.pid() + "\n", Files.readString(pidFile()), "PID file still names the first worker");
   }
 
   @Test
@@ -257,9 +275,11 @@ class LauncherIT {
 
     worker.destroy(); // SIGTERM
 
-    assertTrue(worker.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS), "worker did not exit after SIGTERM");
+    assertTrue(
+        worker.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS), "worker did not exit after SIGTERM");
     assertEquals(0, worker.exitValue(), () -> "exit status after SIGTERM; output:\n" + read(out));
-    assertFalse(Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "the worker removes its own PID file");
+    assertFalse(
+        Files.exists(pidFile(), LinkOption.NOFOLLOW_LINKS), "the worker removes its own PID file");
     String log = Files.readString(root.resolve(".code-query/worker.log"));
     assertTrue(log.contains("started pid=" + pid), log);
     assertTrue(log.contains("stopped pid=" + pid), log);

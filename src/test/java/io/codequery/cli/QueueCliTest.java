@@ -40,11 +40,14 @@ class QueueCliTest {
   void setUp() throws Exception {
     root = dir.toRealPath();
     Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"max_retries\": 0}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"), "{\"processing\": {\"max_retries\": 0}}");
   }
 
   void enqueue(String commit, String... files) {
-    try (JobQueue q = JobQueue.open(root.resolve(".code-query/queue.db"), 0, Duration.ofSeconds(60), Clock.systemUTC())) {
+    try (JobQueue q =
+        JobQueue.open(
+            root.resolve(".code-query/queue.db"), 0, Duration.ofSeconds(60), Clock.systemUTC())) {
       q.enqueue(commit, List.of(files));
     }
   }
@@ -56,11 +59,13 @@ class QueueCliTest {
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(List.of("pending", "running", "done", "failed"), List.copyOf(o.keySet()));
     assertEquals(0, o.get("pending").getAsInt());
-    assertTrue(Files.notExists(root.resolve(".code-query/queue.db")), "status does not create a queue");
+    assertTrue(
+        Files.notExists(root.resolve(".code-query/queue.db")), "status does not create a queue");
   }
 
   @Test
-  void process_runs_the_pending_jobs_with_plain_lines_off_a_terminal_and_status_counts_them() throws Exception {
+  void process_runs_the_pending_jobs_with_plain_lines_off_a_terminal_and_status_counts_them()
+      throws Exception {
     Files.writeString(root.resolve("a.txt"), "hello\n");
     Files.writeString(root.resolve("b.txt"), "world\n");
     enqueue("c1", "a.txt", "b.txt", "missing.txt");
@@ -82,7 +87,8 @@ class QueueCliTest {
     cli("queue", "process");
     JsonArray all = JsonParser.parseString(cli("queue", "list", "--json").out()).getAsJsonArray();
     assertEquals(2, all.size());
-    assertEquals("gone.txt", all.get(0).getAsJsonObject().get("file").getAsString(), "newest first");
+    assertEquals(
+        "gone.txt", all.get(0).getAsJsonObject().get("file").getAsString(), "newest first");
     Run failed = cli("queue", "list", "--state", "failed");
     assertEquals(1, failed.out().strip().lines().count(), failed.out());
     assertTrue(failed.out().contains("gone.txt") && failed.out().contains("—"), failed.out());
@@ -99,12 +105,19 @@ class QueueCliTest {
     Run r = cli("queue", "retry");
     assertEquals("✓ 1 failed job(s) back to pending", r.out().strip());
     assertEquals(0, cli("queue", "process").code());
-    assertEquals(1, JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject().get("done").getAsInt());
+    assertEquals(
+        1,
+        JsonParser.parseString(cli("queue", "status", "--json").out())
+            .getAsJsonObject()
+            .get("done")
+            .getAsInt());
   }
 
   @Test
   void a_corrupted_queue_database_is_a_clear_error_naming_the_file() throws Exception {
-    Files.write(root.resolve(".code-query/queue.db"), "this is not a database, just text, long enough to be read".repeat(100).getBytes());
+    Files.write(
+        root.resolve(".code-query/queue.db"),
+        "this is not a database, just text, long enough to be read".repeat(100).getBytes());
     Run r = cli("queue", "status");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("queue.db"), r.err());

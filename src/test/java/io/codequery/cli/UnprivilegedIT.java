@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * jar in a world-readable directory.
  */
 @EnabledOnOs(OS.LINUX)
-@EnabledIf(value = "runsAsRootWithSetpriv", disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@EnabledIf(
+    value = "runsAsRootWithSetpriv",
+    disabledReason = "needs root and setpriv to run the CLI as user nobody")
 @Tag("slow")
 class UnprivilegedIT {
   private static final Duration SLOW = Duration.ofSeconds(60);
@@ -58,13 +60,16 @@ class UnprivilegedIT {
   }
 
   static boolean runsAsRootWithSetpriv() {
-    return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+    return "root".equals(System.getProperty("user.name"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv"));
   }
 
   @BeforeAll
   static void copyTheJarWhereNobodyCanReadIt() throws IOException {
     String built = System.getProperty("codequery.jar");
-    assertTrue(built != null && Files.isRegularFile(Path.of(built)), "system property codequery.jar: " + built);
+    assertTrue(
+        built != null && Files.isRegularFile(Path.of(built)),
+        "system property codequery.jar: " + built);
     jarDir = Files.createTempDirectory("cq-jar-");
     Files.setPosixFilePermissions(jarDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     jar = jarDir.resolve("code-query.jar");
@@ -89,33 +94,48 @@ class UnprivilegedIT {
     root = tmp.toRealPath().resolve("project");
     Files.createDirectories(root.resolve(".code-query"));
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(root.resolve(".code-query"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        root.resolve(".code-query"), PosixFilePermissions.fromString("rwxr-xr-x"));
     pidFile = root.resolve(".code-query/worker.pid");
   }
 
   /** {@code code-query <args> --project-root <root>} as user nobody, from the shaded jar copy. */
   private Run asNobody(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
-        "-cp", jar.toString(), "io.codequery.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=" + NOBODY,
+                "--regid=" + NOBODY,
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx64m",
+                "-cp",
+                jar.toString(),
+                "io.codequery.cli.Main"));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--project-root", root.toString()));
     Path out = Files.createTempFile(tmp, "out-", ".txt");
     Path err = Files.createTempFile(tmp, "err-", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(root.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     pb.environment().put("HOME", "/tmp");
     Process p = pb.start();
     if (!p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("status as nobody did not finish within " + SLOW);
     }
-    Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Run run =
+        new Run(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
     assertFalse(run.err().contains("Exception"), () -> "a stack trace as nobody: " + run);
     return run;
   }
@@ -156,7 +176,8 @@ class UnprivilegedIT {
   }
 
   @Test
-  void roots_live_worker_whose_identity_nobody_cannot_read_is_unknown_never_stale() throws Exception {
+  void roots_live_worker_whose_identity_nobody_cannot_read_is_unknown_never_stale()
+      throws Exception {
     try (RealWorker worker = RealWorker.start(root)) {
       Path identity = root.resolve(".code-query/worker.identity");
       assertTrue(Files.isRegularFile(identity), "the worker records its identity");
@@ -169,7 +190,10 @@ class UnprivilegedIT {
       assertEquals("unknown", j.get("outcome").getAsString(), j::toString);
       assertEquals(worker.pid(), j.get("pid").getAsInt());
       assertFalse(j.get("cleaned_up").getAsBoolean());
-      assertEquals(worker.pid() + "\n", Files.readString(pidFile), "a live worker's PID file is never removed");
+      assertEquals(
+          worker.pid() + "\n",
+          Files.readString(pidFile),
+          "a live worker's PID file is never removed");
       assertTrue(worker.process().isAlive());
       assertEquals(0, CliTest.status(root).code(), "root still sees its worker running");
     }
@@ -198,7 +222,8 @@ class UnprivilegedIT {
     Run human = asNobody("worker", "status");
     assertEquals(1, human.code(), human::toString);
     assertEquals(1, human.out().lines().count(), human::toString);
-    assertTrue(human.out().startsWith("✗ not running — stale PID file (PID " + deadPid), human::toString);
+    assertTrue(
+        human.out().startsWith("✗ not running — stale PID file (PID " + deadPid), human::toString);
     assertTrue(human.out().contains("not removed"), human::toString);
   }
 

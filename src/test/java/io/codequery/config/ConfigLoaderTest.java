@@ -40,11 +40,17 @@ class ConfigLoaderTest {
 
   @Test
   void every_key_is_read() {
-    Config c = parse("""
-        {"dataset_name": "ds", "model": "opus", "processing": {"mode": "manual", "fallback": "sync",
-         "command": ["doc", "{file}"], "max_retries": 0, "retry_delay_seconds": 5, "job_timeout_seconds": 30,
-         "heartbeat_seconds": 2, "stop_timeout_seconds": 3}}""").config();
-    assertEquals(new Config("ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3), c);
+    Config c =
+        parse(
+                """
+                {"dataset_name": "ds", "model": "opus",
+                 "processing": {"mode": "manual", "fallback": "sync", "command": ["doc", "{file}"],
+                 "max_retries": 0, "retry_delay_seconds": 5, "job_timeout_seconds": 30,
+                 "heartbeat_seconds": 2, "stop_timeout_seconds": 3}}\
+                """)
+            .config();
+    assertEquals(
+        new Config("ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3), c);
   }
 
   @Test
@@ -52,27 +58,35 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded l = parse("{\"modle\": \"x\", \"processing\": {\"heartbeat_second\": 5}}");
     assertEquals(2, l.warnings().size(), l.warnings().toString());
     assertTrue(l.warnings().get(0).contains("\"modle\""), l.warnings().toString());
-    assertTrue(l.warnings().get(1).contains("\"processing.heartbeat_second\""), l.warnings().toString());
+    assertTrue(
+        l.warnings().get(1).contains("\"processing.heartbeat_second\""), l.warnings().toString());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"processing\": {\"heartbeat_seconds\": \"5\"}}|processing.heartbeat_seconds|an integer from 1 to 3600",
-      "{\"processing\": {\"heartbeat_seconds\": 0}}|processing.heartbeat_seconds|an integer from 1 to 3600",
-      "{\"processing\": {\"max_retries\": 1.5}}|processing.max_retries|an integer from 0 to 100",
-      "{\"processing\": {\"max_retries\": -1}}|processing.max_retries|an integer from 0 to 100",
-      "{\"processing\": {\"fallback\": \"later\"}}|processing.fallback|one of [queue, start, sync]",
-      "{\"processing\": {\"mode\": 3}}|\"mode\"|must be a string",
-      "{\"processing\": {\"command\": \"doc {file}\"}}|processing.command|a non-empty JSON array of strings",
-      "{\"processing\": {\"command\": []}}|processing.command|a non-empty JSON array of strings",
-      "{\"processing\": {\"command\": [\"doc\", 1]}}|processing.command|found element 1",
-      "{\"processing\": {\"command\": [\"\"]}}|processing.command|empty program name",
-      "{\"processing\": []}|\"processing\"|must be an object",
-      "[1, 2]|config.json|a JSON object at the top level",
-      "{\"model\": null, \"processing\": {|config.json|not valid JSON",
-      "{\"a\": 1,}|config.json|not valid JSON",
-  })
-  void a_broken_value_is_an_error_naming_the_file_the_key_and_the_expectation(String json, String key, String expected) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"processing\": {\"heartbeat_seconds\": \"5\"}}|processing.heartbeat_seconds|an integer"
+            + " from 1 to 3600",
+        "{\"processing\": {\"heartbeat_seconds\": 0}}|processing.heartbeat_seconds|an integer from"
+            + " 1 to 3600",
+        "{\"processing\": {\"max_retries\": 1.5}}|processing.max_retries|an integer from 0 to 100",
+        "{\"processing\": {\"max_retries\": -1}}|processing.max_retries|an integer from 0 to 100",
+        "{\"processing\": {\"fallback\": \"later\"}}|processing.fallback|one of [queue, start,"
+            + " sync]",
+        "{\"processing\": {\"mode\": 3}}|\"mode\"|must be a string",
+        "{\"processing\": {\"command\": \"doc {file}\"}}|processing.command|a non-empty JSON array"
+            + " of strings",
+        "{\"processing\": {\"command\": []}}|processing.command|a non-empty JSON array of strings",
+        "{\"processing\": {\"command\": [\"doc\", 1]}}|processing.command|found element 1",
+        "{\"processing\": {\"command\": [\"\"]}}|processing.command|empty program name",
+        "{\"processing\": []}|\"processing\"|must be an object",
+        "[1, 2]|config.json|a JSON object at the top level",
+        "{\"model\": null, \"processing\": {|config.json|not valid JSON",
+        "{\"a\": 1,}|config.json|not valid JSON",
+      })
+  void a_broken_value_is_an_error_naming_the_file_the_key_and_the_expectation(
+      String json, String key, String expected) {
     CodeQueryException e = assertThrows(CodeQueryException.class, () -> parse(json));
     assertTrue(e.getMessage().startsWith("/p/.code-query/config.json: "), e.getMessage());
     assertTrue(e.getMessage().contains(key), e.getMessage());
@@ -82,7 +96,8 @@ class ConfigLoaderTest {
   @Test
   void an_unreadable_config_names_the_file_and_what_to_do() throws Exception {
     Path cfg = Files.createDirectory(dir.resolve("config.json"));
-    CodeQueryException e = assertThrows(CodeQueryException.class, () -> ConfigLoader.load(cfg, "proj"));
+    CodeQueryException e =
+        assertThrows(CodeQueryException.class, () -> ConfigLoader.load(cfg, "proj"));
     assertTrue(e.getMessage().contains(cfg.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("code-query init"), e.getMessage());
   }

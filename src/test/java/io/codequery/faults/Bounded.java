@@ -2,10 +2,12 @@ package io.codequery.faults;
 
 import io.codequery.cli.Main;
 import io.codequery.testing.RealWorker;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,8 +24,10 @@ import java.util.regex.Pattern;
  */
 final class Bounded {
   static final Duration BOUND = Duration.ofSeconds(Long.getLong("faults.bound.seconds", 60));
+
   /** A stack trace or a bare exception name is not a message a user can act on. */
-  private static final Pattern UNCLEAR = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(|Exception in thread|^\\S*(Exception|Error)(: |$)");
+  private static final Pattern UNCLEAR =
+      Pattern.compile("(?m)^\\s+at [\\w$.]+\\(|Exception in thread|^\\S*(Exception|Error)(: |$)");
 
   record Result(String what, int code, String out, String err, long millis) {
     String text() {
@@ -36,11 +40,13 @@ final class Bounded {
   }
 
   private final Violations violations;
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "faults-cli");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "faults-cli");
+            t.setDaemon(true);
+            return t;
+          });
   private String slowest = "none";
   private long slowestMillis = -1;
   private long commands;
@@ -56,57 +62,88 @@ final class Bounded {
 
   CompletableFuture<Result> cliAsync(String... args) {
     String what = "code-query " + String.join(" ", args);
-    return CompletableFuture.supplyAsync(() -> {
-      long t0 = System.nanoTime();
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code;
-      try {
-        code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-      } catch (RuntimeException e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        err.write(trace.toString());
-        code = -2;
-      }
-      return finish(new Result(what, code, out.toString(), err.toString(), (System.nanoTime() - t0) / 1_000_000));
-    }, pool);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long t0 = System.nanoTime();
+          StringWriter out = new StringWriter();
+          StringWriter err = new StringWriter();
+          int code;
+          try {
+            code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+          } catch (RuntimeException e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.write(trace.toString());
+            code = -2;
+          }
+          return finish(
+              new Result(
+                  what,
+                  code,
+                  out.toString(),
+                  err.toString(),
+                  (System.nanoTime() - t0) / 1_000_000));
+        },
+        pool);
   }
 
-  /** {@code code-query args} in a separate JVM (the test class path), optionally wrapped (setpriv). */
+  /**
+   * {@code code-query args} in a separate JVM (the test class path), optionally wrapped (setpriv).
+   */
   Result process(List<String> prefix, String... args) {
-    return await(processAsync(prefix, args), String.join(" ", prefix) + " code-query " + String.join(" ", args));
+    return await(
+        processAsync(prefix, args),
+        String.join(" ", prefix) + " code-query " + String.join(" ", args));
   }
 
   CompletableFuture<Result> processAsync(List<String> prefix, String... args) {
-    List<String> cmd = new java.util.ArrayList<>(prefix);
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(RealWorker.javaCommand());
     cmd.add("io.codequery.cli.Main");
     cmd.addAll(List.of(args));
-    return command(cmd, (prefix.isEmpty() ? "" : "[" + prefix.get(0) + "] ") + "code-query(process) " + String.join(" ", args));
+    return command(
+        cmd,
+        (prefix.isEmpty() ? "" : "[" + prefix.get(0) + "] ")
+            + "code-query(process) "
+            + String.join(" ", args));
   }
 
   /** Any command line, bounded; stdout and stderr merged into out. */
   CompletableFuture<Result> command(List<String> cmd, String what) {
-    return CompletableFuture.supplyAsync(() -> {
-      long t0 = System.nanoTime();
-      try {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new java.io.File("/tmp")).start();
-        CompletableFuture<String> out = RealWorker.drain(p);
-        if (!p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          p.waitFor(10, TimeUnit.SECONDS);
-          violations.add("no hang", what + " did not return within " + BOUND.toSeconds() + " s (killed)");
-          return finish(new Result(what, -1, out.getNow(""), "", (System.nanoTime() - t0) / 1_000_000));
-        }
-        return finish(new Result(what, p.exitValue(), out.get(10, TimeUnit.SECONDS), "", (System.nanoTime() - t0) / 1_000_000));
-      } catch (IOException | ExecutionException | TimeoutException e) {
-        return finish(new Result(what, -3, "", "cannot run: " + e, (System.nanoTime() - t0) / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Result(what, -3, "", "interrupted", 0);
-      }
-    }, pool);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long t0 = System.nanoTime();
+          try {
+            Process p =
+                new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .directory(new File("/tmp"))
+                    .start();
+            CompletableFuture<String> out = RealWorker.drain(p);
+            if (!p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+              p.destroyForcibly();
+              p.waitFor(10, TimeUnit.SECONDS);
+              violations.add(
+                  "no hang", what + " did not return within " + BOUND.toSeconds() + " s (killed)");
+              return finish(
+                  new Result(what, -1, out.getNow(""), "", (System.nanoTime() - t0) / 1_000_000));
+            }
+            return finish(
+                new Result(
+                    what,
+                    p.exitValue(),
+                    out.get(10, TimeUnit.SECONDS),
+                    "",
+                    (System.nanoTime() - t0) / 1_000_000));
+          } catch (IOException | ExecutionException | TimeoutException e) {
+            return finish(
+                new Result(what, -3, "", "cannot run: " + e, (System.nanoTime() - t0) / 1_000_000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(what, -3, "", "interrupted", 0);
+          }
+        },
+        pool);
   }
 
   /** Waits within the bound (plus a margin for a process's own bound); a later answer is a hang. */
@@ -133,7 +170,9 @@ final class Bounded {
     if (r.code() != 0 && r.code() != 3 && r.code() != -1) {
       // Status 1/4 (stale, invalid, unknown) and every refusal must say why, in words.
       String text = r.text().strip();
-      violations.check(!text.isEmpty() && !UNCLEAR.matcher(text).find(), "clear refusal",
+      violations.check(
+          !text.isEmpty() && !UNCLEAR.matcher(text).find(),
+          "clear refusal",
           "exit " + r.code() + " without a clear message: " + r.oneLine());
     }
     return r;

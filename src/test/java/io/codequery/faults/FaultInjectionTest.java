@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.MinimalWorkerDetector;
+import io.codequery.cli.Main;
 import io.codequery.hooks.HooksInstaller;
+import io.codequery.log.WorkerLog;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
@@ -13,37 +15,47 @@ import io.codequery.queue.JobState;
 import io.codequery.testing.ClassDirs;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,8 +64,8 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The fault-injection suite: a seeded, repeatable randomized run against real worker JVMs, real
- * stranger processes, real SQLite and real git. Each iteration draws one fault from
- * {@link FaultKind}, applies it, restores what a user would, and checks every invariant (see
+ * stranger processes, real SQLite and real git. Each iteration draws one fault from {@link
+ * FaultKind}, applies it, restores what a user would, and checks every invariant (see
  * docs/RELIABILITY.md). The no-lost-job invariant is eventual (a killed worker's lease must run out
  * first) and is checked at the end of the run.
  *
@@ -64,15 +76,24 @@ import org.junit.jupiter.api.condition.OS;
 @EnabledOnOs(OS.LINUX)
 @Tag("slow")
 class FaultInjectionTest {
+  private static final String MAIN = Main.class.getName();
   static final long SEED = Long.getLong("faults.seed", 20261128L);
   static final int ITERATIONS = Integer.getInteger("faults.iterations", 120);
   static final int RECYCLES = Integer.getInteger("faults.recycles", 1);
-  static final Duration RECYCLE_BOUND = Duration.ofSeconds(Long.getLong("faults.recycle.seconds", 90));
+  static final Duration RECYCLE_BOUND =
+      Duration.ofSeconds(Long.getLong("faults.recycle.seconds", 90));
+
   /** Stop drawing faults after this many minutes (0: no limit); the summary says how many ran. */
   static final long DEADLINE_MINUTES = Long.getLong("faults.deadline.minutes", 0);
-  /** Only these kinds (comma-separated names), e.g. to hammer one fault; empty: the whole catalogue. */
-  static final Set<String> ONLY = Set.of(System.getProperty("faults.only", "").split(",")).stream()
-      .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toSet());
+
+  /**
+   * Only these kinds (comma-separated names), e.g. to hammer one fault; empty: the whole catalogue.
+   */
+  static final Set<String> ONLY =
+      Set.of(System.getProperty("faults.only", "").split(",")).stream()
+          .filter(x -> !x.isBlank())
+          .collect(Collectors.toSet());
+
   private static final Pattern PID_IN_TEXT = Pattern.compile("PID (\\d+)");
   private static final Pattern NOT_ALLOWED_IN_DIR = Pattern.compile("^\\.worker\\.[a-z]+\\.tmp-");
 
@@ -83,12 +104,16 @@ class FaultInjectionTest {
   final Map<FaultKind, Long> millis = new EnumMap<>(FaultKind.class);
   final Map<String, Integer> notes = new TreeMap<>();
   final Set<Long> forged = ConcurrentHashMap.newKeySet();
+
   /** Processes that must never be signalled: checked alive and not stopped after each iteration. */
   final List<Process> bystanders = new ArrayList<>();
+
   /** This iteration's strangers: checked like bystanders, then killed. */
   final List<Process> strangers = new ArrayList<>();
+
   /** commit → files, as committed through the hook. */
   final Map<String, List<String>> committed = new LinkedHashMap<>();
+
   final List<String> refusedByHook = new ArrayList<>();
 
   Path base;
@@ -112,7 +137,8 @@ class FaultInjectionTest {
   @Test
   void every_invariant_holds_under_a_seeded_run_of_faults() throws Exception {
     Instant started = Instant.now();
-    System.out.println("[faults] seed=" + SEED + " iterations=" + ITERATIONS + " recycles=" + RECYCLES);
+    System.out.println(
+        "[faults] seed=" + SEED + " iterations=" + ITERATIONS + " recycles=" + RECYCLES);
     try {
       setUp();
       List<Integer> recycleAt = new ArrayList<>();
@@ -122,14 +148,26 @@ class FaultInjectionTest {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DEADLINE_MINUTES);
       for (iteration = 0; iteration < ITERATIONS; iteration++) {
         if (DEADLINE_MINUTES > 0 && System.nanoTime() > deadline) {
-          System.err.println("[faults] deadline of " + DEADLINE_MINUTES + " min reached after " + iteration + " iterations");
+          System.err.println(
+              "[faults] deadline of "
+                  + DEADLINE_MINUTES
+                  + " min reached after "
+                  + iteration
+                  + " iterations");
           break;
         }
         FaultKind kind = recycleAt.contains(iteration) ? FaultKind.PID_RECYCLED : draw();
         oneIteration(kind);
         if ((iteration + 1) % 25 == 0) {
-          System.err.println("[faults] " + (iteration + 1) + "/" + ITERATIONS + " after "
-              + Duration.between(started, Instant.now()).toSeconds() + " s, violations " + violations.all().size());
+          System.err.println(
+              "[faults] "
+                  + (iteration + 1)
+                  + "/"
+                  + ITERATIONS
+                  + " after "
+                  + Duration.between(started, Instant.now()).toSeconds()
+                  + " s, violations "
+                  + violations.all().size());
         }
       }
       violations.at(iteration, FaultKind.SETUP);
@@ -141,9 +179,17 @@ class FaultInjectionTest {
       Files.writeString(Path.of("target", "faults-summary.txt"), summary);
       tearDown();
     }
-    assertTrue(violations.all().isEmpty(), violations.all().size() + " invariant violation(s) with seed " + SEED
-        + "; replay with -Dfaults.seed=" + SEED + " -Dfaults.iterations=" + ITERATIONS + ":\n"
-        + String.join("\n", violations.all().stream().map(Object::toString).toList()));
+    assertTrue(
+        violations.all().isEmpty(),
+        violations.all().size()
+            + " invariant violation(s) with seed "
+            + SEED
+            + "; replay with -Dfaults.seed="
+            + SEED
+            + " -Dfaults.iterations="
+            + ITERATIONS
+            + ":\n"
+            + String.join("\n", violations.all().stream().map(Object::toString).toList()));
   }
 
   // ------------------------------------------------------------------------------------ the loop
@@ -152,7 +198,10 @@ class FaultInjectionTest {
     List<FaultKind> kinds = new ArrayList<>();
     int total = 0;
     for (FaultKind k : FaultKind.values()) {
-      if (k.weight > 0 && (ONLY.isEmpty() || ONLY.contains(k.name())) && (!k.needsDisk() || diskMounted) && (k != FaultKind.UNPRIVILEGED || canSetpriv)) {
+      if (k.weight > 0
+          && (ONLY.isEmpty() || ONLY.contains(k.name()))
+          && (!k.needsDisk() || diskMounted)
+          && (k != FaultKind.UNPRIVILEGED || canSetpriv)) {
         kinds.add(k);
         total += k.weight;
       }
@@ -193,8 +242,8 @@ class FaultInjectionTest {
   }
 
   void harness(String what, Throwable e) {
-    java.io.StringWriter w = new java.io.StringWriter();
-    e.printStackTrace(new java.io.PrintWriter(w));
+    StringWriter w = new StringWriter();
+    e.printStackTrace(new PrintWriter(w));
     violations.add("harness", what + ": " + w);
   }
 
@@ -205,10 +254,16 @@ class FaultInjectionTest {
       case KILL9_SHUTDOWN -> kill9Shutdown();
       case SIGSTOP_SIGCONT -> sigstop();
       case PID_RECYCLED -> pidRecycled();
-      case STALE_PID_GONE, PID_REUSED_UNRELATED, PID_REUSED_FORGED, PID_REUSED_OTHER_PROJECT, OTHER_BOOT -> stranger(kind);
+      case STALE_PID_GONE,
+          PID_REUSED_UNRELATED,
+          PID_REUSED_FORGED,
+          PID_REUSED_OTHER_PROJECT,
+          OTHER_BOOT ->
+          stranger(kind);
       case CONCURRENT_CLI -> concurrentCli();
       case PID_TRUNCATED, PID_GARBAGE, PID_NUL_BYTES, PID_HUGE -> badContent(kind);
-      case PID_SYMLINK_VICTIM, PID_SYMLINK_DIR, PID_SYMLINK_DANGLING, PID_FIFO, PID_DIRECTORY -> notRegular(kind);
+      case PID_SYMLINK_VICTIM, PID_SYMLINK_DIR, PID_SYMLINK_DANGLING, PID_FIFO, PID_DIRECTORY ->
+          notRegular(kind);
       case UNPRIVILEGED -> unprivileged();
       case IDENTITY_CORRUPT -> identityCorrupt();
       case HEARTBEAT_CORRUPT -> heartbeatCorrupt();
@@ -234,12 +289,13 @@ class FaultInjectionTest {
     long pid = w.pid();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline && w.process().isAlive()) {
-      boolean hit = switch (strategy) {
-        case "delay" -> w.process().waitFor(delay, TimeUnit.MILLISECONDS) || true;
-        case "on-lock" -> Os.lockHeldBy(cq.resolve("worker.lock"), pid);
-        case "on-pid-file" -> pidFileNames(pid);
-        default -> w.output().contains("ready pid=");
-      };
+      boolean hit =
+          switch (strategy) {
+            case "delay" -> w.process().waitFor(delay, TimeUnit.MILLISECONDS) || true;
+            case "on-lock" -> Os.lockHeldBy(cq.resolve("worker.lock"), pid);
+            case "on-pid-file" -> pidFileNames(pid);
+            default -> w.output().contains("ready pid=");
+          };
       if (hit) {
         break;
       }
@@ -249,12 +305,22 @@ class FaultInjectionTest {
     boolean alive = w.process().isAlive();
     w.kill9();
     w.close();
-    String phase = !alive ? "exited-before-kill" : published ? "after-pid-write" : locked ? "after-lock-before-pid-write" : "before-lock";
+    String phase =
+        !alive
+            ? "exited-before-kill"
+            : published
+                ? "after-pid-write"
+                : locked ? "after-lock-before-pid-write" : "before-lock";
     note("kill9-startup " + phase + (before.isPresent() ? " (another worker running)" : ""));
     Detection d = status();
-    violations.check(!(d.running() && d.pid() == pid), "never running for a dead process", "status says running for the killed PID " + pid);
+    violations.check(
+        !(d.running() && d.pid() == pid),
+        "never running for a dead process",
+        "status says running for the killed PID " + pid);
     if (before.isPresent()) {
-      violations.check(Os.aliveNotZombie(before.get()), "never a signal to a process that is not our worker",
+      violations.check(
+          Os.aliveNotZombie(before.get()),
+          "never a signal to a process that is not our worker",
           "the running worker " + before.get() + " died when a second, starting worker was killed");
     }
   }
@@ -263,10 +329,13 @@ class FaultInjectionTest {
     long w = ensureWorker();
     commit(2 + rnd.nextInt(2));
     boolean midJob = await(Duration.ofSeconds(20), () -> counts(JobState.RUNNING) > 0);
-    note("kill9-mid-job " + (midJob ? "while a job ran" : "no job seen running (queue drained first)"));
+    note(
+        "kill9-mid-job "
+            + (midJob ? "while a job ran" : "no job seen running (queue drained first)"));
     kill9(w);
     Detection d = status();
-    violations.check(!d.running(), "never running for a dead process", "status after kill -9 mid-job: " + d);
+    violations.check(
+        !d.running(), "never running for a dead process", "status after kill -9 mid-job: " + d);
   }
 
   void kill9Shutdown() throws Exception {
@@ -277,9 +346,14 @@ class FaultInjectionTest {
     boolean stillHadPidFile = pidFileNames(w);
     h.destroyForcibly();
     awaitGone(w);
-    note("kill9-shutdown " + (stillHadPidFile ? "before the PID file was withdrawn" : "after the PID file was withdrawn"));
+    note(
+        "kill9-shutdown "
+            + (stillHadPidFile
+                ? "before the PID file was withdrawn"
+                : "after the PID file was withdrawn"));
     Detection d = status();
-    violations.check(!d.running(), "never running for a dead process", "status after kill -9 in shutdown: " + d);
+    violations.check(
+        !d.running(), "never running for a dead process", "status after kill -9 in shutdown: " + d);
   }
 
   void sigstop() throws Exception {
@@ -287,20 +361,31 @@ class FaultInjectionTest {
     Os.signal(w, "STOP");
     try {
       Detection d = status();
-      violations.check(d.running() && d.pid() == w, "never not running/stale for a live, verified worker",
+      violations.check(
+          d.running() && d.pid() == w,
+          "never not running/stale for a live, verified worker",
           "a stopped (SIGSTOP) worker " + w + " detected as " + d);
       var m = new MinimalWorkerDetector(root).detect();
-      violations.check(m.isRunning(), "never not running/stale for a live, verified worker", "minimal detector on a stopped worker: " + m);
+      violations.check(
+          m.isRunning(),
+          "never not running/stale for a live, verified worker",
+          "minimal detector on a stopped worker: " + m);
       int choice = rnd.nextInt(10);
       if (choice < 3) {
         Thread.sleep(2600); // two heartbeat intervals
         Bounded.Result h = run.cli("worker", "health", "--json", "--project-root", root.toString());
-        violations.check(h.code() == 1 && h.out().matches("(?s).*\"process_responsive\":\\s*false.*"), "health",
+        violations.check(
+            h.code() == 1 && h.out().matches("(?s).*\"process_responsive\":\\s*false.*"),
+            "health",
             "a worker stopped for two heartbeats must be reported unresponsive: " + h.oneLine());
         note("sigstop health after 2 intervals");
       } else if (choice < 5) {
-        Bounded.Result s = run.cli("worker", "stop", "--timeout", "1", "--project-root", root.toString());
-        violations.check(s.code() == 0 && s.out().contains("SIGKILL"), "stop", "stop of a stopped worker escalates to SIGKILL: " + s.oneLine());
+        Bounded.Result s =
+            run.cli("worker", "stop", "--timeout", "1", "--project-root", root.toString());
+        violations.check(
+            s.code() == 0 && s.out().contains("SIGKILL"),
+            "stop",
+            "stop of a stopped worker escalates to SIGKILL: " + s.oneLine());
         note("sigstop then stop (SIGKILL)");
       } else {
         note("sigstop detect, sigcont");
@@ -318,8 +403,11 @@ class FaultInjectionTest {
     long w = ensureWorker();
     kill9(w);
     boolean forge = rnd.nextBoolean();
-    PidRecycler.Outcome o = PidRecycler.recycle((int) w, RECYCLE_BOUND,
-        () -> forge ? forgedProcess() : new ProcessBuilder("sleep", "1000000").start());
+    PidRecycler.Outcome o =
+        PidRecycler.recycle(
+            (int) w,
+            RECYCLE_BOUND,
+            () -> forge ? forgedProcess() : new ProcessBuilder("sleep", "1000000").start());
     if (o.process().isEmpty()) {
       note("pid-recycle not achieved within " + RECYCLE_BOUND.toSeconds() + " s");
       System.err.println("[faults] PID " + w + " not recycled within the bound: " + o);
@@ -334,13 +422,27 @@ class FaultInjectionTest {
       Processes.awaitArgv0(p, "sleep");
     }
     note("pid-recycle achieved (" + (forge ? "forged argv" : "sleep") + ")");
-    System.err.println("[faults] recycled PID " + w + " to a fresh " + (forge ? "forged-argv" : "sleep") + " process in "
-        + o.millis() + " ms (" + o.threads() + " threads, " + o.spawns() + " spawns, " + o.rounds() + " wraps)");
+    System.err.println(
+        "[faults] recycled PID "
+            + w
+            + " to a fresh "
+            + (forge ? "forged-argv" : "sleep")
+            + " process in "
+            + o.millis()
+            + " ms ("
+            + o.threads()
+            + " threads, "
+            + o.spawns()
+            + " spawns, "
+            + o.rounds()
+            + " wraps)");
     notes.merge("pid-recycle max ms", (int) o.millis(), Math::max);
     Detection m = new Detection(new MinimalWorkerDetector(root).detect());
-    violations.check(m.outcome().equals("stale"), "recycled PID is stale", "minimal detector: " + m);
+    violations.check(
+        m.outcome().equals("stale"), "recycled PID is stale", "minimal detector: " + m);
     Detection d = status();
-    violations.check(d.outcome().equals("stale") && d.pid() == w, "recycled PID is stale", "status: " + d);
+    violations.check(
+        d.outcome().equals("stale") && d.pid() == w, "recycled PID is stale", "status: " + d);
     stop();
   }
 
@@ -367,7 +469,13 @@ class FaultInjectionTest {
         pid = p.pid();
         if (rnd.nextBoolean()) {
           // A record naming it, but not its start time: the PID reuse is caught by the start time.
-          writeIdentity(new WorkerIdentity((int) pid, Os.startTicks(pid) + 1 + rnd.nextInt(1000), -1, Os.bootId(), root.toString()));
+          writeIdentity(
+              new WorkerIdentity(
+                  (int) pid,
+                  Os.startTicks(pid) + 1 + rnd.nextInt(1000),
+                  -1,
+                  Os.bootId(),
+                  root.toString()));
         } else {
           removeIdentityUnlessLive(live);
           expected = live.isPresent() ? "unknown|stale" : "unknown";
@@ -376,26 +484,38 @@ class FaultInjectionTest {
       case PID_REUSED_OTHER_PROJECT -> {
         pid = otherWorker.pid();
         if (rnd.nextBoolean()) {
-          Files.copy(other.resolve(".code-query/worker.identity"), cq.resolve("worker.identity"),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              other.resolve(".code-query/worker.identity"),
+              cq.resolve("worker.identity"),
+              StandardCopyOption.REPLACE_EXISTING);
         }
       }
       default -> {
         Process p = Processes.sleep();
         strangers.add(p);
         pid = p.pid();
-        writeIdentity(new WorkerIdentity((int) pid, Os.startTicks(pid), -1, java.util.UUID.randomUUID().toString(), root.toString()));
+        writeIdentity(
+            new WorkerIdentity(
+                (int) pid, Os.startTicks(pid), -1, UUID.randomUUID().toString(), root.toString()));
       }
     }
     writePidFile((pid + "\n").getBytes(StandardCharsets.US_ASCII));
     Detection d = status();
-    boolean ok = d.outcome().matches(expected) && d.pid() == pid
-        || live.isPresent() && d.running() && d.pid() == live.get(); // the worker repaired its files first
-    violations.check(ok, "stale PID file / PID reuse", kind + " expected " + expected + " for PID " + pid + ", got " + d);
+    boolean ok =
+        d.outcome().matches(expected) && d.pid() == pid
+            || live.isPresent()
+                && d.running()
+                && d.pid() == live.get(); // the worker repaired its files first
+    violations.check(
+        ok,
+        "stale PID file / PID reuse",
+        kind + " expected " + expected + " for PID " + pid + ", got " + d);
     if (live.isEmpty()) {
       // A forged worker without a record cannot be verified: stop must refuse, not signal it.
-      Bounded.Result s = run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
-      boolean refused = d.outcome().equals("unknown") && s.code() == 4 && s.err().contains("no signal sent");
+      Bounded.Result s =
+          run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
+      boolean refused =
+          d.outcome().equals("unknown") && s.code() == 4 && s.err().contains("no signal sent");
       violations.check(s.code() == 0 || refused, "stop", kind + ": " + s.oneLine());
     }
   }
@@ -421,18 +541,23 @@ class FaultInjectionTest {
       args.addAll(List.of("--project-root", root.toString()));
       boolean separate = rnd.nextInt(10) < 6;
       which.add((separate ? "process " : "thread ") + op);
-      all.add(separate ? run.processAsync(List.of(), args.toArray(String[]::new)) : run.cliAsync(args.toArray(String[]::new)));
+      all.add(
+          separate
+              ? run.processAsync(List.of(), args.toArray(String[]::new))
+              : run.cliAsync(args.toArray(String[]::new)));
     }
     note("concurrent x" + n);
     for (int i = 0; i < n; i++) {
       Bounded.Result r = run.await(all.get(i), which.get(i));
       String op = which.get(i).substring(which.get(i).indexOf(' ') + 1);
-      Set<Integer> allowed = switch (op) {
-        case "status" -> Set.of(0, 1, 3, 4);
-        case "start" -> Set.of(0, 1);
-        default -> Set.of(0, 1, 4);
-      };
-      violations.check(allowed.contains(r.code()), "exit status", which.get(i) + ": " + r.oneLine());
+      Set<Integer> allowed =
+          switch (op) {
+            case "status" -> Set.of(0, 1, 3, 4);
+            case "start" -> Set.of(0, 1);
+            default -> Set.of(0, 1, 4);
+          };
+      violations.check(
+          allowed.contains(r.code()), "exit status", which.get(i) + ": " + r.oneLine());
       if (op.equals("status") && r.code() == 0) {
         Matcher m = Pattern.compile("\"pid\": ?(\\d+)").matcher(r.out());
         if (m.find()) {
@@ -458,25 +583,48 @@ class FaultInjectionTest {
         }
       }
       case PID_GARBAGE -> {
-        String[] garbage = {"abc\n", "-1\n", "+42\n", "0\n", "4242 4243\n", "٤٢\n", "99999999999\n", "\n\n", "0042\n",
-            "2147483648\n", "12\r\n34\n", " \t\n", "\u00ff\u00fe\n", live.map(w -> w + "x\n").orElse("1x\n")};
+        String[] garbage = {
+          "abc\n",
+          "-1\n",
+          "+42\n",
+          "0\n",
+          "4242 4243\n",
+          "٤٢\n",
+          "99999999999\n",
+          "\n\n",
+          "0042\n",
+          "2147483648\n",
+          "12\r\n34\n",
+          " \t\n",
+          "\u00ff\u00fe\n",
+          live.map(w -> w + "x\n").orElse("1x\n")
+        };
         content = garbage[rnd.nextInt(garbage.length)].getBytes(StandardCharsets.UTF_8);
       }
       case PID_NUL_BYTES -> {
         String pid = live.map(String::valueOf).orElse("4242");
-        String[] nul = {pid + "\0", "\0\0\0\0", "\0" + pid + "\n", pid.charAt(0) + "\0" + pid.substring(1)};
+        String[] nul = {
+          pid + "\0", "\0\0\0\0", "\0" + pid + "\n", pid.charAt(0) + "\0" + pid.substring(1)
+        };
         content = nul[rnd.nextInt(nul.length)].getBytes(StandardCharsets.ISO_8859_1);
       }
       default -> {
         content = new byte[(1 + rnd.nextInt(4)) * 1024 * 1024];
-        java.util.Arrays.fill(content, (byte) ('0' + rnd.nextInt(10)));
+        Arrays.fill(content, (byte) ('0' + rnd.nextInt(10)));
       }
     }
     writePidFile(content);
     Detection d = status();
-    boolean ok = d.outcome().matches(expected) || live.isPresent() && d.running() && d.pid() == live.get();
-    violations.check(ok, "garbage PID file", kind + " " + printable(content) + ": expected " + expected + ", got " + d);
-    violations.check(!d.running() || live.isPresent() && d.pid() == live.get(), "never running for a process that is not this project's worker", "" + d);
+    boolean ok =
+        d.outcome().matches(expected) || live.isPresent() && d.running() && d.pid() == live.get();
+    violations.check(
+        ok,
+        "garbage PID file",
+        kind + " " + printable(content) + ": expected " + expected + ", got " + d);
+    violations.check(
+        !d.running() || live.isPresent() && d.pid() == live.get(),
+        "never running for a process that is not this project's worker",
+        "" + d);
   }
 
   void notRegular(FaultKind kind) throws Exception {
@@ -496,22 +644,43 @@ class FaultInjectionTest {
     }
     Detection d = status();
     boolean repaired = live.isPresent() && d.running() && d.pid() == live.get();
-    violations.check(d.outcome().equals("unknown") || repaired, "hostile PID file", kind + ": expected unknown, got " + d);
+    violations.check(
+        d.outcome().equals("unknown") || repaired,
+        "hostile PID file",
+        kind + ": expected unknown, got " + d);
     if (!repaired) {
-      violations.check(Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS),
-          "never follows or removes a hostile PID file", kind + ": the PID file was removed or replaced by a detector");
+      violations.check(
+          Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)
+              && !Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS),
+          "never follows or removes a hostile PID file",
+          kind + ": the PID file was removed or replaced by a detector");
     }
     Detection m = new Detection(new MinimalWorkerDetector(root).detect());
-    violations.check(m.outcome().equals("unknown") || m.running() && live.isPresent() && m.pid() == live.get(), "hostile PID file", "minimal detector: " + m);
-    Bounded.Result hook = run.await(run.command(List.of("sh", hookPath().toString(), "--detect", root.toString()), "post-commit.sh --detect"), "hook detect");
-    violations.check(Set.of("unknown", "running").contains(hook.out().strip()) && (!hook.out().strip().equals("running") || live.isPresent()),
-        "hostile PID file", "shell detector: " + hook.oneLine());
+    violations.check(
+        m.outcome().equals("unknown") || m.running() && live.isPresent() && m.pid() == live.get(),
+        "hostile PID file",
+        "minimal detector: " + m);
+    Bounded.Result hook =
+        run.await(
+            run.command(
+                List.of("sh", hookPath().toString(), "--detect", root.toString()),
+                "post-commit.sh --detect"),
+            "hook detect");
+    violations.check(
+        Set.of("unknown", "running").contains(hook.out().strip())
+            && (!hook.out().strip().equals("running") || live.isPresent()),
+        "hostile PID file",
+        "shell detector: " + hook.oneLine());
     if (live.isEmpty() || rnd.nextInt(4) == 0) {
-      Bounded.Result s = run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
+      Bounded.Result s =
+          run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
       // The live worker may have replaced the hostile file with its own PID file since the status
       // above (its self-check runs every heartbeat): stopping that verified worker is right.
-      boolean stoppedOurs = live.isPresent() && s.code() == 0 && s.out().contains("stopped — PID " + live.get());
-      violations.check(s.code() == 4 && s.err().contains("no signal sent") || stoppedOurs, "stop refuses to guess",
+      boolean stoppedOurs =
+          live.isPresent() && s.code() == 0 && s.out().contains("stopped — PID " + live.get());
+      violations.check(
+          s.code() == 4 && s.err().contains("no signal sent") || stoppedOurs,
+          "stop refuses to guess",
           kind + ": " + s.oneLine());
     }
   }
@@ -526,7 +695,9 @@ class FaultInjectionTest {
       case 0 -> {
         long w = ensureWorker();
         Detection d = nobodyStatus();
-        violations.check(d.running() && d.pid() == w, "never not running/stale for a live, verified worker",
+        violations.check(
+            d.running() && d.pid() == w,
+            "never not running/stale for a live, verified worker",
             "status as nobody with a live worker " + w + ": " + d);
         note("unprivileged status of a live worker");
       }
@@ -538,9 +709,14 @@ class FaultInjectionTest {
         Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("---------"));
         try {
           Detection d = nobodyStatus();
-          violations.check(d.outcome().equals("unknown") || live.isPresent() && d.running(), "unreadable PID file",
+          violations.check(
+              d.outcome().equals("unknown") || live.isPresent() && d.running(),
+              "unreadable PID file",
               "status as nobody of an unreadable PID file: " + d);
-          violations.check(Files.exists(pidFile), "never removes what it cannot judge", "the unreadable PID file was removed");
+          violations.check(
+              Files.exists(pidFile),
+              "never removes what it cannot judge",
+              "the unreadable PID file was removed");
         } finally {
           if (Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
             Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("rw-r--r--"));
@@ -554,16 +730,25 @@ class FaultInjectionTest {
         p.waitFor(30, TimeUnit.SECONDS);
         writePidFile((p.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
         Detection d = nobodyStatus();
-        violations.check(d.outcome().equals("stale") && !d.cleanedUp(), "unprivileged stale",
+        violations.check(
+            d.outcome().equals("stale") && !d.cleanedUp(),
+            "unprivileged stale",
             "nobody sees a stale PID file it may not remove: " + d);
-        violations.check(Files.exists(pidFile), "unprivileged stale", "nobody removed root's PID file");
+        violations.check(
+            Files.exists(pidFile), "unprivileged stale", "nobody removed root's PID file");
         note("unprivileged status of a stale PID file");
       }
       default -> {
         long w = ensureWorker();
-        Bounded.Result r = nobody("worker", "stop", "--timeout", "1", "--project-root", root.toString());
-        violations.check(r.code() != 0 && Os.aliveNotZombie(w), "unprivileged stop",
-            "nobody cannot stop root's worker and must say so: " + r.oneLine() + ", worker alive=" + Os.aliveNotZombie(w));
+        Bounded.Result r =
+            nobody("worker", "stop", "--timeout", "1", "--project-root", root.toString());
+        violations.check(
+            r.code() != 0 && Os.aliveNotZombie(w),
+            "unprivileged stop",
+            "nobody cannot stop root's worker and must say so: "
+                + r.oneLine()
+                + ", worker alive="
+                + Os.aliveNotZombie(w));
         note("unprivileged stop of root's worker");
       }
     }
@@ -572,31 +757,63 @@ class FaultInjectionTest {
   void identityCorrupt() throws Exception {
     Optional<Long> live = rnd.nextInt(10) < 7 ? Optional.of(ensureWorker()) : liveWorker();
     Path id = cq.resolve("worker.identity");
-    String[] bad = {"", "version=1\npid=", "garbage\0\0\u00ff", "version=2\npid=1\n", "version=1\npid=" + live.orElse(1L) + "\nstart_ticks=x\n"};
+    String[] bad = {
+      "",
+      "version=1\npid=",
+      "garbage\0\0\u00ff",
+      "version=2\npid=1\n",
+      "version=1\npid=" + live.orElse(1L) + "\nstart_ticks=x\n"
+    };
     String b = bad[rnd.nextInt(bad.length)];
     if (Files.exists(id) && rnd.nextBoolean()) {
       byte[] now = Files.readAllBytes(id);
-      Files.write(id, java.util.Arrays.copyOf(now, rnd.nextInt(Math.max(1, now.length))), StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      Files.write(
+          id,
+          Arrays.copyOf(now, rnd.nextInt(Math.max(1, now.length))),
+          StandardOpenOption.TRUNCATE_EXISTING,
+          LinkOption.NOFOLLOW_LINKS);
     } else {
-      Files.write(id, b.getBytes(StandardCharsets.ISO_8859_1), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      Files.write(
+          id,
+          b.getBytes(StandardCharsets.ISO_8859_1),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          LinkOption.NOFOLLOW_LINKS);
     }
     Detection d = status();
     if (live.isPresent()) {
-      violations.check(d.running() && d.pid() == live.get() || d.outcome().equals("unknown"),
-          "never not running/stale for a live, verified worker", "corrupt identity of live worker " + live.get() + ": " + d);
-      violations.check(pidFileNames(live.get()), "never a removed PID file that a live worker wrote", "after a corrupt identity record");
+      violations.check(
+          d.running() && d.pid() == live.get() || d.outcome().equals("unknown"),
+          "never not running/stale for a live, verified worker",
+          "corrupt identity of live worker " + live.get() + ": " + d);
+      violations.check(
+          pidFileNames(live.get()),
+          "never a removed PID file that a live worker wrote",
+          "after a corrupt identity record");
     }
   }
 
   void heartbeatCorrupt() throws Exception {
     long w = ensureWorker();
-    String[] bad = {"", "pid=abc\n", "\0\0\0", "time_millis=-5\ninterval_millis=0\n", "x".repeat(100_000)};
-    Files.write(cq.resolve("worker.heartbeat"), bad[rnd.nextInt(bad.length)].getBytes(StandardCharsets.ISO_8859_1),
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+    String[] bad = {
+      "", "pid=abc\n", "\0\0\0", "time_millis=-5\ninterval_millis=0\n", "x".repeat(100_000)
+    };
+    Files.write(
+        cq.resolve("worker.heartbeat"),
+        bad[rnd.nextInt(bad.length)].getBytes(StandardCharsets.ISO_8859_1),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        LinkOption.NOFOLLOW_LINKS);
     Detection d = status();
-    violations.check(d.running() && d.pid() == w, "never not running/stale for a live, verified worker", "corrupt heartbeat: " + d);
+    violations.check(
+        d.running() && d.pid() == w,
+        "never not running/stale for a live, verified worker",
+        "corrupt heartbeat: " + d);
     Bounded.Result h = run.cli("worker", "health", "--json", "--project-root", root.toString());
-    violations.check((h.code() == 0 || h.code() == 1) && h.out().strip().startsWith("{"), "health", "health with a corrupt heartbeat: " + h.oneLine());
+    violations.check(
+        (h.code() == 0 || h.code() == 1) && h.out().strip().startsWith("{"),
+        "health",
+        "health with a corrupt heartbeat: " + h.oneLine());
   }
 
   void spoolCorrupt() throws Exception {
@@ -607,18 +824,28 @@ class FaultInjectionTest {
     Path f = spool.resolve(name);
     switch (rnd.nextInt(5)) {
       case 0 -> Files.writeString(f, "no NUL at all");
-      case 1 -> Files.write(f, "--all\0a.txt\0".getBytes(StandardCharsets.US_ASCII)); // an option, not a commit
+      case 1 ->
+          Files.write(
+              f, "--all\0a.txt\0".getBytes(StandardCharsets.US_ASCII)); // an option, not a commit
       case 2 -> Files.write(f, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 'x', 0});
       case 3 -> Files.createSymbolicLink(f, victim);
       default -> Files.createDirectory(f);
     }
     if (live.isPresent()) {
-      boolean handled = await(Duration.ofSeconds(20), () -> !Files.exists(f, LinkOption.NOFOLLOW_LINKS));
-      violations.check(handled, "corrupt spool", "the worker did not move " + name + " aside within 20 s");
-      violations.check(Files.exists(spool.resolve("rejected").resolve(name), LinkOption.NOFOLLOW_LINKS) || !handled,
-          "corrupt spool", "a rejected spool file must be kept in spool/rejected/, not deleted: " + name);
+      boolean handled =
+          await(Duration.ofSeconds(20), () -> !Files.exists(f, LinkOption.NOFOLLOW_LINKS));
+      violations.check(
+          handled, "corrupt spool", "the worker did not move " + name + " aside within 20 s");
+      violations.check(
+          Files.exists(spool.resolve("rejected").resolve(name), LinkOption.NOFOLLOW_LINKS)
+              || !handled,
+          "corrupt spool",
+          "a rejected spool file must be kept in spool/rejected/, not deleted: " + name);
       Detection d = status();
-      violations.check(d.running() && d.pid() == live.get(), "never not running/stale for a live, verified worker", "after a corrupt spool file: " + d);
+      violations.check(
+          d.running() && d.pid() == live.get(),
+          "never not running/stale for a live, verified worker",
+          "after a corrupt spool file: " + d);
     }
   }
 
@@ -645,9 +872,16 @@ class FaultInjectionTest {
       }
       Files.write(db, junk);
       Bounded.Result q = run.cli("queue", "status", "--project-root", root.toString());
-      violations.check(q.code() == 2 && q.err().contains("queue.db"), "clear refusal", "queue status on a corrupt database: " + q.oneLine());
-      Bounded.Result s = run.cli("worker", "start", "--wait-seconds", "30", "--project-root", root.toString());
-      violations.check(s.code() == 1 && s.err().contains("queue.db"), "clear refusal", "worker start on a corrupt database: " + s.oneLine());
+      violations.check(
+          q.code() == 2 && q.err().contains("queue.db"),
+          "clear refusal",
+          "queue status on a corrupt database: " + q.oneLine());
+      Bounded.Result s =
+          run.cli("worker", "start", "--wait-seconds", "30", "--project-root", root.toString());
+      violations.check(
+          s.code() == 1 && s.err().contains("queue.db"),
+          "clear refusal",
+          "worker start on a corrupt database: " + s.oneLine());
       if (s.code() == 0) {
         stop();
       }
@@ -676,16 +910,23 @@ class FaultInjectionTest {
         st.execute("BEGIN EXCLUSIVE");
       }
       commit(1 + rnd.nextInt(2));
-      CompletableFuture<Bounded.Result> q = run.cliAsync("queue", "status", "--json", "--project-root", root.toString());
+      CompletableFuture<Bounded.Result> q =
+          run.cliAsync("queue", "status", "--json", "--project-root", root.toString());
       Thread.sleep(500 + rnd.nextInt(2500));
       try (Statement st = c.createStatement()) {
         st.execute("ROLLBACK");
       }
       Bounded.Result r = run.await(q, "queue status while locked");
-      violations.check(r.code() == 0 || r.code() == 2 && !r.err().isBlank(), "locked database", "queue status while locked: " + r.oneLine());
+      violations.check(
+          r.code() == 0 || r.code() == 2 && !r.err().isBlank(),
+          "locked database",
+          "queue status while locked: " + r.oneLine());
     }
     Detection d = status();
-    violations.check(d.running(), "never not running/stale for a live, verified worker", "after a locked database: " + d);
+    violations.check(
+        d.running(),
+        "never not running/stale for a live, verified worker",
+        "after a locked database: " + d);
   }
 
   void diskFullPid() throws Exception {
@@ -699,29 +940,42 @@ class FaultInjectionTest {
       try (Statement st = holder.createStatement()) {
         st.execute("PRAGMA user_version");
         note("disk-full-pid with the queue's files kept open");
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         holder.close();
         holder = null;
       }
     }
     fillDisk();
     try (Connection ignored = holder) {
-      Bounded.Result s = run.cli("worker", "start", "--wait-seconds", "30", "--project-root", root.toString());
-      violations.check(s.code() == 1 && s.err().toLowerCase(java.util.Locale.ROOT).contains("space"), "clear refusal",
+      Bounded.Result s =
+          run.cli("worker", "start", "--wait-seconds", "30", "--project-root", root.toString());
+      violations.check(
+          s.code() == 1 && s.err().toLowerCase(Locale.ROOT).contains("space"),
+          "clear refusal",
           "worker start on a full disk must fail and say the disk is full: " + s.oneLine());
       if (s.code() == 0) {
         stop();
       }
       await(Duration.ofSeconds(30), () -> liveWorker().isEmpty());
-      violations.check(liveWorker().isEmpty(), "full disk", "a worker runs without a PID file on a full disk");
+      violations.check(
+          liveWorker().isEmpty(), "full disk", "a worker runs without a PID file on a full disk");
       Path pid = cq.resolve("worker.pid");
       if (Files.exists(pid)) {
         String text = Files.readString(pid, StandardCharsets.ISO_8859_1);
-        violations.check(text.matches("[1-9][0-9]*\n"), "atomic PID file", "half-written PID file on a full disk: " + printable(text.getBytes(StandardCharsets.ISO_8859_1)));
+        violations.check(
+            text.matches("[1-9][0-9]*\n"),
+            "atomic PID file",
+            "half-written PID file on a full disk: "
+                + printable(text.getBytes(StandardCharsets.ISO_8859_1)));
       }
       try (Stream<Path> files = Files.list(cq)) {
-        List<String> litter = files.map(p -> p.getFileName().toString()).filter(n -> NOT_ALLOWED_IN_DIR.matcher(n).find()).toList();
-        violations.check(litter.isEmpty(), "atomic PID file", "a failed write left its temp file(s): " + litter);
+        List<String> litter =
+            files
+                .map(p -> p.getFileName().toString())
+                .filter(n -> NOT_ALLOWED_IN_DIR.matcher(n).find())
+                .toList();
+        violations.check(
+            litter.isEmpty(), "atomic PID file", "a failed write left its temp file(s): " + litter);
       }
     } finally {
       freeDisk();
@@ -739,12 +993,21 @@ class FaultInjectionTest {
     try {
       Detection d = status();
       if (live.isPresent()) {
-        violations.check(d.running() && d.pid() == live.get(), "never not running/stale for a live, verified worker", "full disk: " + d);
+        violations.check(
+            d.running() && d.pid() == live.get(),
+            "never not running/stale for a live, verified worker",
+            "full disk: " + d);
         Thread.sleep(1200); // a heartbeat and a self-check on a full disk
         d = status();
-        violations.check(d.running() && d.pid() == live.get(), "never not running/stale for a live, verified worker", "full disk, after a heartbeat: " + d);
+        violations.check(
+            d.running() && d.pid() == live.get(),
+            "never not running/stale for a live, verified worker",
+            "full disk, after a heartbeat: " + d);
       } else {
-        violations.check(d.outcome().equals("stale") && d.cleanedUp(), "full disk", "stale cleanup needs no space: " + d);
+        violations.check(
+            d.outcome().equals("stale") && d.cleanedUp(),
+            "full disk",
+            "stale cleanup needs no space: " + d);
       }
       commit(1);
     } finally {
@@ -764,9 +1027,15 @@ class FaultInjectionTest {
     try {
       Thread.sleep(1500); // the worker tries to ingest into a database that cannot grow
       Bounded.Result q = run.cli("queue", "add", "HEAD", "--project-root", root.toString());
-      violations.check(q.code() == 0 || q.code() == 2 && !q.err().isBlank(), "clear refusal", "queue add on a full disk: " + q.oneLine());
+      violations.check(
+          q.code() == 0 || q.code() == 2 && !q.err().isBlank(),
+          "clear refusal",
+          "queue add on a full disk: " + q.oneLine());
       Detection d = status();
-      violations.check(d.running() && d.pid() == w, "never not running/stale for a live, verified worker", "full disk while enqueueing: " + d);
+      violations.check(
+          d.running() && d.pid() == w,
+          "never not running/stale for a live, verified worker",
+          "full disk while enqueueing: " + d);
     } finally {
       freeDisk();
     }
@@ -779,7 +1048,8 @@ class FaultInjectionTest {
     freeDisk();
     liveWorker().ifPresent(w -> Os.signal(w, "CONT"));
     Path pidFile = cq.resolve("worker.pid");
-    if (Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
       deleteTree(pidFile);
     }
     Path spool = cq.resolve("spool");
@@ -800,52 +1070,88 @@ class FaultInjectionTest {
   void checkInvariants() throws Exception {
     // Never two workers for one project (a losing starter exits at once: let it).
     boolean single = await(Duration.ofSeconds(30), () -> Os.liveWorkers(root, forged).size() <= 1);
-    violations.check(single, "never two workers", "live workers of one project: " + Os.liveWorkers(root, forged));
+    violations.check(
+        single,
+        "never two workers",
+        "live workers of one project: " + Os.liveWorkers(root, forged));
     // A live worker keeps (or restores, within a heartbeat) its PID file, and is detected running.
     Optional<Long> live = liveWorker();
     if (live.isPresent()) {
       long w = live.get();
-      boolean named = await(Duration.ofSeconds(30), () -> !Os.aliveNotZombie(w) || pidFileNames(w) && identityNames(w));
+      boolean named =
+          await(
+              Duration.ofSeconds(30),
+              () -> !Os.aliveNotZombie(w) || pidFileNames(w) && identityNames(w));
       if (Os.aliveNotZombie(w)) {
-        violations.check(named, "live worker keeps its PID file", "PID file of live worker " + w + " not restored within 30 s");
+        violations.check(
+            named,
+            "live worker keeps its PID file",
+            "PID file of live worker " + w + " not restored within 30 s");
         Detection d = status();
-        violations.check(!Os.aliveNotZombie(w) || d.running() && d.pid() == w, "never not running/stale for a live, verified worker",
+        violations.check(
+            !Os.aliveNotZombie(w) || d.running() && d.pid() == w,
+            "never not running/stale for a live, verified worker",
             "live worker " + w + " detected as " + d);
         Detection m = new Detection(new MinimalWorkerDetector(root).detect());
-        violations.check(!Os.aliveNotZombie(w) || m.running() && m.pid() == w, "never not running/stale for a live, verified worker",
+        violations.check(
+            !Os.aliveNotZombie(w) || m.running() && m.pid() == w,
+            "never not running/stale for a live, verified worker",
             "minimal detector: live worker " + w + " detected as " + m);
       }
     } else {
       Detection d = status();
-      violations.check(!d.running(), "never running for a process that is not this project's worker", "no worker lives, status: " + d);
+      violations.check(
+          !d.running(),
+          "never running for a process that is not this project's worker",
+          "no worker lives, status: " + d);
     }
     // Never a signal to a process that is not our worker.
     List<Process> watched = new ArrayList<>(bystanders);
     watched.addAll(strangers);
     for (Process p : watched) {
       Optional<Character> s = Os.state(p.pid());
-      violations.check(s.isPresent() && s.get() != 'T' && s.get() != 'Z', "never a signal to a process that is not our worker",
+      violations.check(
+          s.isPresent() && s.get() != 'T' && s.get() != 'Z',
+          "never a signal to a process that is not our worker",
           "bystander " + p.pid() + " " + Os.cmdline(p.pid()).orElse(List.of()) + " state " + s);
     }
-    violations.check(Os.aliveNotZombie(otherWorker.pid()), "never a signal to a process that is not our worker",
+    violations.check(
+        Os.aliveNotZombie(otherWorker.pid()),
+        "never a signal to a process that is not our worker",
         "the other project's worker " + otherWorker.pid() + " died");
-    violations.check(Files.isRegularFile(victim, LinkOption.NOFOLLOW_LINKS) && Files.readString(victim).equals(victimText)
-        && Files.exists(victimDir.resolve("precious")), "never follows a link", "the victim file or directory was changed");
+    violations.check(
+        Files.isRegularFile(victim, LinkOption.NOFOLLOW_LINKS)
+            && Files.readString(victim).equals(victimText)
+            && Files.exists(victimDir.resolve("precious")),
+        "never follows a link",
+        "the victim file or directory was changed");
     // Never a removed PID file that a live worker wrote: the worker logs when it must rewrite it.
     String newLog = logSince(logOffset);
     if (!tamperedPid) {
-      for (String line : newLog.lines().filter(l -> l.contains("rewrote PID file") && l.contains("PID file")
-          && !l.contains("identity record missing or altered")).toList()) {
+      for (String line :
+          newLog
+              .lines()
+              .filter(
+                  l ->
+                      l.contains("rewrote PID file")
+                          && l.contains("PID file")
+                          && !l.contains("identity record missing or altered"))
+              .toList()) {
         violations.add("never a removed PID file that a live worker wrote", line);
       }
     }
-    // No temp-file litter from interrupted atomic writes of a live process (a kill -9 may leave one).
+    // No temp-file litter from interrupted atomic writes of a live process (a kill -9 may leave
+    // one).
     try (Stream<Path> s = Files.list(cq)) {
-      long litter = s.filter(p -> NOT_ALLOWED_IN_DIR.matcher(p.getFileName().toString()).find()).count();
+      long litter =
+          s.filter(p -> NOT_ALLOWED_IN_DIR.matcher(p.getFileName().toString()).find()).count();
       if (litter > 0) {
         note("temp files left by killed writers (cleaned by the harness)");
         try (Stream<Path> again = Files.list(cq)) {
-          for (Path p : again.filter(p -> NOT_ALLOWED_IN_DIR.matcher(p.getFileName().toString()).find()).toList()) {
+          for (Path p :
+              again
+                  .filter(p -> NOT_ALLOWED_IN_DIR.matcher(p.getFileName().toString()).find())
+                  .toList()) {
             Files.deleteIfExists(p);
           }
         }
@@ -854,15 +1160,21 @@ class FaultInjectionTest {
   }
 
   void checkRunningClaim(long pid, String who) {
-    boolean stranger = strangers.stream().anyMatch(p -> p.pid() == pid) || bystanders.stream().anyMatch(p -> p.pid() == pid)
-        || pid == otherWorker.pid() || forged.contains(pid);
+    boolean stranger =
+        strangers.stream().anyMatch(p -> p.pid() == pid)
+            || bystanders.stream().anyMatch(p -> p.pid() == pid)
+            || pid == otherWorker.pid()
+            || forged.contains(pid);
     // An exiting process shows an empty command line (present, but empty) before it turns zombie:
     // a worker being stopped by a concurrent stop cannot be judged by argv then, only by the
     // stranger list. The detector itself answers stale for an empty command line, so a "running"
     // answer was given while the argv still carried the marker.
     boolean judgeable = Os.cmdline(pid).map(argv -> !argv.isEmpty()).orElse(false);
-    boolean liveButNotWorker = judgeable && Os.aliveNotZombie(pid) && !Os.liveWorkers(root, forged).contains(pid);
-    violations.check(!stranger && !liveButNotWorker, "never running for a process that is not this project's worker",
+    boolean liveButNotWorker =
+        judgeable && Os.aliveNotZombie(pid) && !Os.liveWorkers(root, forged).contains(pid);
+    violations.check(
+        !stranger && !liveButNotWorker,
+        "never running for a process that is not this project's worker",
         who + " said running for PID " + pid + " " + Os.cmdline(pid).orElse(List.of()));
   }
 
@@ -871,7 +1183,10 @@ class FaultInjectionTest {
     ensureWorker();
     for (String c : refusedByHook) {
       Bounded.Result r = run.cli("queue", "add", c, "--project-root", root.toString());
-      violations.check(r.code() == 0, "no lost job", "queue add " + c + " (as the hook told the user): " + r.oneLine());
+      violations.check(
+          r.code() == 0,
+          "no lost job",
+          "queue add " + c + " (as the hook told the user): " + r.oneLine());
     }
     Set<String> expected = new HashSet<>();
     committed.forEach((c, files) -> files.forEach(f -> expected.add(c + " " + f)));
@@ -879,8 +1194,14 @@ class FaultInjectionTest {
     boolean all = await(Duration.ofSeconds(180), () -> done().containsAll(expected));
     Set<String> missing = new HashSet<>(expected);
     missing.removeAll(done());
-    violations.check(all, "no lost job", missing.size() + " of " + expected.size() + " committed files never documented: "
-        + missing.stream().limit(20).toList());
+    violations.check(
+        all,
+        "no lost job",
+        missing.size()
+            + " of "
+            + expected.size()
+            + " committed files never documented: "
+            + missing.stream().limit(20).toList());
     notes.put("committed files (all documented: " + all + ")", expected.size());
     notes.put("commits", committed.size());
   }
@@ -919,22 +1240,51 @@ class FaultInjectionTest {
     try {
       JsonObject o = JsonParser.parseString(r.out().strip()).getAsJsonObject();
       long pid = o.get("pid").isJsonNull() ? -1 : o.get("pid").getAsLong();
-      Detection d = new Detection(o.get("outcome").getAsString(), pid, o.get("cleaned_up").getAsBoolean(), o.get("reason").getAsString());
-      Set<Integer> codes = Map.of("running", Set.of(0), "stale", Set.of(1), "invalid", Set.of(1), "not_running", Set.of(3), "unknown", Set.of(4))
-          .getOrDefault(d.outcome(), Set.of());
-      violations.check(codes.contains(r.code()), "exit status", "status exit " + r.code() + " for " + d);
+      Detection d =
+          new Detection(
+              o.get("outcome").getAsString(),
+              pid,
+              o.get("cleaned_up").getAsBoolean(),
+              o.get("reason").getAsString());
+      Set<Integer> codes =
+          Map.of(
+                  "running",
+                  Set.of(0),
+                  "stale",
+                  Set.of(1),
+                  "invalid",
+                  Set.of(1),
+                  "not_running",
+                  Set.of(3),
+                  "unknown",
+                  Set.of(4))
+              .getOrDefault(d.outcome(), Set.of());
+      violations.check(
+          codes.contains(r.code()), "exit status", "status exit " + r.code() + " for " + d);
       violations.check(!d.reason().isBlank(), "clear refusal", "no reason given: " + r.oneLine());
       return d;
     } catch (RuntimeException e) {
-      violations.add("clear refusal", "status --json did not print one JSON object: " + r.oneLine());
+      violations.add(
+          "clear refusal", "status --json did not print one JSON object: " + r.oneLine());
       return new Detection("unparsable", -1, false, r.text());
     }
   }
 
   Bounded.Result nobody(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", nobodyClassPath, "io.codequery.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx64m",
+                "-cp",
+                nobodyClassPath,
+                "io.codequery.cli.Main"));
     cmd.addAll(List.of(args));
     return run.await(run.command(cmd, "[nobody] code-query " + String.join(" ", args)), "nobody");
   }
@@ -944,7 +1294,7 @@ class FaultInjectionTest {
     Path dir = ClassDirs.worldReadableDir("cq-faults-cp-");
     List<String> entries = new ArrayList<>();
     int i = 0;
-    for (String e : RealWorker.classPath().split(java.io.File.pathSeparator)) {
+    for (String e : RealWorker.classPath().split(File.pathSeparator)) {
       Path src = Path.of(e);
       if (!Files.exists(src)) {
         continue;
@@ -968,7 +1318,8 @@ class FaultInjectionTest {
     }
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.toList()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
       }
     }
     cleanup.add(dir);
@@ -988,13 +1339,18 @@ class FaultInjectionTest {
     Optional<Long> live = liveWorker();
     if (live.isPresent()) {
       long w = live.get();
-      if (await(Duration.ofSeconds(30), () -> !Os.aliveNotZombie(w) || pidFileNames(w) && identityNames(w)) && Os.aliveNotZombie(w)) {
+      if (await(
+              Duration.ofSeconds(30),
+              () -> !Os.aliveNotZombie(w) || pidFileNames(w) && identityNames(w))
+          && Os.aliveNotZombie(w)) {
         return w;
       }
     }
-    Bounded.Result r = run.cli("worker", "start", "--wait-seconds", "60", "--project-root", root.toString());
+    Bounded.Result r =
+        run.cli("worker", "start", "--wait-seconds", "60", "--project-root", root.toString());
     if (r.code() != 0) {
-      violations.add("recovery", "worker start after the faults were undone failed: " + r.oneLine());
+      violations.add(
+          "recovery", "worker start after the faults were undone failed: " + r.oneLine());
       throw new IllegalStateException("no worker: " + r.oneLine());
     }
     Matcher m = PID_IN_TEXT.matcher(r.out());
@@ -1005,7 +1361,8 @@ class FaultInjectionTest {
   }
 
   void stop() {
-    Bounded.Result r = run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
+    Bounded.Result r =
+        run.cli("worker", "stop", "--timeout", "5", "--project-root", root.toString());
     if (r.code() != 0) {
       violations.add("stop", "stop failed: " + r.oneLine());
     }
@@ -1021,13 +1378,22 @@ class FaultInjectionTest {
       throw new IllegalStateException("PID " + pid + " did not die within 30 s of SIGKILL");
     }
     // Reaped, not only dead: a zombie still holds its PID.
-    await(Duration.ofSeconds(30), () -> ProcessHandle.of(pid).isEmpty() || !Os.state(pid).isPresent());
+    await(
+        Duration.ofSeconds(30),
+        () -> ProcessHandle.of(pid).isEmpty() || !Os.state(pid).isPresent());
   }
 
   Process forgedProcess() throws IOException {
-    return new ProcessBuilder("bash", "-c",
-        "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000000)' \"$1\" io.codequery.cli.Main worker run",
-        "forger", "-Dcode-query.worker=" + root).start();
+    return new ProcessBuilder(
+            "bash",
+            "-c",
+            "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000000)' \"$1\""
+                + " "
+                + MAIN
+                + " worker run",
+            "forger",
+            "-Dcode-query.worker=" + root)
+        .start();
   }
 
   void commit(int files) throws Exception {
@@ -1049,7 +1415,16 @@ class FaultInjectionTest {
   }
 
   Bounded.Result git(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "user.name=Faults", "-c", "user.email=faults@example.invalid"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "git",
+                "-C",
+                root.toString(),
+                "-c",
+                "user.name=Faults",
+                "-c",
+                "user.email=faults@example.invalid"));
     cmd.addAll(List.of(args));
     return run.await(run.command(cmd, "git " + args[0]), "git " + args[0]);
   }
@@ -1058,7 +1433,8 @@ class FaultInjectionTest {
     if (!Files.exists(cq.resolve("queue.db"))) {
       return 0;
     }
-    try (JobQueue q = JobQueue.open(cq.resolve("queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+    try (JobQueue q =
+        JobQueue.open(cq.resolve("queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
       return q.counts().getOrDefault(state, 0L);
     } catch (RuntimeException e) {
       return 0;
@@ -1070,7 +1446,8 @@ class FaultInjectionTest {
     if (!Files.exists(cq.resolve("queue.db"))) {
       return out;
     }
-    try (JobQueue q = JobQueue.open(cq.resolve("queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+    try (JobQueue q =
+        JobQueue.open(cq.resolve("queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
       for (Job j : q.list(Optional.of(JobState.DONE), 1_000_000)) {
         out.add(j.commit() + " " + j.file());
       }
@@ -1083,7 +1460,8 @@ class FaultInjectionTest {
   boolean pidFileNames(long pid) {
     try {
       Path f = cq.resolve("worker.pid");
-      return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.size(f) < 64
+      return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+          && Files.size(f) < 64
           && Files.readString(f, StandardCharsets.ISO_8859_1).equals(pid + "\n");
     } catch (IOException e) {
       return false;
@@ -1094,7 +1472,9 @@ class FaultInjectionTest {
     try {
       Path f = cq.resolve("worker.identity");
       return Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-          && WorkerIdentity.parse(Files.readString(f, StandardCharsets.UTF_8)).map(i -> i.pid() == pid).orElse(false);
+          && WorkerIdentity.parse(Files.readString(f, StandardCharsets.UTF_8))
+              .map(i -> i.pid() == pid)
+              .orElse(false);
     } catch (IOException e) {
       return false;
     }
@@ -1103,14 +1483,25 @@ class FaultInjectionTest {
   void writePidFile(byte[] content) throws IOException {
     tamperedPid = true;
     Path f = cq.resolve("worker.pid");
-    if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
       deleteTree(f);
     }
-    Files.write(f, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+    Files.write(
+        f,
+        content,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   void writeIdentity(WorkerIdentity id) throws IOException {
-    Files.write(cq.resolve("worker.identity"), id.format(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+    Files.write(
+        cq.resolve("worker.identity"),
+        id.format(),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   void removeIdentityUnlessLive(Optional<Long> live) throws IOException {
@@ -1142,7 +1533,7 @@ class FaultInjectionTest {
         return "";
       }
       ch.position(offset);
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 4 * 1024 * 1024));
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, 4 * 1024 * 1024));
       while (buf.hasRemaining() && ch.read(buf) > 0) {
         // read all
       }
@@ -1172,7 +1563,7 @@ class FaultInjectionTest {
 
   static String printable(byte[] b) {
     String s = new String(b, 0, Math.min(b.length, 24), StandardCharsets.ISO_8859_1);
-    return "\"" + io.codequery.log.WorkerLog.escape(s) + (b.length > 24 ? "…(" + b.length + " bytes)" : "") + "\"";
+    return "\"" + WorkerLog.escape(s) + (b.length > 24 ? "…(" + b.length + " bytes)" : "") + "\"";
   }
 
   static void mkfifo(Path p) throws Exception {
@@ -1200,7 +1591,8 @@ class FaultInjectionTest {
     Path filler = cq.resolve(".filler");
     byte[] mb = new byte[1024 * 1024];
     byte[] page = new byte[4096];
-    try (OutputStream out = Files.newOutputStream(filler, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (OutputStream out =
+        Files.newOutputStream(filler, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       while (true) {
         out.write(mb);
         out.flush();
@@ -1228,26 +1620,42 @@ class FaultInjectionTest {
     base = ClassDirs.worldReadableDir("cq-faults-");
     root = Files.createDirectory(base.resolve("project")).toRealPath();
     cq = Files.createDirectory(root.resolve(".code-query"));
-    canSetpriv = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+    canSetpriv =
+        "root".equals(System.getProperty("user.name"))
+            && Files.isExecutable(Path.of("/usr/bin/setpriv"));
     mountDisk();
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(cq, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(cq.resolve("config.json"), "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5,"
-        + " \"retry_delay_seconds\": 1, \"fallback\": \"queue\","
-        + " \"command\": [\"sh\", \"-c\", \"sleep 0.2; wc -c < \\\"$1\\\"\", \"doc\", \"{file}\"]}}");
-    run.await(run.command(List.of("git", "init", "-q", "-b", "main", root.toString()), "git init"), "git init");
+    Files.writeString(
+        cq.resolve("config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5,"
+            + " \"retry_delay_seconds\": 1, \"fallback\": \"queue\", \"command\": [\"sh\", \"-c\","
+            + " \"sleep 0.2; wc -c < \\\"$1\\\"\", \"doc\", \"{file}\"]}}");
+    run.await(
+        run.command(List.of("git", "init", "-q", "-b", "main", root.toString()), "git init"),
+        "git init");
     Files.writeString(root.resolve(".gitignore"), ".code-query/\n");
     git("add", "-A");
     git("commit", "-q", "-m", "initial");
     launcher = base.resolve("code-query");
-    Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", RealWorker.javaCommand().stream().map(s -> "'" + s.replace("'", "'\\''") + "'").toList())
-        + " io.codequery.cli.Main \"$@\"\n");
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec "
+            + String.join(
+                " ",
+                RealWorker.javaCommand().stream()
+                    .map(s -> "'" + s.replace("'", "'\\''") + "'")
+                    .toList())
+            + " "
+            + MAIN
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     new HooksInstaller(root, launcher).install();
 
     other = Files.createDirectory(base.resolve("other-project")).toRealPath();
     Files.createDirectory(other.resolve(".code-query"));
-    Files.writeString(other.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
+    Files.writeString(
+        other.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
     otherWorker = RealWorker.start(other);
 
     victimText = "precious data of someone else\n";
@@ -1264,10 +1672,19 @@ class FaultInjectionTest {
     forged.add(f.pid());
     Processes.awaitArgv0(f, "java");
     bystanders.add(f);
-    System.out.println("[faults] project " + root + " (.code-query on " + diskHow + "), other project worker " + otherWorker.pid());
+    System.out.println(
+        "[faults] project "
+            + root
+            + " (.code-query on "
+            + diskHow
+            + "), other project worker "
+            + otherWorker.pid());
   }
 
-  /** A small file system under .code-query/, so that the disk can be filled: tmpfs, else a loop mount. */
+  /**
+   * A small file system under .code-query/, so that the disk can be filled: tmpfs, else a loop
+   * mount.
+   */
   void mountDisk() {
     if (!"root".equals(System.getProperty("user.name"))) {
       diskHow = "the ordinary disk (not root: disk-full faults skipped)";
@@ -1279,7 +1696,16 @@ class FaultInjectionTest {
       return;
     }
     Path img = base.resolve("disk.img");
-    if (sh("truncate -s 32M '" + img + "' && mkfs.ext4 -q -F '" + img + "' && mount -o loop '" + img + "' '" + cq + "'")) {
+    if (sh(
+        "truncate -s 32M '"
+            + img
+            + "' && mkfs.ext4 -q -F '"
+            + img
+            + "' && mount -o loop '"
+            + img
+            + "' '"
+            + cq
+            + "'")) {
       diskMounted = true;
       diskHow = "ext4 loop mount 32M";
       return;
@@ -1335,19 +1761,39 @@ class FaultInjectionTest {
     s.append("code-query fault-injection run\n");
     s.append("date:        ").append(started).append('\n');
     s.append("machine:     ").append(machine()).append('\n');
-    s.append("seed:        ").append(SEED).append("   (replay: -Dfaults.seed=").append(SEED)
-        .append(" -Dfaults.iterations=").append(ITERATIONS).append(" -Dfaults.recycles=").append(RECYCLES).append(")\n");
-    s.append("iterations:  ").append(Math.max(0, Math.min(iteration, ITERATIONS))).append(" of ").append(ITERATIONS).append('\n');
-    s.append("duration:    ").append(Duration.between(started, Instant.now()).toSeconds()).append(" s\n");
+    s.append("seed:        ")
+        .append(SEED)
+        .append("   (replay: -Dfaults.seed=")
+        .append(SEED)
+        .append(" -Dfaults.iterations=")
+        .append(ITERATIONS)
+        .append(" -Dfaults.recycles=")
+        .append(RECYCLES)
+        .append(")\n");
+    s.append("iterations:  ")
+        .append(Math.max(0, Math.min(iteration, ITERATIONS)))
+        .append(" of ")
+        .append(ITERATIONS)
+        .append('\n');
+    s.append("duration:    ")
+        .append(Duration.between(started, Instant.now()).toSeconds())
+        .append(" s\n");
     s.append(".code-query: ").append(diskHow).append('\n');
-    s.append("commands:    ").append(run.commands()).append(" run, each bounded by ").append(Bounded.BOUND.toSeconds()).append(" s\n");
+    s.append("commands:    ")
+        .append(run.commands())
+        .append(" run, each bounded by ")
+        .append(Bounded.BOUND.toSeconds())
+        .append(" s\n");
     s.append("slowest:     ").append(run.slowest()).append('\n');
     s.append("violations:  ").append(violations.all().size()).append('\n');
     violations.all().forEach(v -> s.append("  ").append(v).append('\n'));
     s.append("faults per kind (count, total time incl. checks):\n");
     for (FaultKind k : FaultKind.values()) {
       if (k != FaultKind.SETUP) {
-        s.append(String.format("  %-26s %6d %8.1f s   %s%n", k, counts.getOrDefault(k, 0), millis.getOrDefault(k, 0L) / 1000.0, k.description));
+        s.append(
+            String.format(
+                "  %-26s %6d %8.1f s   %s%n",
+                k, counts.getOrDefault(k, 0), millis.getOrDefault(k, 0L) / 1000.0, k.description));
       }
     }
     s.append("details:\n");
@@ -1358,11 +1804,25 @@ class FaultInjectionTest {
   static String machine() {
     String cpu = "?";
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
+      cpu =
+          lines
+              .filter(l -> l.startsWith("model name"))
+              .findFirst()
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .orElse("?");
     } catch (IOException e) {
       // unknown CPU
     }
-    return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version") + ", Java " + System.getProperty("java.version") + ", pid_max " + Os.pidMax();
+    return Runtime.getRuntime().availableProcessors()
+        + " CPUs ("
+        + cpu
+        + "), "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + ", Java "
+        + System.getProperty("java.version")
+        + ", pid_max "
+        + Os.pidMax();
   }
 }

@@ -2,12 +2,14 @@ package io.codequery.faults;
 
 /**
  * The catalogue of faults, each with its relative weight in a run (expensive faults, which start
- * JVMs, weigh less). {@link #PID_RECYCLED} is scheduled at fixed iterations instead (see
- * {@code faults.recycles}): it walks the whole PID space.
+ * JVMs, weigh less). {@link #PID_RECYCLED} is scheduled at fixed iterations instead (see {@code
+ * faults.recycles}): it walks the whole PID space.
  */
 enum FaultKind {
   // worker processes killed or frozen at random points
-  KILL9_STARTUP(25, "kill -9 of a starting worker: before/after the lock, before/after the PID write, at ready"),
+  KILL9_STARTUP(
+      25,
+      "kill -9 of a starting worker: before/after the lock, before/after the PID write, at ready"),
   KILL9_MID_JOB(14, "kill -9 of the worker while it runs a job"),
   KILL9_SHUTDOWN(14, "kill -9 of the worker during its SIGTERM shutdown"),
   SIGSTOP_SIGCONT(35, "SIGSTOP the worker, detect (and sometimes stop) it, SIGCONT"),

@@ -2,9 +2,13 @@ package io.codequery.faults;
 
 import io.codequery.process.WorkerMarker;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +33,9 @@ final class Os {
   /** The one-letter state of {@code /proc/<pid>/stat} ('R', 'S', 'T', 'Z', …), or empty if gone. */
   static Optional<Character> state(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
       int close = stat.lastIndexOf(')');
       return Optional.of(stat.charAt(close + 2));
     } catch (IOException | RuntimeException e) {
@@ -48,24 +54,31 @@ final class Os {
   static List<Long> liveWorkers(Path root, Set<Long> forged) {
     String marker = WorkerMarker.forRoot(root.toString());
     List<Long> found = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      if (forged.contains(p.pid())) {
-        return;
-      }
-      cmdline(p.pid()).ifPresent(argv -> {
-        if (argv.get(0).endsWith("/bin/java") && argv.contains(marker) && aliveNotZombie(p.pid())) {
-          found.add(p.pid());
-        }
-      });
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              if (forged.contains(p.pid())) {
+                return;
+              }
+              cmdline(p.pid())
+                  .ifPresent(
+                      argv -> {
+                        if (argv.get(0).endsWith("/bin/java")
+                            && argv.contains(marker)
+                            && aliveNotZombie(p.pid())) {
+                          found.add(p.pid());
+                        }
+                      });
+            });
     return found;
   }
 
   /** Holders of a POSIX/OFD lock on {@code file}, from /proc/locks (by inode). */
   static boolean lockHeldBy(Path file, long pid) {
     try {
-      Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-          java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+      Object key =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
       String ino = String.valueOf(key).replaceAll(".*ino=(\\d+).*", "$1");
       for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
         String[] f = line.trim().split("\\s+");
@@ -82,9 +95,12 @@ final class Os {
 
   static void signal(long pid, String sig) {
     try {
-      new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start().waitFor();
+      new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
+          .redirectErrorStream(true)
+          .start()
+          .waitFor();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -95,7 +111,7 @@ final class Os {
    * read at offset 1 of a sysctl file with EOF ("3" for a pid_max of 32768).
    */
   static String sysctl(String path) throws IOException {
-    try (java.io.InputStream in = Files.newInputStream(Path.of(path))) {
+    try (InputStream in = Files.newInputStream(Path.of(path))) {
       return new String(in.readNBytes(256), StandardCharsets.US_ASCII).strip();
     }
   }
@@ -118,7 +134,9 @@ final class Os {
 
   static long startTicks(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
       String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(rest[19]);
     } catch (IOException | RuntimeException e) {

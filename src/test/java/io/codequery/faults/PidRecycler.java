@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  * Real PID recycling: drives the kernel's PID allocator round until a dead worker's PID is handed
  * to a fresh process. Every thread takes an ID from the same allocator as processes, and creating
  * one costs microseconds where a fork and exec costs milliseconds; so threads carry the allocator
- * to just before the target, and real processes are spawned for the last step. Linux allocates
- * PIDs cyclically (next = last + 1, wrapping to 300 past pid_max), and {@code ns_last_pid} tells
- * where it stands. Other processes on the machine take PIDs too: the walk repeats until it hits,
- * within a time bound.
+ * to just before the target, and real processes are spawned for the last step. Linux allocates PIDs
+ * cyclically (next = last + 1, wrapping to 300 past pid_max), and {@code ns_last_pid} tells where
+ * it stands. Other processes on the machine take PIDs too: the walk repeats until it hits, within a
+ * time bound.
  */
 final class PidRecycler {
   private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
@@ -43,7 +43,8 @@ final class PidRecycler {
         rounds++;
       }
       previous = last;
-      int distance = target > last ? target - last - 1 : (max - last - 1) + Math.max(0, target - RESERVED);
+      int distance =
+          target > last ? target - last - 1 : (max - last - 1) + Math.max(0, target - RESERVED);
       if (distance > 0) {
         // PIDs in use are skipped, so n threads can move the allocator more than n: approach by
         // halves, then one step at a time.
@@ -61,12 +62,14 @@ final class PidRecycler {
       Process p = spawn.call();
       spawns++;
       if (p.pid() == target) {
-        return new Outcome(Optional.of(p), threads, spawns, (System.nanoTime() - t0) / 1_000_000, rounds);
+        return new Outcome(
+            Optional.of(p), threads, spawns, (System.nanoTime() - t0) / 1_000_000, rounds);
       }
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
-    return new Outcome(Optional.empty(), threads, spawns, (System.nanoTime() - t0) / 1_000_000, rounds);
+    return new Outcome(
+        Optional.empty(), threads, spawns, (System.nanoTime() - t0) / 1_000_000, rounds);
   }
 
   private static void burn(int n) throws InterruptedException {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +41,15 @@ class DetectorAgreementTest {
   @BeforeAll
   static void world() throws Exception {
     script = tmp.resolve("post-commit.sh");
-    try (InputStream in = DetectorAgreementTest.class.getResourceAsStream("/io/codequery/hooks/post-commit.sh")) {
+    try (InputStream in =
+        DetectorAgreementTest.class.getResourceAsStream("/io/codequery/hooks/post-commit.sh")) {
       Files.write(script, in.readAllBytes());
     }
     root = Files.createDirectories(tmp.resolve("project/.code-query")).getParent().toRealPath();
     other = Files.createDirectories(tmp.resolve("other/.code-query")).getParent().toRealPath();
     // No self-check during the test: the worker must not rewrite the files each case lays out.
-    Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 3600}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 3600}}");
     ours = RealWorker.start(root);
     theirs = RealWorker.start(other);
     ourIdentity = Files.readAllBytes(root.resolve(".code-query/worker.identity"));
@@ -85,7 +88,9 @@ class DetectorAgreementTest {
   }
 
   static byte[] withPid(byte[] identity, long pid) {
-    return new String(identity, StandardCharsets.UTF_8).replaceFirst("(?m)^pid=\\d+", "pid=" + pid).getBytes(StandardCharsets.UTF_8);
+    return new String(identity, StandardCharsets.UTF_8)
+        .replaceFirst("(?m)^pid=\\d+", "pid=" + pid)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   static List<Case> table() {
@@ -108,36 +113,93 @@ class DetectorAgreementTest {
     t.add(new Case("huge file", pidFile("1".repeat(100)), "invalid"));
     t.add(new Case("CRLF is whitespace", pidFile(ours.pid() + "\r\n", ourIdentity), "running"));
     t.add(new Case("dead PID", pidFile(deadPid + "\n"), "stale"));
-    t.add(new Case("dead PID with our identity", pidFile(deadPid + "\n", withPid(ourIdentity, deadPid)), "stale"));
+    t.add(
+        new Case(
+            "dead PID with our identity",
+            pidFile(deadPid + "\n", withPid(ourIdentity, deadPid)),
+            "stale"));
     t.add(new Case("live stranger", pidFile(sleep.pid() + "\n"), "stale"));
-    t.add(new Case("live stranger with a record naming it", pidFile(sleep.pid() + "\n", withPid(ourIdentity, sleep.pid())), "stale"));
+    t.add(
+        new Case(
+            "live stranger with a record naming it",
+            pidFile(sleep.pid() + "\n", withPid(ourIdentity, sleep.pid())),
+            "stale"));
     t.add(new Case("forged argv, no record", pidFile(forged.pid() + "\n"), "unknown"));
-    t.add(new Case("forged argv, record of a dead worker", pidFile(forged.pid() + "\n", withPid(ourIdentity, forged.pid())), "stale"));
+    t.add(
+        new Case(
+            "forged argv, record of a dead worker",
+            pidFile(forged.pid() + "\n", withPid(ourIdentity, forged.pid())),
+            "stale"));
     t.add(new Case("another project's worker", pidFile(theirs.pid() + "\n"), "stale"));
-    t.add(new Case("another project's worker with its record", pidFile(theirs.pid() + "\n", theirIdentity), "stale"));
+    t.add(
+        new Case(
+            "another project's worker with its record",
+            pidFile(theirs.pid() + "\n", theirIdentity),
+            "stale"));
     t.add(new Case("this project's worker", pidFile(oursPid, ourIdentity), "running"));
     t.add(new Case("this project's worker, no record", pidFile(oursPid), "unknown"));
-    t.add(new Case("this project's worker, record from another boot",
-        pidFile(oursPid, new String(ourIdentity, StandardCharsets.UTF_8).replaceFirst("(?m)^boot_id=.*$", "boot_id=00000000-0000-0000-0000-000000000000").getBytes(StandardCharsets.UTF_8)), "stale"));
-    t.add(new Case("this project's worker, record with another start time",
-        pidFile(oursPid, new String(ourIdentity, StandardCharsets.UTF_8).replaceFirst("(?m)^start_ticks=\\d+", "start_ticks=1").getBytes(StandardCharsets.UTF_8)), "stale"));
-    t.add(new Case("this project's worker, corrupted record", pidFile(oursPid, "garbage\n".getBytes(StandardCharsets.UTF_8)), "unknown"));
-    t.add(new Case("this project's worker, record naming another root",
-        pidFile(oursPid, new String(ourIdentity, StandardCharsets.UTF_8).replaceFirst("(?m)^root=.*$", "root=/elsewhere").getBytes(StandardCharsets.UTF_8)), "unknown"));
-    t.add(new Case("this project's worker, record cut short",
-        pidFile(oursPid, java.util.Arrays.copyOf(ourIdentity, ourIdentity.length - 3)), "unknown"));
+    t.add(
+        new Case(
+            "this project's worker, record from another boot",
+            pidFile(
+                oursPid,
+                new String(ourIdentity, StandardCharsets.UTF_8)
+                    .replaceFirst(
+                        "(?m)^boot_id=.*$", "boot_id=00000000-0000-0000-0000-000000000000")
+                    .getBytes(StandardCharsets.UTF_8)),
+            "stale"));
+    t.add(
+        new Case(
+            "this project's worker, record with another start time",
+            pidFile(
+                oursPid,
+                new String(ourIdentity, StandardCharsets.UTF_8)
+                    .replaceFirst("(?m)^start_ticks=\\d+", "start_ticks=1")
+                    .getBytes(StandardCharsets.UTF_8)),
+            "stale"));
+    t.add(
+        new Case(
+            "this project's worker, corrupted record",
+            pidFile(oursPid, "garbage\n".getBytes(StandardCharsets.UTF_8)),
+            "unknown"));
+    t.add(
+        new Case(
+            "this project's worker, record naming another root",
+            pidFile(
+                oursPid,
+                new String(ourIdentity, StandardCharsets.UTF_8)
+                    .replaceFirst("(?m)^root=.*$", "root=/elsewhere")
+                    .getBytes(StandardCharsets.UTF_8)),
+            "unknown"));
+    t.add(
+        new Case(
+            "this project's worker, record cut short",
+            pidFile(oursPid, Arrays.copyOf(ourIdentity, ourIdentity.length - 3)),
+            "unknown"));
     t.add(new Case("PID 1", pidFile("1\n"), "stale"));
-    t.add(new Case("symlink to the real PID file", d -> {
-      Files.write(d.resolve("real.pid"), oursPid.getBytes(StandardCharsets.US_ASCII));
-      Files.write(d.resolve("worker.identity"), ourIdentity);
-      Files.createSymbolicLink(d.resolve("worker.pid"), d.resolve("real.pid"));
-    }, "unknown"));
-    t.add(new Case("dangling symlink", d -> Files.createSymbolicLink(d.resolve("worker.pid"), d.resolve("nowhere")), "unknown"));
+    t.add(
+        new Case(
+            "symlink to the real PID file",
+            d -> {
+              Files.write(d.resolve("real.pid"), oursPid.getBytes(StandardCharsets.US_ASCII));
+              Files.write(d.resolve("worker.identity"), ourIdentity);
+              Files.createSymbolicLink(d.resolve("worker.pid"), d.resolve("real.pid"));
+            },
+            "unknown"));
+    t.add(
+        new Case(
+            "dangling symlink",
+            d -> Files.createSymbolicLink(d.resolve("worker.pid"), d.resolve("nowhere")),
+            "unknown"));
     t.add(new Case("directory", d -> Files.createDirectory(d.resolve("worker.pid")), "unknown"));
-    t.add(new Case("FIFO", d -> {
-      Process p = new ProcessBuilder("mkfifo", d.resolve("worker.pid").toString()).start();
-      p.waitFor(30, TimeUnit.SECONDS);
-    }, "unknown"));
+    t.add(
+        new Case(
+            "FIFO",
+            d -> {
+              Process p = new ProcessBuilder("mkfifo", d.resolve("worker.pid").toString()).start();
+              p.waitFor(30, TimeUnit.SECONDS);
+            },
+            "unknown"));
     return t;
   }
 
@@ -147,7 +209,8 @@ class DetectorAgreementTest {
     Map<String, String> wrong = new LinkedHashMap<>();
     int i = 0;
     for (Case c : table()) {
-      // Each case gets a fresh project directory whose root is this project's: a copy of the layout.
+      // Each case gets a fresh project directory whose root is this project's: a copy of the
+      // layout.
       Path dir = root.resolve(".code-query");
       for (String f : List.of("worker.pid", "worker.identity", "real.pid")) {
         Files.deleteIfExists(dir.resolve(f));
@@ -156,10 +219,13 @@ class DetectorAgreementTest {
       String shell = shell(root);
       Detection java = new MinimalWorkerDetector(root).detect();
       if (!shell.equals(java.outcome())) {
-        disagreements.put(c.name(), "sh=" + shell + " java=" + java.outcome() + " (" + java.reason() + ")");
+        disagreements.put(
+            c.name(), "sh=" + shell + " java=" + java.outcome() + " (" + java.reason() + ")");
       }
       if (!java.outcome().equals(c.expected())) {
-        wrong.put(c.name(), "expected " + c.expected() + ", java=" + java.outcome() + " (" + java.reason() + ")");
+        wrong.put(
+            c.name(),
+            "expected " + c.expected() + ", java=" + java.outcome() + " (" + java.reason() + ")");
       }
       i++;
     }
@@ -173,7 +239,10 @@ class DetectorAgreementTest {
   }
 
   static String shell(Path root) throws Exception {
-    Process p = new ProcessBuilder("sh", script.toString(), "--detect", root.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("sh", script.toString(), "--detect", root.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -26,7 +26,8 @@ final class GitRepo {
 
   record Run(int status, String out) {}
 
-  Run run(Path cwd, List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+  Run run(Path cwd, List<String> cmd, Map<String, String> env)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
     pb.environment().put("GIT_AUTHOR_NAME", "Test");
     pb.environment().put("GIT_AUTHOR_EMAIL", "test@example.invalid");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.MinimalWorkerDetector;
+import io.codequery.cli.Main;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.testing.RealWorker;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Commit → hook → spool → worker → queue → done, with a real worker JVM and real git. */
 class HookToWorkerTest {
+  private static final String MAIN = Main.class.getName();
   @TempDir Path tmp;
   Path root;
   GitRepo repo;
@@ -36,25 +38,45 @@ class HookToWorkerTest {
     config("queue");
     // A launcher for this test run's class path, as ./code-query is for the built jar.
     launcher = tmp.resolve("code-query");
-    Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", RealWorker.javaCommand().stream().map(HooksInstaller::shellQuote).toList())
-        + " io.codequery.cli.Main \"$@\"\n");
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec "
+            + String.join(
+                " ", RealWorker.javaCommand().stream().map(HooksInstaller::shellQuote).toList())
+            + " "
+            + MAIN
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     new HooksInstaller(root, launcher).install();
   }
 
   @AfterEach
   void stopWorkers() throws Exception {
-    new ProcessBuilder(launcher.toString(), "worker", "stop", "--timeout", "5", "--project-root", root.toString())
-        .redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+    new ProcessBuilder(
+            launcher.toString(),
+            "worker",
+            "stop",
+            "--timeout",
+            "5",
+            "--project-root",
+            root.toString())
+        .redirectErrorStream(true)
+        .start()
+        .waitFor(60, TimeUnit.SECONDS);
   }
 
   void config(String fallback) throws Exception {
-    Files.writeString(root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"fallback\": \"" + fallback + "\", \"retry_delay_seconds\": 1}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"fallback\": \""
+            + fallback
+            + "\", \"retry_delay_seconds\": 1}}");
   }
 
   Map<JobState, Long> counts() {
-    try (JobQueue q = JobQueue.open(root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+    try (JobQueue q =
+        JobQueue.open(
+            root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
       return q.counts();
     }
   }
@@ -66,7 +88,8 @@ class HookToWorkerTest {
   }
 
   @Test
-  void a_commit_with_the_worker_running_is_documented_without_a_word_from_the_hook() throws Exception {
+  void a_commit_with_the_worker_running_is_documented_without_a_word_from_the_hook()
+      throws Exception {
     try (RealWorker w = RealWorker.start(root)) {
       writeFiles("doc", 5);
       Files.writeString(root.resolve("new\nline ünï.txt"), "weird\n");
@@ -76,7 +99,12 @@ class HookToWorkerTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> counts().get(JobState.DONE) == 6L);
       assertEquals(0L, counts().get(JobState.FAILED));
       try (var spool = Files.list(root.resolve(".code-query/spool"))) {
-        assertEquals(0, spool.filter(p -> p.toString().endsWith(".files") || p.toString().endsWith(".commit")).count(), "spool files go once queued");
+        assertEquals(
+            0,
+            spool
+                .filter(p -> p.toString().endsWith(".files") || p.toString().endsWith(".commit"))
+                .count(),
+            "spool files go once queued");
       }
       w.terminate();
     }
@@ -101,7 +129,12 @@ class HookToWorkerTest {
     assertEquals(0, c.status());
     assertTrue(c.out().contains("starting the worker"), c.out());
     await().atMost(Duration.ofSeconds(60)).until(() -> MinimalWorkerDetector.isWorkerRunning(root));
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(root.resolve(".code-query/queue.db")) && counts().get(JobState.DONE) == 2L);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Files.exists(root.resolve(".code-query/queue.db"))
+                    && counts().get(JobState.DONE) == 2L);
   }
 
   @Test
@@ -131,20 +164,29 @@ class HookToWorkerTest {
   @Test
   void a_worker_killed_mid_job_has_the_job_completed_after_restart() throws Exception {
     // A command that takes a while, so the kill lands mid-job.
-    Files.writeString(root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"command\": [\"sh\", \"-c\", \"sleep 2; echo documented $0\", \"{file}\"]}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"command\": [\"sh\", \"-c\", \"sleep 2; echo"
+            + " documented $0\", \"{file}\"]}}");
     RealWorker w = RealWorker.start(root);
     writeFiles("slow", 1);
     assertEquals(0, repo.commitAll(root, "one").status());
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(root.resolve(".code-query/queue.db")) && counts().get(JobState.RUNNING) == 1L);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Files.exists(root.resolve(".code-query/queue.db"))
+                    && counts().get(JobState.RUNNING) == 1L);
     w.kill9();
     w.close();
-    assertEquals(1L, counts().get(JobState.RUNNING), "the dead worker's claim stays until its lease expires");
+    assertEquals(
+        1L,
+        counts().get(JobState.RUNNING),
+        "the dead worker's claim stays until its lease expires");
     try (RealWorker again = RealWorker.start(root)) {
       // The lease (30 s) must run out before the job is claimed again: at-least-once, nothing lost.
       await().atMost(Duration.ofSeconds(90)).until(() -> counts().get(JobState.DONE) == 1L);
       again.terminate();
     }
   }
-
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,10 +49,12 @@ class HooksTest {
       return records;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".commit")).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".commit")).sorted().toList()) {
         String[] words = Files.readString(f, StandardCharsets.US_ASCII).strip().split(" ");
         assertEquals(words[0] + ".commit", f.getFileName().toString());
-        CommitFiles.Listed listed = CommitFiles.between(root, words.length > 1 ? words[1] : null, words[0]);
+        CommitFiles.Listed listed =
+            CommitFiles.between(root, words.length > 1 ? words[1] : null, words[0]);
         List<String> record = new ArrayList<>();
         record.add(listed.commit());
         record.addAll(listed.files());
@@ -77,7 +80,15 @@ class HooksTest {
   @Test
   void a_commit_is_spooled_and_its_files_listed_nul_safe_whatever_their_names() throws Exception {
     installer().install();
-    List<String> names = List.of("plain.txt", "with space.md", "semi;colon.sh", "new\nline.txt", "ünïcødé.py", "-dash.txt", "dir/sub/nested.java");
+    List<String> names =
+        List.of(
+            "plain.txt",
+            "with space.md",
+            "semi;colon.sh",
+            "new\nline.txt",
+            "ünïcødé.py",
+            "-dash.txt",
+            "dir/sub/nested.java");
     for (String n : names) {
       Path p = root.resolve(n);
       Files.createDirectories(p.getParent());
@@ -89,7 +100,9 @@ class HooksTest {
     List<List<String>> spooled = spool(root);
     assertEquals(1, spooled.size());
     assertEquals(head, spooled.get(0).get(0));
-    assertEquals(names.stream().sorted().toList(), spooled.get(0).subList(1, spooled.get(0).size()).stream().sorted().toList());
+    assertEquals(
+        names.stream().sorted().toList(),
+        spooled.get(0).subList(1, spooled.get(0).size()).stream().sorted().toList());
   }
 
   @Test
@@ -105,7 +118,9 @@ class HooksTest {
     assertEquals(0, repo.commitAll(root, "second").status());
     List<List<String>> spooled = spool(root);
     assertEquals(1, spooled.size());
-    assertEquals(List.of("a.txt", "b-renamed.txt"), spooled.get(0).subList(1, spooled.get(0).size()).stream().sorted().toList());
+    assertEquals(
+        List.of("a.txt", "b-renamed.txt"),
+        spooled.get(0).subList(1, spooled.get(0).size()).stream().sorted().toList());
   }
 
   @Test
@@ -148,7 +163,8 @@ class HooksTest {
   }
 
   @Test
-  void uninstall_without_a_chained_hook_removes_ours_and_leaves_foreign_hooks_alone() throws Exception {
+  void uninstall_without_a_chained_hook_removes_ours_and_leaves_foreign_hooks_alone()
+      throws Exception {
     installer().install();
     installer().uninstall();
     Path hook = root.resolve(".git/hooks/post-commit");
@@ -177,7 +193,9 @@ class HooksTest {
     Path wt = tmp.resolve("wt");
     repo.git("worktree", "add", "-q", wt.toString(), "-b", "side");
     assertTrue(Files.isRegularFile(wt.resolve(".git")), "a linked worktree has a .git file");
-    assertEquals(root.resolve(".git/hooks/post-commit"), new HooksInstaller(wt.toRealPath(), null).hookPath());
+    assertEquals(
+        root.resolve(".git/hooks/post-commit"),
+        new HooksInstaller(wt.toRealPath(), null).hookPath());
     Files.writeString(wt.resolve("side.txt"), "side");
     assertEquals(0, repo.commitAll(wt, "on the side").status());
     List<List<String>> spooled = spool(root);
@@ -189,25 +207,34 @@ class HooksTest {
   void a_bare_repository_is_refused_with_a_clear_message() throws Exception {
     Path bare = Files.createDirectory(tmp.resolve("bare.git"));
     GitRepo.init(bare).git("config", "core.bare", "true");
-    CodeQueryException e = assertThrows(CodeQueryException.class, () -> new HooksInstaller(bare.toRealPath(), null).install());
+    CodeQueryException e =
+        assertThrows(
+            CodeQueryException.class, () -> new HooksInstaller(bare.toRealPath(), null).install());
     assertTrue(e.getMessage().contains("bare"), e.getMessage());
   }
 
   @Test
   void outside_a_git_repository_install_says_so() throws Exception {
     Path plain = Files.createDirectory(tmp.resolve("plain"));
-    CodeQueryException e = assertThrows(CodeQueryException.class, () -> new HooksInstaller(plain, null).install());
+    CodeQueryException e =
+        assertThrows(CodeQueryException.class, () -> new HooksInstaller(plain, null).install());
     assertTrue(e.getMessage().contains("not in a git repository"), e.getMessage());
   }
 
   @Test
-  void without_a_worker_the_queue_fallback_keeps_the_files_and_says_how_to_start() throws Exception {
+  void without_a_worker_the_queue_fallback_keeps_the_files_and_says_how_to_start()
+      throws Exception {
     installer().install();
     Files.writeString(root.resolve("f.txt"), "x");
     Files.writeString(root.resolve("g.txt"), "y");
     GitRepo.Run c = repo.commitAll(root, "one");
     assertEquals(0, c.status());
-    assertTrue(c.out().contains("code-query: 2 file(s) wait for the worker; start it with: code-query worker start"), c.out());
+    assertTrue(
+        c.out()
+            .contains(
+                "code-query: 2 file(s) wait for the worker; start it with: code-query worker"
+                    + " start"),
+        c.out());
     assertEquals(1, spool(root).size());
   }
 
@@ -236,7 +263,8 @@ class HooksTest {
   @Test
   void manual_mode_records_nothing() throws Exception {
     installer().install();
-    Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"mode\": \"manual\"}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"), "{\"processing\": {\"mode\": \"manual\"}}");
     Files.writeString(root.resolve("f.txt"), "x");
     GitRepo.Run c = repo.commitAll(root, "one");
     assertEquals(0, c.status());
@@ -249,7 +277,7 @@ class HooksTest {
       return;
     }
     try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(x);
       }
     }

@@ -24,14 +24,16 @@ class WorkerLogTest {
 
   @Test
   void a_record_is_an_iso_8601_time_a_source_and_a_message_on_one_line() {
-    assertEquals("2026-01-02T03:04:05.678Z [detector] removed stale PID file\n",
+    assertEquals(
+        "2026-01-02T03:04:05.678Z [detector] removed stale PID file\n",
         WorkerLog.format(T, "detector", "removed stale PID file"));
   }
 
   @Test
   void newlines_and_control_characters_in_a_message_are_escaped_so_lines_cannot_be_forged() {
     String line = WorkerLog.format(T, "d", "a\nb\rc\td\u001b[31me\u0000f\u2028g\\h\u0085i");
-    assertEquals("2026-01-02T03:04:05.678Z [d] a\\nb\\rc\\td\\x1b[31me\\x00f\\u2028g\\\\h\\x85i\n", line);
+    assertEquals(
+        "2026-01-02T03:04:05.678Z [d] a\\nb\\rc\\td\\x1b[31me\\x00f\\u2028g\\\\h\\x85i\n", line);
     assertEquals(1, line.split("\n", -1).length - 1);
   }
 
@@ -47,7 +49,9 @@ class WorkerLogTest {
     w.append("detector", "one");
     w.append("worker", "two\nthree");
     assertEquals(
-        List.of("2026-01-02T03:04:05.678Z [detector] one", "2026-01-02T03:04:05.678Z [worker] two\\nthree"),
+        List.of(
+            "2026-01-02T03:04:05.678Z [detector] one",
+            "2026-01-02T03:04:05.678Z [worker] two\\nthree"),
         Files.readAllLines(log, StandardCharsets.UTF_8));
   }
 

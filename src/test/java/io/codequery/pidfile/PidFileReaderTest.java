@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,8 @@ class PidFileReaderTest {
   @Test
   void an_absent_file_reads_as_absent_and_detects_as_not_running() {
     assertInstanceOf(PidFileRead.Absent.class, PidFileReader.read(pid));
-    assertInstanceOf(PidFileRead.Absent.class, PidFileReader.read(root.resolve("no-such-dir/worker.pid")));
+    assertInstanceOf(
+        PidFileRead.Absent.class, PidFileReader.read(root.resolve("no-such-dir/worker.pid")));
     assertEquals("not_running", new WorkerDetector(root).detect().outcome());
   }
 
@@ -49,13 +51,16 @@ class PidFileReaderTest {
     writePidFile(root, "4242\n");
     PidFileRead.Content c = assertInstanceOf(PidFileRead.Content.class, PidFileReader.read(pid));
     assertArrayEquals("4242\n".getBytes(StandardCharsets.US_ASCII), c.bytes());
-    assertEquals(Files.readAttributes(pid, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), c.fileKey());
+    assertEquals(Files.readAttributes(pid, BasicFileAttributes.class).fileKey(), c.fileKey());
   }
 
   @Test
-  void a_file_of_exactly_the_byte_limit_is_read_and_one_byte_more_is_too_large() throws IOException {
+  void a_file_of_exactly_the_byte_limit_is_read_and_one_byte_more_is_too_large()
+      throws IOException {
     writePidFile(root, "1".repeat(PidFileReader.MAX_BYTES));
-    assertEquals(PidFileReader.MAX_BYTES, assertInstanceOf(PidFileRead.Content.class, PidFileReader.read(pid)).bytes().length);
+    assertEquals(
+        PidFileReader.MAX_BYTES,
+        assertInstanceOf(PidFileRead.Content.class, PidFileReader.read(pid)).bytes().length);
     writePidFile(root, "1".repeat(PidFileReader.MAX_BYTES + 1));
     assertInstanceOf(PidFileRead.TooLarge.class, PidFileReader.read(pid));
   }
@@ -64,7 +69,8 @@ class PidFileReaderTest {
   void a_symbolic_link_to_a_victim_file_is_never_followed_nor_removed() throws IOException {
     Path victim = Files.writeString(root.resolve("victim.txt"), "1\n");
     Files.createSymbolicLink(pid, victim);
-    PidFileRead.NotRegular n = assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
+    PidFileRead.NotRegular n =
+        assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
     assertTrue(n.what().contains("symbolic link"), n.what());
 
     assertUnknownAndLeftInPlace();
@@ -93,7 +99,8 @@ class PidFileReaderTest {
   @Test
   void a_directory_in_place_of_the_pid_file_is_unknown_and_left_in_place() throws IOException {
     Files.createDirectory(pid);
-    PidFileRead.NotRegular n = assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
+    PidFileRead.NotRegular n =
+        assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
     assertTrue(n.what().contains("directory"));
     assertUnknownAndLeftInPlace();
     assertTrue(Files.isDirectory(pid));
@@ -105,12 +112,16 @@ class PidFileReaderTest {
     Process mkfifo = new ProcessBuilder("mkfifo", pid.toString()).inheritIO().start();
     assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, mkfifo.exitValue());
-    // Opening a FIFO for reading blocks until a writer appears: a reader that opened it would hang here.
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-      PidFileRead.NotRegular n = assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
-      assertTrue(n.what().contains("FIFO"), n.what());
-      assertUnknownAndLeftInPlace();
-    });
+    // Opening a FIFO for reading blocks until a writer appears: a reader that opened it would hang
+    // here.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          PidFileRead.NotRegular n =
+              assertInstanceOf(PidFileRead.NotRegular.class, PidFileReader.read(pid));
+          assertTrue(n.what().contains("FIFO"), n.what());
+          assertUnknownAndLeftInPlace();
+        });
     assertTrue(Files.exists(pid, LinkOption.NOFOLLOW_LINKS));
   }
 
@@ -136,7 +147,8 @@ class PidFileReaderTest {
   @Test
   void nul_bytes_are_read_as_they_are_and_the_file_is_removed_as_invalid() throws IOException {
     writePidFile(root, new byte[] {'4', '2', 0, '\n'});
-    assertArrayEquals(new byte[] {'4', '2', 0, '\n'},
+    assertArrayEquals(
+        new byte[] {'4', '2', 0, '\n'},
         assertInstanceOf(PidFileRead.Content.class, PidFileReader.read(pid)).bytes());
     Detection d = new WorkerDetector(root).detect();
     assertInstanceOf(Detection.Invalid.class, d, d.reason());

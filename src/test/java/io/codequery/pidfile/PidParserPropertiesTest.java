@@ -18,14 +18,16 @@ class PidParserPropertiesTest {
   /** The largest pid_max Linux allows is 2^22. */
   private static final long LINUX_MAX = 1L << 22;
 
-  private static final Pattern WELL_FORMED = Pattern.compile("[ \t\n\r\u000b\f]*([1-9][0-9]{0,9})[ \t\n\r\u000b\f]*");
+  private static final Pattern WELL_FORMED =
+      Pattern.compile("[ \t\n\r\u000b\f]*([1-9][0-9]{0,9})[ \t\n\r\u000b\f]*");
 
   private static PidParse parse(String s, long limit) {
     return PidParser.parse(s.getBytes(StandardCharsets.UTF_8), limit);
   }
 
   private static void assertRejected(PidParse p, String input) {
-    PidParse.Rejected r = assertInstanceOf(PidParse.Rejected.class, p, () -> "accepted " + escape(input));
+    PidParse.Rejected r =
+        assertInstanceOf(PidParse.Rejected.class, p, () -> "accepted " + escape(input));
     assertFalse(r.reason().isBlank());
   }
 
@@ -86,7 +88,8 @@ class PidParserPropertiesTest {
 
   @Property
   void nul_bytes_are_rejected(
-      @ForAll @IntRange(min = 1, max = 32767) int pid, @ForAll @IntRange(min = 0, max = 6) int position) {
+      @ForAll @IntRange(min = 1, max = 32767) int pid,
+      @ForAll @IntRange(min = 0, max = 6) int position) {
     String digits = Integer.toString(pid);
     int at = Math.min(position, digits.length());
     String s = digits.substring(0, at) + '\0' + digits.substring(at);
@@ -98,10 +101,14 @@ class PidParserPropertiesTest {
     assertRejected(parse(s, 32768), s);
   }
 
-  /** The whole contract against an oracle, on arbitrary bytes: never throws, accepts exactly the well-formed. */
+  /**
+   * The whole contract against an oracle, on arbitrary bytes: never throws, accepts exactly the
+   * well-formed.
+   */
   @Property(tries = 2000)
   void arbitrary_bytes_are_accepted_exactly_when_they_are_one_well_formed_pid_below_the_limit(
-      @ForAll("pidLikeBytes") byte[] bytes, @ForAll @LongRange(min = 2, max = LINUX_MAX) long limit) {
+      @ForAll("pidLikeBytes") byte[] bytes,
+      @ForAll @LongRange(min = 2, max = LINUX_MAX) long limit) {
     PidParse p = PidParser.parse(bytes, limit);
     String latin = new String(bytes, StandardCharsets.ISO_8859_1);
     var m = WELL_FORMED.matcher(latin);
@@ -130,26 +137,42 @@ class PidParserPropertiesTest {
 
   @Provide
   Arbitrary<Character> zeroDigit() {
-    // Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, fullwidth, mathematical bold (BMP only)
+    // Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, fullwidth, mathematical bold (BMP
+    // only)
     return Arbitraries.of('\u0660', '\u06f0', '\u0966', '\u09e6', '\uff10', '\u0e50', '\u1040');
   }
 
   @Provide
   Arbitrary<String> foreignChar() {
     Arbitrary<String> unicodeDigits =
-        Arbitraries.chars().filter(c -> Character.isDigit(c) && (c < '0' || c > '9')).map(String::valueOf);
+        Arbitraries.chars()
+            .filter(c -> Character.isDigit(c) && (c < '0' || c > '9'))
+            .map(String::valueOf);
     Arbitrary<String> anyNonDigit =
         Arbitraries.strings()
             .ofLength(1)
             .filter(s -> !(s.charAt(0) >= '0' && s.charAt(0) <= '9'))
             .filter(s -> " \t\n\r\u000b\f".indexOf(s.charAt(0)) < 0);
-    return Arbitraries.oneOf(unicodeDigits, anyNonDigit, Arbitraries.of("\0", "+", "-", ".", "x", "\u00a0", "\u2007"));
+    return Arbitraries.oneOf(
+        unicodeDigits, anyNonDigit, Arbitraries.of("\0", "+", "-", ".", "x", "\u00a0", "\u2007"));
   }
 
   @Provide
   Arbitrary<byte[]> pidLikeBytes() {
-    Arbitrary<Byte> likely = Arbitraries.of((byte) '0', (byte) '1', (byte) '5', (byte) '9', (byte) ' ',
-        (byte) '\n', (byte) '\t', (byte) '+', (byte) '-', (byte) 0, (byte) 0xD9, (byte) 0xA4);
+    Arbitrary<Byte> likely =
+        Arbitraries.of(
+            (byte) '0',
+            (byte) '1',
+            (byte) '5',
+            (byte) '9',
+            (byte) ' ',
+            (byte) '\n',
+            (byte) '\t',
+            (byte) '+',
+            (byte) '-',
+            (byte) 0,
+            (byte) 0xD9,
+            (byte) 0xA4);
     Arbitrary<Byte> any = Arbitraries.bytes();
     return Arbitraries.frequencyOf(
             net.jqwik.api.Tuple.of(8, likely), net.jqwik.api.Tuple.of(1, any))

@@ -19,7 +19,8 @@ class PidParserTest {
 
   private static String rejected(String s) {
     PidParse p = parse(s);
-    PidParse.Rejected r = assertInstanceOf(PidParse.Rejected.class, p, "expected rejection of " + s);
+    PidParse.Rejected r =
+        assertInstanceOf(PidParse.Rejected.class, p, "expected rejection of " + s);
     assertFalse(r.reason().isBlank());
     return r.reason();
   }
@@ -89,7 +90,8 @@ class PidParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\u0664\u0662", "\u0661", "\uff14\uff12", "4\u0662", "\u09ea\u09e8", "\u00b2"})
+  @ValueSource(
+      strings = {"\u0664\u0662", "\u0661", "\uff14\uff12", "4\u0662", "\u09ea\u09e8", "\u00b2"})
   void non_ascii_digits_that_python_isdigit_accepts_are_rejected(String s) {
     assertTrue(Character.isDigit(s.codePointAt(s.length() - 1)) || s.equals("\u00b2"));
     assertTrue(rejected(s).contains("not an ASCII digit"), s);
@@ -116,7 +118,9 @@ class PidParserTest {
   @Test
   void a_high_byte_is_described_as_a_byte_not_as_a_character() {
     String reason =
-        assertInstanceOf(PidParse.Rejected.class, PidParser.parse(new byte[] {'4', (byte) 0xFF}, LIMIT)).reason();
+        assertInstanceOf(
+                PidParse.Rejected.class, PidParser.parse(new byte[] {'4', (byte) 0xFF}, LIMIT))
+            .reason();
     assertTrue(reason.contains("0xFF"), reason);
   }
 }

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ProcStatTest {
   private static final String TAIL =
-      " 4242 4242 0 -1 4194560 1133 0 0 0 12 3 0 0 20 0 17 0 987654 2147483648 5000 18446744073709551615";
+      " 4242 4242 0 -1 4194560 1133 0 0 0 12 3 0 0 20 0 17 0 987654 2147483648 5000"
+          + " 18446744073709551615";
 
   @Test
   void state_ppid_and_start_ticks_are_read_from_a_plain_line() {
-    assertEquals(Optional.of(new ProcStat('S', 1, 987654)), ProcStat.parse("4242 (java) S 1" + TAIL));
+    assertEquals(
+        Optional.of(new ProcStat('S', 1, 987654)), ProcStat.parse("4242 (java) S 1" + TAIL));
   }
 
   @Test
@@ -47,19 +49,22 @@ class ProcStatTest {
     assertEquals(Optional.empty(), ProcStat.parse("4242 (java) S 1 2 3"));
     assertEquals(Optional.empty(), ProcStat.parse("4242 (java) SS 1" + TAIL));
     assertEquals(Optional.empty(), ProcStat.parse("4242 (java) S x" + TAIL));
-    assertEquals(Optional.empty(), ProcStat.parse("4242 (java) S 1" + TAIL.replace("987654", "soon")));
+    assertEquals(
+        Optional.empty(), ProcStat.parse("4242 (java) S 1" + TAIL.replace("987654", "soon")));
   }
 
   @Test
   @EnabledOnOs(OS.LINUX)
-  void the_stat_line_of_a_real_process_whose_name_has_spaces_and_parentheses_is_parsed(@TempDir Path dir)
-      throws Exception {
+  void the_stat_line_of_a_real_process_whose_name_has_spaces_and_parentheses_is_parsed(
+      @TempDir Path dir) throws Exception {
     Path exe = dir.resolve("a b) (c");
     Files.copy(Path.of("/bin/sleep"), exe);
     Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
     Process p = new ProcessBuilder(exe.toString(), "1000").start();
     try {
-      String line = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"), StandardCharsets.ISO_8859_1);
+      String line =
+          Files.readString(
+              Path.of("/proc", Long.toString(p.pid()), "stat"), StandardCharsets.ISO_8859_1);
       assertTrue(line.contains("(a b) (c)"), line);
       ProcStat stat = ProcStat.parse(line).orElseThrow();
       assertEquals(ProcessHandle.current().pid(), stat.ppid());

@@ -25,7 +25,12 @@ class WorkerIdentityTest {
   @Test
   void the_record_is_one_key_value_per_line() {
     assertEquals(
-        "version=1\npid=4242\nstart_ticks=987654\nstart_millis=1700000000123\nboot_id=0f1e2d3c-boot\nroot=/srv/project\n",
+        "version=1\n"
+            + "pid=4242\n"
+            + "start_ticks=987654\n"
+            + "start_millis=1700000000123\n"
+            + "boot_id=0f1e2d3c-boot\n"
+            + "root=/srv/project\n",
         text(ID));
   }
 
@@ -53,20 +58,21 @@ class WorkerIdentityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "",
-    "garbage",
-    "version=2\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
-    "version=1\npid=0\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
-    "version=1\npid=-5\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
-    "version=1\npid=x\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
-    "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nroot=/r\n",
-    "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=\n",
-    "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\\n",
-    "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\t\n",
-    "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\nnot a pair\n",
-    "=1\nversion=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n"
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "garbage",
+        "version=2\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=0\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=-5\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=x\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\t\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\nnot a pair\n",
+        "=1\nversion=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n"
+      })
   void garbage_unknown_versions_and_bad_values_are_not_a_record(String text) {
     assertEquals(Optional.empty(), WorkerIdentity.parse(text));
   }

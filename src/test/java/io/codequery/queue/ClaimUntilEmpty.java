@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A separate JVM for {@link TwoProcessesClaimTest}: waits for a "go" file, then claims and completes
- * jobs from the queue until none is pending, printing each claimed job id on a line of its own.
- * Arguments: queue file, owner, go file.
+ * A separate JVM for {@link TwoProcessesClaimTest}: waits for a "go" file, then claims and
+ * completes jobs from the queue until none is pending, printing each claimed job id on a line of
+ * its own. Arguments: queue file, owner, go file.
  */
 public final class ClaimUntilEmpty {
   private ClaimUntilEmpty() {}

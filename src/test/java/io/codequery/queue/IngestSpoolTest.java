@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,9 @@ class IngestSpoolTest {
 
   @Test
   void a_spool_file_becomes_jobs_and_is_removed_only_after() throws Exception {
-    Files.write(spool.resolve("abc123.files"), record("abc123", "a.txt", "dir/with space.md", "new\nline.txt", "ünï.py"));
+    Files.write(
+        spool.resolve("abc123.files"),
+        record("abc123", "a.txt", "dir/with space.md", "new\nline.txt", "ünï.py"));
     assertEquals(4, ingest.run());
     assertEquals(List.of("a.txt", "dir/with space.md", "new\nline.txt", "ünï.py"), files());
     assertFalse(Files.exists(spool.resolve("abc123.files")));
@@ -76,7 +79,8 @@ class IngestSpoolTest {
   }
 
   @Test
-  void an_unparseable_spool_file_is_moved_aside_with_a_logged_reason_never_deleted() throws Exception {
+  void an_unparseable_spool_file_is_moved_aside_with_a_logged_reason_never_deleted()
+      throws Exception {
     byte[] truncated = "abc\0half-written".getBytes(StandardCharsets.UTF_8);
     Files.write(spool.resolve("t.files"), truncated);
     Files.write(spool.resolve("o.files"), record("-oops", "a.txt"));
@@ -84,9 +88,11 @@ class IngestSpoolTest {
     assertEquals(0, ingest.run());
     assertTrue(files().isEmpty());
     for (String name : List.of("t.files", "o.files", "e.files")) {
-      assertTrue(Files.exists(spool.resolve("rejected").resolve(name)), name + " kept in spool/rejected");
+      assertTrue(
+          Files.exists(spool.resolve("rejected").resolve(name)), name + " kept in spool/rejected");
     }
-    assertEquals(List.of(truncated.length), List.of((int) Files.size(spool.resolve("rejected/t.files"))));
+    assertEquals(
+        List.of(truncated.length), List.of((int) Files.size(spool.resolve("rejected/t.files"))));
     String logText = Files.readString(dir.resolve("worker.log"));
     assertTrue(logText.contains("moved unreadable spool file"), logText);
   }
@@ -107,7 +113,8 @@ class IngestSpoolTest {
   }
 
   static String git(Path dir, String... args) throws Exception {
-    java.util.List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"));
+    List<String> cmd =
+        new ArrayList<>(List.of("git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -137,7 +144,9 @@ class IngestSpoolTest {
     assertEquals(List.of("old.txt", "with space\nand newline.md"), files());
     assertFalse(Files.exists(projectSpool.resolve(head + ".commit")));
     assertTrue(Files.exists(projectSpool.resolve("rejected/bad.commit")), "garbage is moved aside");
-    assertTrue(Files.exists(projectSpool.resolve("rejected/0000000.commit")), "an unknown commit is moved aside");
+    assertTrue(
+        Files.exists(projectSpool.resolve("rejected/0000000.commit")),
+        "an unknown commit is moved aside");
   }
 
   @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.testing.SettableClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -49,8 +52,11 @@ class JobQueueTest {
   void enqueued_files_are_pending_and_duplicates_collapse() {
     assertEquals(2, queue.enqueue("abc123", List.of("src/A.java", "src/B.java")));
     assertEquals(1, queue.enqueue("abc123", List.of("src/A.java", "src/C.java", "src/C.java")));
-    assertEquals(1, queue.enqueue("def456", List.of("src/A.java")), "same file, other commit: a new job");
-    assertEquals(Map.of(JobState.PENDING, 4L, JobState.RUNNING, 0L, JobState.DONE, 0L, JobState.FAILED, 0L), queue.counts());
+    assertEquals(
+        1, queue.enqueue("def456", List.of("src/A.java")), "same file, other commit: a new job");
+    assertEquals(
+        Map.of(JobState.PENDING, 4L, JobState.RUNNING, 0L, JobState.DONE, 0L, JobState.FAILED, 0L),
+        queue.counts());
     assertEquals(4, queue.depth());
   }
 
@@ -67,12 +73,18 @@ class JobQueueTest {
   @Test
   void unsafe_paths_are_refused_with_a_clear_message_and_nothing_is_added() {
     for (String bad : List.of("/etc/passwd", "../outside", "src/../../x", "a\0b", "")) {
-      CodeQueryException e = assertThrows(CodeQueryException.class, () -> queue.enqueue("abc", List.of("ok.txt", bad)));
-      assertTrue(e.getMessage().contains("refused") || e.getMessage().contains("non-empty"), e.getMessage());
+      CodeQueryException e =
+          assertThrows(
+              CodeQueryException.class, () -> queue.enqueue("abc", List.of("ok.txt", bad)));
+      assertTrue(
+          e.getMessage().contains("refused") || e.getMessage().contains("non-empty"),
+          e.getMessage());
     }
     assertThrows(CodeQueryException.class, () -> queue.enqueue("--exec=evil", List.of("ok.txt")));
     assertEquals(0, queue.depth());
-    assertEquals(4, queue.enqueue("abc", List.of("..foo/bar..", "-dash", "a b; c", "line\nbreak")),
+    assertEquals(
+        4,
+        queue.enqueue("abc", List.of("..foo/bar..", "-dash", "a b; c", "line\nbreak")),
         "dots inside names are fine, and so is a newline (a legal file-name byte)");
     assertEquals(4, queue.depth());
   }
@@ -103,22 +115,26 @@ class JobQueueTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         String owner = "thread-" + t;
-        futures.add(pool.submit(() -> {
-          go.await();
-          Optional<Job> job;
-          while ((job = queue.claim(owner, LEASE)).isPresent()) {
-            claimed.add(job.get().id());
-            assertTrue(queue.complete(job.get(), new JobResult(0, 1, "")).isPresent());
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  Optional<Job> job;
+                  while ((job = queue.claim(owner, LEASE)).isPresent()) {
+                    claimed.add(job.get().id());
+                    assertTrue(queue.complete(job.get(), new JobResult(0, 1, "")).isPresent());
+                  }
+                  return null;
+                }));
       }
       go.countDown();
-      assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
-        for (Future<?> f : futures) {
-          f.get();
-        }
-      });
+      assertTimeoutPreemptively(
+          Duration.ofMinutes(3),
+          () -> {
+            for (Future<?> f : futures) {
+              f.get();
+            }
+          });
     } finally {
       pool.shutdownNow();
     }
@@ -138,9 +154,11 @@ class JobQueueTest {
     assertEquals(first.id(), second.id());
     assertEquals(2, second.attempts());
     assertEquals("other", second.leaseOwner());
-    assertTrue(queue.complete(first, new JobResult(0, 1, "late")).isEmpty(), "the old claim lost the job");
+    assertTrue(
+        queue.complete(first, new JobResult(0, 1, "late")).isEmpty(), "the old claim lost the job");
     assertFalse(queue.extendLease(first, LEASE));
-    assertEquals(JobState.DONE, queue.complete(second, new JobResult(0, 1, "ok")).orElseThrow().state());
+    assertEquals(
+        JobState.DONE, queue.complete(second, new JobResult(0, 1, "ok")).orElseThrow().state());
   }
 
   @Test
@@ -160,7 +178,8 @@ class JobQueueTest {
     for (int attempt = 1; attempt <= 3; attempt++) {
       Job job = queue.claim("w", LEASE).orElseThrow(() -> new AssertionError("not claimable"));
       assertEquals(attempt, job.attempts());
-      Job recorded = queue.fail(job, "exit code 1", true, new JobResult(1, 7, "boom")).orElseThrow();
+      Job recorded =
+          queue.fail(job, "exit code 1", true, new JobResult(1, 7, "boom")).orElseThrow();
       if (attempt <= 2) {
         assertEquals(JobState.PENDING, recorded.state());
         assertEquals(clock.instant().plus(RETRY_DELAY), recorded.notBefore());
@@ -219,12 +238,19 @@ class JobQueueTest {
     Job b = queue.claim("w", LEASE).orElseThrow();
     queue.fail(b, "bad", false);
     queue.claim("w", LEASE).orElseThrow();
-    assertEquals(List.of(JobState.PENDING, JobState.RUNNING, JobState.DONE, JobState.FAILED), List.copyOf(queue.counts().keySet()));
+    assertEquals(
+        List.of(JobState.PENDING, JobState.RUNNING, JobState.DONE, JobState.FAILED),
+        List.copyOf(queue.counts().keySet()));
     assertEquals(List.of(1L, 1L, 1L, 1L), List.copyOf(queue.counts().values()));
     assertEquals(2, queue.depth());
-    assertEquals(List.of("d", "c", "b", "a"), queue.list(Optional.empty(), 10).stream().map(Job::file).toList());
-    assertEquals(List.of("d", "c"), queue.list(Optional.empty(), 2).stream().map(Job::file).toList());
-    assertEquals(List.of("b"), queue.list(Optional.of(JobState.FAILED), 10).stream().map(Job::file).toList());
+    assertEquals(
+        List.of("d", "c", "b", "a"),
+        queue.list(Optional.empty(), 10).stream().map(Job::file).toList());
+    assertEquals(
+        List.of("d", "c"), queue.list(Optional.empty(), 2).stream().map(Job::file).toList());
+    assertEquals(
+        List.of("b"),
+        queue.list(Optional.of(JobState.FAILED), 10).stream().map(Job::file).toList());
     assertEquals(1, queue.retryFailed());
     Job retried = queue.get(b.id()).orElseThrow();
     assertEquals(JobState.PENDING, retried.state());
@@ -256,18 +282,22 @@ class JobQueueTest {
       assertEquals("wal", rs.getString(1));
       st.executeUpdate("PRAGMA user_version = 99");
     }
-    CodeQueryException e = assertThrows(CodeQueryException.class, () -> JobQueue.open(queue.file(), 2, RETRY_DELAY, clock));
+    CodeQueryException e =
+        assertThrows(
+            CodeQueryException.class, () -> JobQueue.open(queue.file(), 2, RETRY_DELAY, clock));
     assertTrue(e.getMessage().contains("newer"), e.getMessage());
   }
 
   @Test
-  void a_corrupted_database_file_is_a_clear_error_naming_the_file_and_what_to_do() throws Exception {
+  void a_corrupted_database_file_is_a_clear_error_naming_the_file_and_what_to_do()
+      throws Exception {
     Path db = dir.resolve("broken/queue.db");
     Files.createDirectories(db.getParent());
     byte[] garbage = new byte[8192];
-    new java.util.Random(42).nextBytes(garbage);
+    new Random(42).nextBytes(garbage);
     Files.write(db, garbage);
-    CodeQueryException e = assertThrows(CodeQueryException.class, () -> JobQueue.open(db, 2, RETRY_DELAY, clock));
+    CodeQueryException e =
+        assertThrows(CodeQueryException.class, () -> JobQueue.open(db, 2, RETRY_DELAY, clock));
     assertTrue(e.getMessage().contains(db.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("Move it aside"), e.getMessage());
     assertTrue(e.getMessage().contains("not a readable job queue"), e.getMessage());
@@ -279,14 +309,18 @@ class JobQueueTest {
     JobQueue q = JobQueue.open(odd, 2, RETRY_DELAY, clock);
     q.enqueue("c", List.of("a"));
     assertTrue(Files.isRegularFile(odd));
-    assertEquals(Set.of("queue.db"), listNames(odd.getParent()).stream().filter(n -> n.equals("queue.db")).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of("queue.db"),
+        listNames(odd.getParent()).stream()
+            .filter(n -> n.equals("queue.db"))
+            .collect(Collectors.toSet()));
   }
 
   private static List<String> listNames(Path d) {
     try (var s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

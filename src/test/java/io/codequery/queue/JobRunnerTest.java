@@ -37,7 +37,8 @@ class JobRunnerTest {
 
   private static Job job(String file) {
     Instant t = Instant.EPOCH;
-    return new Job(1, "0123abcd", file, JobState.RUNNING, 1, t, "w", t, 1, t, t, null, null, null, null);
+    return new Job(
+        1, "0123abcd", file, JobState.RUNNING, 1, t, "w", t, 1, t, t, null, null, null, null);
   }
 
   private JobRunner runner(List<String> command) {
@@ -58,7 +59,9 @@ class JobRunnerTest {
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, outcome);
     assertNull(ok.result().exitCode());
     JsonObject facts = JsonParser.parseString(ok.result().output()).getAsJsonObject();
-    assertEquals("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", facts.get("sha256").getAsString());
+    assertEquals(
+        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
+        facts.get("sha256").getAsString());
     assertEquals(6, facts.get("size_bytes").getAsLong());
     assertEquals(1, facts.get("lines").getAsLong());
     assertEquals("python", facts.get("language").getAsString());
@@ -79,9 +82,11 @@ class JobRunnerTest {
   @Test
   void true_succeeds_and_false_is_a_retryable_failure_with_its_exit_code() throws Exception {
     file("a.txt", "x");
-    JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, runner(List.of("true")).run(job("a.txt")));
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(JobOutcome.Succeeded.class, runner(List.of("true")).run(job("a.txt")));
     assertEquals(0, ok.result().exitCode());
-    JobOutcome.Failed failed = assertInstanceOf(JobOutcome.Failed.class, runner(List.of("false")).run(job("a.txt")));
+    JobOutcome.Failed failed =
+        assertInstanceOf(JobOutcome.Failed.class, runner(List.of("false")).run(job("a.txt")));
     assertTrue(failed.retryable());
     assertEquals(1, failed.result().exitCode());
     assertTrue(failed.reason().startsWith("exit code 1"), failed.reason());
@@ -90,8 +95,11 @@ class JobRunnerTest {
   @Test
   void non_zero_exit_reports_the_tail_of_the_output() throws Exception {
     file("a.txt", "x");
-    JobOutcome.Failed failed = assertInstanceOf(JobOutcome.Failed.class,
-        runner(List.of("sh", "-c", "echo starting; echo 'fatal: quota exceeded' >&2; exit 3")).run(job("a.txt")));
+    JobOutcome.Failed failed =
+        assertInstanceOf(
+            JobOutcome.Failed.class,
+            runner(List.of("sh", "-c", "echo starting; echo 'fatal: quota exceeded' >&2; exit 3"))
+                .run(job("a.txt")));
     assertEquals(3, failed.result().exitCode());
     assertTrue(failed.reason().contains("fatal: quota exceeded"), failed.reason());
     assertTrue(failed.result().output().contains("starting"));
@@ -99,7 +107,9 @@ class JobRunnerTest {
 
   @Test
   void a_missing_file_fails_at_once_naming_the_file() {
-    JobOutcome.Failed failed = assertInstanceOf(JobOutcome.Failed.class, runner(List.of("true")).run(job("src/deleted.java")));
+    JobOutcome.Failed failed =
+        assertInstanceOf(
+            JobOutcome.Failed.class, runner(List.of("true")).run(job("src/deleted.java")));
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("src/deleted.java"), failed.reason());
     assertInstanceOf(JobOutcome.Failed.class, runner(null).run(job("src/deleted.java")));
@@ -108,10 +118,14 @@ class JobRunnerTest {
   @Test
   void a_missing_program_fails_at_once_naming_the_program() throws Exception {
     file("a.txt", "x");
-    JobOutcome.Failed failed = assertInstanceOf(JobOutcome.Failed.class,
-        runner(List.of("code-query-no-such-program-xyz", "{file}")).run(job("a.txt")));
+    JobOutcome.Failed failed =
+        assertInstanceOf(
+            JobOutcome.Failed.class,
+            runner(List.of("code-query-no-such-program-xyz", "{file}")).run(job("a.txt")));
     assertFalse(failed.retryable());
-    assertTrue(failed.reason().contains("program not found: code-query-no-such-program-xyz"), failed.reason());
+    assertTrue(
+        failed.reason().contains("program not found: code-query-no-such-program-xyz"),
+        failed.reason());
   }
 
   @Test
@@ -119,14 +133,22 @@ class JobRunnerTest {
   void a_timeout_kills_the_command_and_its_children() throws Exception {
     file("a.txt", "x");
     Path pidFile = tmp.resolve("child.pid");
-    JobRunner r = new JobRunner(root, List.of("sh", "-c", "sleep 300 & echo $! > \"$1\"; wait", "sh", pidFile.toString()),
-        "m", Duration.ofSeconds(1), BoundedOutput.DEFAULT_LIMIT);
-    JobOutcome.Failed failed = assertTimeoutPreemptively(Duration.ofSeconds(60),
-        () -> assertInstanceOf(JobOutcome.Failed.class, r.run(job("a.txt"))));
+    JobRunner r =
+        new JobRunner(
+            root,
+            List.of("sh", "-c", "sleep 300 & echo $! > \"$1\"; wait", "sh", pidFile.toString()),
+            "m",
+            Duration.ofSeconds(1),
+            BoundedOutput.DEFAULT_LIMIT);
+    JobOutcome.Failed failed =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> assertInstanceOf(JobOutcome.Failed.class, r.run(job("a.txt"))));
     assertTrue(failed.reason().startsWith("timed out after 1 s"), failed.reason());
     assertTrue(failed.retryable());
     long childPid = Long.parseLong(Files.readString(pidFile).trim());
-    assertFalse(ProcessHandle.of(childPid).map(KillProcessTree::running).orElse(false),
+    assertFalse(
+        ProcessHandle.of(childPid).map(KillProcessTree::running).orElse(false),
         "the child sleep " + childPid + " survived the timeout");
   }
 
@@ -135,16 +157,19 @@ class JobRunnerTest {
     file("a.txt", "x");
     AtomicBoolean abandon = new AtomicBoolean();
     JobRunner r = runner(List.of("sleep", "300"));
-    Thread flip = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException ignored) {
-        // test thread
-      }
-      abandon.set(true);
-    });
+    Thread flip =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException ignored) {
+                // test thread
+              }
+              abandon.set(true);
+            });
     flip.start();
-    JobOutcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get));
+    JobOutcome outcome =
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get));
     assertInstanceOf(JobOutcome.Abandoned.class, outcome);
   }
 
@@ -154,35 +179,55 @@ class JobRunnerTest {
     file(name, "content");
     Path out = tmp.resolve("argv.txt");
     // The script writes each argument it receives on a line of its own.
-    List<String> command = List.of("sh", "-c", "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0\"",
-        out.toString(), "{file}", "c={commit}", "{project_root}", "{model}", "{unknown}", "{{file}}");
+    List<String> command =
+        List.of(
+            "sh",
+            "-c",
+            "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0\"",
+            out.toString(),
+            "{file}",
+            "c={commit}",
+            "{project_root}",
+            "{model}",
+            "{unknown}",
+            "{{file}}");
     assertInstanceOf(JobOutcome.Succeeded.class, runner(command).run(job(name)));
     List<String> argv = Files.readAllLines(out, StandardCharsets.UTF_8);
-    assertEquals(List.of(name, "c=0123abcd", root.toString(), "sonnet", "{unknown}", "{" + name + "}"), argv);
+    assertEquals(
+        List.of(name, "c=0123abcd", root.toString(), "sonnet", "{unknown}", "{" + name + "}"),
+        argv);
     assertFalse(Files.exists(root.resolve("pwned")));
   }
 
   @Test
   void a_file_named_like_an_option_stays_a_file_after_double_dash() throws Exception {
     file("-n", "first\nsecond\n");
-    JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class,
-        runner(List.of("cat", "--", "{file}")).run(job("-n")));
-    assertEquals("first\nsecond\n", ok.result().output(), "cat numbered lines: -n was read as an option");
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class, runner(List.of("cat", "--", "{file}")).run(job("-n")));
+    assertEquals(
+        "first\nsecond\n", ok.result().output(), "cat numbered lines: -n was read as an option");
   }
 
   @Test
   void a_file_named_like_an_option_stays_a_file_even_without_double_dash() throws Exception {
     file("-n", "first\nsecond\n");
-    JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class,
-        runner(List.of("cat", "{file}")).run(job("-n")));
-    assertEquals("first\nsecond\n", ok.result().output(), "the name reached cat as ./-n, not as the option -n");
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class, runner(List.of("cat", "{file}")).run(job("-n")));
+    assertEquals(
+        "first\nsecond\n",
+        ok.result().output(),
+        "the name reached cat as ./-n, not as the option -n");
   }
 
   @Test
   void the_command_runs_in_the_project_root_with_empty_stdin() throws Exception {
     file("a.txt", "x");
-    JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class,
-        runner(List.of("sh", "-c", "pwd; cat; echo end")).run(job("a.txt")));
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class,
+            runner(List.of("sh", "-c", "pwd; cat; echo end")).run(job("a.txt")));
     assertEquals(root + "\nend\n", ok.result().output());
   }
 
@@ -190,7 +235,8 @@ class JobRunnerTest {
   void a_symbolic_link_out_of_the_project_is_refused() throws Exception {
     Path outside = Files.writeString(tmp.resolve("secret.txt"), "secret");
     Files.createSymbolicLink(root.resolve("link.txt"), outside);
-    JobOutcome.Failed failed = assertInstanceOf(JobOutcome.Failed.class, runner(null).run(job("link.txt")));
+    JobOutcome.Failed failed =
+        assertInstanceOf(JobOutcome.Failed.class, runner(null).run(job("link.txt")));
     assertFalse(failed.retryable());
     assertTrue(failed.reason().contains("leads out of the project root"), failed.reason());
     Files.createSymbolicLink(root.resolve("inside-link.txt"), root.resolve("link-target.txt"));
@@ -201,8 +247,13 @@ class JobRunnerTest {
   @Test
   void output_is_bounded_keeping_head_and_tail() throws Exception {
     file("a.txt", "x");
-    JobRunner r = new JobRunner(root, List.of("sh", "-c", "echo HEAD; yes filler | head -n 100000; echo TAIL"),
-        "m", TIMEOUT, 1024);
+    JobRunner r =
+        new JobRunner(
+            root,
+            List.of("sh", "-c", "echo HEAD; yes filler | head -n 100000; echo TAIL"),
+            "m",
+            TIMEOUT,
+            1024);
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, r.run(job("a.txt")));
     String output = ok.result().output();
     assertTrue(output.startsWith("HEAD\n"), output);

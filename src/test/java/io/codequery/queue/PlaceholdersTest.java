@@ -8,12 +8,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlaceholdersTest {
-  private static final Map<String, String> VALUES = Map.of("file", "{commit}.txt", "commit", "abc", "model", "m");
+  private static final Map<String, String> VALUES =
+      Map.of("file", "{commit}.txt", "commit", "abc", "model", "m");
 
   @Test
   void each_element_is_substituted_in_one_pass_and_stays_one_element() {
-    assertEquals(List.of("doc", "--file={commit}.txt", "abc:{commit}.txt", "-m", "m"),
-        Placeholders.substitute(List.of("doc", "--file={file}", "{commit}:{file}", "-m", "{model}"), VALUES));
+    assertEquals(
+        List.of("doc", "--file={commit}.txt", "abc:{commit}.txt", "-m", "m"),
+        Placeholders.substitute(
+            List.of("doc", "--file={file}", "{commit}:{file}", "-m", "{model}"), VALUES));
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,9 @@ class QueueTaskTest {
   }
 
   private QueueTask task(List<String> command, Duration lease, Duration stopTimeout) {
-    JobRunner runner = new JobRunner(layout.root(), command, "sonnet", Duration.ofSeconds(120), BoundedOutput.DEFAULT_LIMIT);
+    JobRunner runner =
+        new JobRunner(
+            layout.root(), command, "sonnet", Duration.ofSeconds(120), BoundedOutput.DEFAULT_LIMIT);
     task = new QueueTask(queue, runner, log, "test-owner", lease, stopTimeout);
     return task;
   }
@@ -94,15 +97,20 @@ class QueueTaskTest {
     queue.enqueue("c", List.of("a.txt"));
     Path pidFile = tmp.resolve("sleep.pid");
     // stop timeout 1 s: no time to finish, so the command is killed at once and the job released.
-    QueueTask t = task(List.of("sh", "-c", "echo $$ > \"$0\"; exec sleep 300", pidFile.toString()),
-        QueueTask.DEFAULT_LEASE, Duration.ofSeconds(1));
-    CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return t.runOnce();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    QueueTask t =
+        task(
+            List.of("sh", "-c", "echo $$ > \"$0\"; exec sleep 300", pidFile.toString()),
+            QueueTask.DEFAULT_LEASE,
+            Duration.ofSeconds(1));
+    CompletableFuture<Boolean> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return t.runOnce();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     await().atMost(WAIT).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
     assertEquals("c:a.txt", t.current());
     t.requestStop();
@@ -111,7 +119,9 @@ class QueueTaskTest {
     assertEquals(JobState.PENDING, job.state());
     assertEquals(0, job.attempts(), "a released job does not count an attempt");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
-    assertFalse(ProcessHandle.of(pid).map(KillProcessTree::running).orElse(false), "the command survived the stop");
+    assertFalse(
+        ProcessHandle.of(pid).map(KillProcessTree::running).orElse(false),
+        "the command survived the stop");
     assertFalse(t.runOnce(), "a stopped task claims nothing");
     assertEquals("", t.current());
   }
@@ -120,15 +130,20 @@ class QueueTaskTest {
   void a_stop_request_lets_a_quick_job_finish() throws Exception {
     queue.enqueue("c", List.of("a.txt"));
     Path started = tmp.resolve("started");
-    QueueTask t = task(List.of("sh", "-c", ": > \"$0\"; sleep 1", started.toString()),
-        QueueTask.DEFAULT_LEASE, Duration.ofSeconds(60));
-    CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return t.runOnce();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    QueueTask t =
+        task(
+            List.of("sh", "-c", ": > \"$0\"; sleep 1", started.toString()),
+            QueueTask.DEFAULT_LEASE,
+            Duration.ofSeconds(60));
+    CompletableFuture<Boolean> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return t.runOnce();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     await().atMost(WAIT).until(() -> Files.exists(started));
     t.requestStop();
     assertTrue(run.get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -140,28 +155,36 @@ class QueueTaskTest {
     queue.enqueue("c", List.of("a.txt"));
     Duration lease = Duration.ofMillis(600); // renewed every 200 ms of real time
     QueueTask t = task(List.of("sleep", "300"), lease, Duration.ofSeconds(10));
-    CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return t.runOnce();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    CompletableFuture<Boolean> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return t.runOnce();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     await().atMost(WAIT).until(() -> !t.current().isEmpty());
-    // The worker seems dead to the queue (its clock jumped past the lease): another worker takes over.
+    // The worker seems dead to the queue (its clock jumped past the lease): another worker takes
+    // over.
     // (A renewal can slip in between the jump and the claim; then jump again.)
-    java.util.concurrent.atomic.AtomicReference<Job> taken = new java.util.concurrent.atomic.AtomicReference<>();
-    await().atMost(WAIT).until(() -> {
-      clock.advance(Duration.ofSeconds(5));
-      queue.claim("other", Duration.ofHours(1)).ifPresent(taken::set);
-      return taken.get() != null;
-    });
+    AtomicReference<Job> taken = new AtomicReference<>();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              clock.advance(Duration.ofSeconds(5));
+              queue.claim("other", Duration.ofHours(1)).ifPresent(taken::set);
+              return taken.get() != null;
+            });
     Job stolen = taken.get();
     assertTrue(run.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     Job job = only();
     assertEquals(JobState.RUNNING, job.state());
     assertEquals("other", job.leaseOwner());
     assertEquals(stolen.version(), job.version());
-    assertTrue(Files.readString(layout.logFile()).contains("lease was lost"), Files.readString(layout.logFile()));
+    assertTrue(
+        Files.readString(layout.logFile()).contains("lease was lost"),
+        Files.readString(layout.logFile()));
   }
 }

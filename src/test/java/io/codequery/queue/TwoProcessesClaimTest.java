@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.testing.RealWorker;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +41,14 @@ class TwoProcessesClaimTest {
       for (String owner : List.of("jvm-a", "jvm-b")) {
         List<String> cmd = RealWorker.javaCommand();
         cmd.addAll(List.of(ClaimUntilEmpty.class.getName(), db.toString(), owner, go.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         processes.add(p);
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         readers.add(r);
       }
       for (BufferedReader r : readers) { // both JVMs are up before either may claim
@@ -59,7 +64,8 @@ class TwoProcessesClaimTest {
         lines.add(outputs.get(i).get(5, TimeUnit.MINUTES));
         assertTrue(processes.get(i).waitFor(1, TimeUnit.MINUTES));
         assertEquals(0, processes.get(i).exitValue(), String.join("\n", lines.get(i)));
-        assertEquals("end", lines.get(i).get(lines.get(i).size() - 1), String.join("\n", lines.get(i)));
+        assertEquals(
+            "end", lines.get(i).get(lines.get(i).size() - 1), String.join("\n", lines.get(i)));
       }
       List<Long> claimed = new ArrayList<>();
       for (List<String> out : lines) {

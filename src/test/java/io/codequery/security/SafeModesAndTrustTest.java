@@ -29,17 +29,33 @@ class SafeModesAndTrustTest {
   }
 
   @Test
-  void everything_the_worker_creates_is_not_writable_by_others_even_with_umask_zero() throws Exception {
+  void everything_the_worker_creates_is_not_writable_by_others_even_with_umask_zero()
+      throws Exception {
     Path root = tmp.toRealPath();
     List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
     cmd.add(1, "-Dcode-query.worker=" + root);
-    cmd.addAll(List.of("io.codequery.cli.Main", "worker", "run", "--project-root", root.toString()));
-    String quoted = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
-    Process p = new ProcessBuilder("sh", "-c", "umask 000; exec " + quoted).redirectErrorStream(true).start();
+    cmd.addAll(
+        List.of("io.codequery.cli.Main", "worker", "run", "--project-root", root.toString()));
+    String quoted =
+        String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    Process p =
+        new ProcessBuilder("sh", "-c", "umask 000; exec " + quoted)
+            .redirectErrorStream(true)
+            .start();
     try {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> MinimalWorkerDetector.isWorkerRunning(root));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> MinimalWorkerDetector.isWorkerRunning(root));
       Path dir = root.resolve(".code-query");
-      for (String name : List.of(".", "worker.pid", "worker.identity", "worker.heartbeat", "worker.lock", "worker.pid.lock", "worker.log")) {
+      for (String name :
+          List.of(
+              ".",
+              "worker.pid",
+              "worker.identity",
+              "worker.heartbeat",
+              "worker.lock",
+              "worker.pid.lock",
+              "worker.log")) {
         Path f = dir.resolve(name);
         assertTrue(Files.exists(f, LinkOption.NOFOLLOW_LINKS), f + " exists");
         assertEquals(0, mode(f) & 0022, f + " has mode " + Integer.toOctalString(mode(f)));
@@ -53,12 +69,17 @@ class SafeModesAndTrustTest {
   static String stop(Path root) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.execute(new String[] {"worker", "stop", "--project-root", root.toString()}, new PrintWriter(out), new PrintWriter(err));
+    int code =
+        Main.execute(
+            new String[] {"worker", "stop", "--project-root", root.toString()},
+            new PrintWriter(out),
+            new PrintWriter(err));
     return code + " " + out + err;
   }
 
   @Test
-  void root_refuses_to_signal_on_a_pid_file_others_can_write_or_another_user_owns() throws Exception {
+  void root_refuses_to_signal_on_a_pid_file_others_can_write_or_another_user_owns()
+      throws Exception {
     assumeTrue(PidFileTrust.effectiveUid() == 0, "needs root");
     Path root = tmp.toRealPath();
     try (RealWorker w = RealWorker.start(root)) {

@@ -1,6 +1,7 @@
 package io.codequery.testing;
 
 import io.codequery.MinimalWorkerDetector;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,14 +21,18 @@ import java.util.stream.Stream;
  */
 public final class ClassDirs {
   private static Path worldReadable;
-  private static final List<Path> CREATED = java.util.Collections.synchronizedList(new ArrayList<>());
+  private static final List<Path> CREATED = Collections.synchronizedList(new ArrayList<>());
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      synchronized (CREATED) {
-        CREATED.forEach(ClassDirs::deleteQuietly);
-      }
-    }, "class-dirs-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  synchronized (CREATED) {
+                    CREATED.forEach(ClassDirs::deleteQuietly);
+                  }
+                },
+                "class-dirs-cleanup"));
   }
 
   private ClassDirs() {}
@@ -70,22 +77,41 @@ public final class ClassDirs {
   }
 
   /**
-   * Runs {@code DetectMain args} as user nobody; with {@code hideProcesses}, inside a mount namespace
-   * whose /proc is mounted with {@code hidepid=invisible}, so other users' processes are hidden.
-   * Returns the first line the probe printed.
+   * Runs {@code DetectMain args} as user nobody; with {@code hideProcesses}, inside a mount
+   * namespace whose /proc is mounted with {@code hidepid=invisible}, so other users' processes are
+   * hidden. Returns the first line the probe printed.
    */
-  public static String detectAsNobody(boolean hideProcesses, String... args) throws IOException, InterruptedException {
+  public static String detectAsNobody(boolean hideProcesses, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     if (hideProcesses) {
-      cmd.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
-          "mount -t proc -o hidepid=invisible proc /proc && exec \"$@\"", "sh"));
+      cmd.addAll(
+          List.of(
+              "unshare",
+              "-m",
+              "--propagation",
+              "private",
+              "sh",
+              "-c",
+              "mount -t proc -o hidepid=invisible proc /proc && exec \"$@\"",
+              "sh"));
     }
-    cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
-        "-cp", worldReadableClassPath(), DetectMain.class.getName()));
+    cmd.addAll(
+        List.of(
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xmx64m",
+            "-cp",
+            worldReadableClassPath(),
+            DetectMain.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new java.io.File("/tmp")).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File("/tmp")).start();
     var out = RealWorker.drain(p);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -101,9 +127,17 @@ public final class ClassDirs {
   /** Whether this machine lets us mount a private /proc with hidepid (root with CAP_SYS_ADMIN). */
   public static boolean canHideProcesses() {
     try {
-      Process p = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
-              "mount -t proc -o hidepid=invisible proc /proc")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "unshare",
+                  "-m",
+                  "--propagation",
+                  "private",
+                  "sh",
+                  "-c",
+                  "mount -t proc -o hidepid=invisible proc /proc")
+              .redirectErrorStream(true)
+              .start();
       RealWorker.drain(p);
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
@@ -124,7 +158,7 @@ public final class ClassDirs {
 
   private static void deleteQuietly(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | RuntimeException ignored) {
       // a temp dir; the OS cleans up
     }
@@ -145,13 +179,17 @@ public final class ClassDirs {
 
   private static void chmodTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      s.forEach(p -> {
-        try {
-          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      s.forEach(
+          p -> {
+            try {
+              Files.setPosixFilePermissions(
+                  p,
+                  PosixFilePermissions.fromString(
+                      Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
   }
 }

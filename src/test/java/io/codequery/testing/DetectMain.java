@@ -32,8 +32,14 @@ public final class DetectMain {
     Path root = Path.of(args[1]);
     if (args.length == 2) {
       Detection d = detect(full, root);
-      System.out.println(d.outcome() + " " + (d.pid().isPresent() ? d.pid().getAsInt() : "-") + " "
-          + d.cleanedUp() + " " + d.reason());
+      System.out.println(
+          d.outcome()
+              + " "
+              + (d.pid().isPresent() ? d.pid().getAsInt() : "-")
+              + " "
+              + d.cleanedUp()
+              + " "
+              + d.reason());
       return;
     }
     Path stop = Path.of(args[2]);
@@ -42,8 +48,14 @@ public final class DetectMain {
       long t0 = System.nanoTime();
       Detection d = detect(full, root);
       long t1 = System.nanoTime();
-      out.append(t0).append(' ').append(t1).append(' ').append(d.outcome()).append(' ')
-          .append(d.pid().isPresent() ? d.pid().getAsInt() : -1).append('\n');
+      out.append(t0)
+          .append(' ')
+          .append(t1)
+          .append(' ')
+          .append(d.outcome())
+          .append(' ')
+          .append(d.pid().isPresent() ? d.pid().getAsInt() : -1)
+          .append('\n');
       if (out.length() > 8192) {
         System.out.print(out);
         out.setLength(0);

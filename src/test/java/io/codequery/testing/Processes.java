@@ -1,11 +1,17 @@
 package io.codequery.testing;
 
+import io.codequery.cli.Main;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Live stranger processes for tests: plain {@code sleep}, and processes with forged argv. */
 public final class Processes {
+  private static final String MAIN = Main.class.getName();
+
   private Processes() {}
 
   /** {@code sleep 1000}: alive, and certainly not a worker. */
@@ -16,15 +22,21 @@ public final class Processes {
   }
 
   /**
-   * A process whose command line mimics a worker of {@code root}: argv[0] is "java" (via
-   * {@code exec -a}) and the worker marker for {@code root} is among its arguments.
+   * A process whose command line mimics a worker of {@code root}: argv[0] is "java" (via {@code
+   * exec -a}) and the worker marker for {@code root} is among its arguments.
    */
   public static Process forgedWorker(String root) throws IOException {
-    Process p = new ProcessBuilder(
-            "bash", "-c",
-            "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000)' \"$1\" io.codequery.cli.Main worker run",
-            "forger", "-Dcode-query.worker=" + root)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "exec -a java /usr/bin/python3 -c 'import time; time.sleep(1000)' \"$1\""
+                    + " "
+                    + MAIN
+                    + " worker run",
+                "forger",
+                "-Dcode-query.worker=" + root)
+            .start();
     awaitArgv0(p, "java");
     return p;
   }
@@ -56,6 +68,10 @@ public final class Processes {
   }
 
   public static List<String> cmdline(long pid) throws IOException {
-    return List.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+    return List.of(
+        new String(
+                Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                StandardCharsets.UTF_8)
+            .split("\0"));
   }
 }

@@ -50,7 +50,8 @@ public final class ProjectFiles {
   public static void writeConfig(Path root, int heartbeatSeconds) throws IOException {
     ProjectLayout l = layout(root);
     Files.createDirectories(l.dir());
-    Files.writeString(l.configFile(), "{\"processing\":{\"heartbeat_seconds\":" + heartbeatSeconds + "}}");
+    Files.writeString(
+        l.configFile(), "{\"processing\":{\"heartbeat_seconds\":" + heartbeatSeconds + "}}");
   }
 
   public static List<String> logLines(Path root) throws IOException {
@@ -65,13 +66,16 @@ public final class ProjectFiles {
   }
 
   public static WorkerIdentity readIdentity(Path root) throws IOException {
-    return WorkerIdentity.parse(Files.readString(layout(root).identityFile(), StandardCharsets.UTF_8))
+    return WorkerIdentity.parse(
+            Files.readString(layout(root).identityFile(), StandardCharsets.UTF_8))
         .orElseThrow(() -> new IllegalStateException("no identity record under " + root));
   }
 
   /** Start time in clock ticks of a live process, from /proc. */
   public static long startTicks(long pid) throws IOException {
-    return ProcStat.parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1))
+    return ProcStat.parse(
+            Files.readString(
+                Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1))
         .orElseThrow()
         .startTicks();
   }

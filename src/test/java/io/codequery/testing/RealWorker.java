@@ -1,6 +1,7 @@
 package io.codequery.testing;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -44,21 +45,29 @@ public final class RealWorker implements AutoCloseable {
     Path out = Files.createTempFile("worker-", ".out");
     List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add(1, "-Dcode-query.worker=" + real);
-    cmd.addAll(List.of("io.codequery.cli.Main", "worker", "run", "--project-root", real.toString()));
-    Process p = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+    cmd.addAll(
+        List.of("io.codequery.cli.Main", "worker", "run", "--project-root", real.toString()));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     return new RealWorker(p, real, out);
   }
 
   /** {@code java <small-footprint flags> -cp <test class path>}, ready for a main class. */
   public static List<String> javaCommand() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ArrayList<>(List.of(
-        java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Xshare:auto",
-        "-cp", classPath()));
+    return new ArrayList<>(
+        List.of(
+            java,
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xmx64m",
+            "-Xshare:auto",
+            "-cp",
+            classPath()));
   }
 
   public static String classPath() {
@@ -75,7 +84,8 @@ public final class RealWorker implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("worker exited with " + process.exitValue() + " before ready:\n" + text);
+        throw new IllegalStateException(
+            "worker exited with " + process.exitValue() + " before ready:\n" + text);
       }
       try {
         Thread.sleep(20);
@@ -133,17 +143,20 @@ public final class RealWorker implements AutoCloseable {
 
   /** Reads a process's stdout fully in the background (for short-lived helpers). */
   public static CompletableFuture<String> drain(Process p) {
-    return CompletableFuture.supplyAsync(() -> {
-      StringBuilder sb = new StringBuilder();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          sb.append(line).append('\n');
-        }
-      } catch (IOException e) {
-        sb.append("<read failed: ").append(e).append('>');
-      }
-      return sb.toString();
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          StringBuilder sb = new StringBuilder();
+          try (BufferedReader r =
+              new BufferedReader(
+                  new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+              sb.append(line).append('\n');
+            }
+          } catch (IOException e) {
+            sb.append("<read failed: ").append(e).append('>');
+          }
+          return sb.toString();
+        });
   }
 }

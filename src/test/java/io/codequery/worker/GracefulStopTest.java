@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGTERM to a real worker mid-job: the job finishes within the stop timeout, or goes back to the queue. */
+/**
+ * SIGTERM to a real worker mid-job: the job finishes within the stop timeout, or goes back to the
+ * queue.
+ */
 class GracefulStopTest {
   @TempDir Path dir;
   Path root;
@@ -31,7 +34,8 @@ class GracefulStopTest {
   }
 
   JobQueue queue() {
-    return JobQueue.open(root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(60), Clock.systemUTC());
+    return JobQueue.open(
+        root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(60), Clock.systemUTC());
   }
 
   Job onlyJob() {
@@ -41,9 +45,12 @@ class GracefulStopTest {
   }
 
   void config(String seconds) throws Exception {
-    Files.writeString(root.resolve(".code-query/config.json"),
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
         "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 10,"
-            + " \"command\": [\"sh\", \"-c\", \"sleep " + seconds + "; echo finished\"]}}");
+            + " \"command\": [\"sh\", \"-c\", \"sleep "
+            + seconds
+            + "; echo finished\"]}}");
   }
 
   @Test
@@ -63,7 +70,8 @@ class GracefulStopTest {
   }
 
   @Test
-  void a_job_that_outlasts_the_stop_timeout_is_killed_and_released_back_to_pending_uncounted() throws Exception {
+  void a_job_that_outlasts_the_stop_timeout_is_killed_and_released_back_to_pending_uncounted()
+      throws Exception {
     config("300");
     try (RealWorker w = RealWorker.start(root)) {
       try (JobQueue q = queue()) {

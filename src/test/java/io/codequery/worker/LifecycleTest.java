@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.cli.Main;
+import io.codequery.process.ProcessFacts;
 import io.codequery.process.WorkerMarker;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
@@ -18,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,9 @@ class LifecycleTest {
   void init() throws IOException {
     root = dir.toRealPath();
     Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5}}");
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5}}");
   }
 
   @AfterEach
@@ -54,15 +59,17 @@ class LifecycleTest {
   static List<ProcessHandle> workersOf(Path root) {
     String marker = WorkerMarker.forRoot(root.toString());
     List<ProcessHandle> found = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      try {
-        if (Processes.cmdline(p.pid()).contains(marker)) {
-          found.add(p);
-        }
-      } catch (IOException e) {
-        // gone, or not ours to read
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              try {
+                if (Processes.cmdline(p.pid()).contains(marker)) {
+                  found.add(p);
+                }
+              } catch (IOException e) {
+                // gone, or not ours to read
+              }
+            });
     return found;
   }
 
@@ -88,7 +95,7 @@ class LifecycleTest {
     assertEquals(0, stop.code(), stop.err());
     assertTrue(stop.out().startsWith("✓ stopped — PID " + pid), stop.out());
     // Gone, or a zombie awaiting its reaper (the init that adopted it): exited either way.
-    assertFalse(io.codequery.process.ProcessFacts.of(pid).alive());
+    assertFalse(ProcessFacts.of(pid).alive());
     assertFalse(Files.exists(root.resolve(".code-query/worker.pid")));
 
     Run again = cli("worker", "stop", "--project-root", root.toString());
@@ -135,8 +142,9 @@ class LifecycleTest {
     Run stop = cli("worker", "stop", "--timeout", "1", "--project-root", root.toString());
     assertEquals(0, stop.code(), stop.err());
     assertTrue(stop.out().contains("SIGKILL"), stop.out());
-    await().atMost(Duration.ofSeconds(10)).until(() -> !io.codequery.process.ProcessFacts.of(pid).alive());
-    assertFalse(Files.exists(root.resolve(".code-query/worker.pid")), "the stale PID file is cleaned up");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessFacts.of(pid).alive());
+    assertFalse(
+        Files.exists(root.resolve(".code-query/worker.pid")), "the stale PID file is cleaned up");
   }
 
   @Test
@@ -152,17 +160,23 @@ class LifecycleTest {
   }
 
   @Test
-  void status_calls_during_a_restart_never_remove_the_pid_file_and_see_only_the_old_or_new_worker() throws Exception {
+  void status_calls_during_a_restart_never_remove_the_pid_file_and_see_only_the_old_or_new_worker()
+      throws Exception {
     assertEquals(0, cli("worker", "start", "--project-root", root.toString()).code());
     int before = new MinimalWorkerDetector(root).detect().pid().getAsInt();
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-    Thread watcher = new Thread(() -> {
-      while (!done.get()) {
-        Detection d = new io.codequery.WorkerDetector(root).detect();
-        seen.add(d.outcome() + (d.pid().isPresent() ? ":" + d.pid().getAsInt() : "") + (d.cleanedUp() ? ":CLEANED" : ""));
-      }
-    });
+    AtomicBoolean done = new AtomicBoolean();
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                Detection d = new io.codequery.WorkerDetector(root).detect();
+                seen.add(
+                    d.outcome()
+                        + (d.pid().isPresent() ? ":" + d.pid().getAsInt() : "")
+                        + (d.cleanedUp() ? ":CLEANED" : ""));
+              }
+            });
     watcher.start();
     Run r = cli("worker", "restart", "--project-root", root.toString());
     done.set(true);
@@ -171,7 +185,8 @@ class LifecycleTest {
     int after = new MinimalWorkerDetector(root).detect().pid().getAsInt();
     assertTrue(seen.size() > 10, "the watcher looked often: " + seen.size());
     for (String s : seen) {
-      assertTrue(s.equals("running:" + before) || s.equals("running:" + after) || s.equals("not_running"),
+      assertTrue(
+          s.equals("running:" + before) || s.equals("running:" + after) || s.equals("not_running"),
           "only the old worker, the new one, or nothing in between: " + s);
     }
     assertTrue(Files.exists(root.resolve(".code-query/worker.pid")));
@@ -204,7 +219,15 @@ class LifecycleTest {
     List<Process> starters = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       List<String> cmd = RealWorker.javaCommand();
-      cmd.addAll(List.of("io.codequery.cli.Main", "worker", "start", "--wait-seconds", "60", "--project-root", root.toString()));
+      cmd.addAll(
+          List.of(
+              "io.codequery.cli.Main",
+              "worker",
+              "start",
+              "--wait-seconds",
+              "60",
+              "--project-root",
+              root.toString()));
       starters.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
     List<String> outputs = new ArrayList<>();
