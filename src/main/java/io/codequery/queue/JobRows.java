@@ -1,0 +1,75 @@
+package io.codequery.queue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Row mapping of the {@code jobs} table: its columns, a row as a {@link Job}, and binding. */
+final class JobRows {
+  static final String COLUMNS =
+      "id, commit_id, file, state, attempts, not_before, lease_owner, lease_until, version,"
+          + " created_at, updated_at, exit_code, duration_ms, output, error";
+
+  private JobRows() {}
+
+  static Job job(ResultSet rs) throws SQLException {
+    long leaseUntil = rs.getLong("lease_until");
+    Instant lease = rs.wasNull() ? null : Instant.ofEpochMilli(leaseUntil);
+    int exit = rs.getInt("exit_code");
+    Integer exitCode = rs.wasNull() ? null : exit;
+    long duration = rs.getLong("duration_ms");
+    Long durationMs = rs.wasNull() ? null : duration;
+    return new Job(
+        rs.getLong("id"),
+        rs.getString("commit_id"),
+        rs.getString("file"),
+        JobState.of(rs.getString("state")),
+        rs.getInt("attempts"),
+        Instant.ofEpochMilli(rs.getLong("not_before")),
+        rs.getString("lease_owner"),
+        lease,
+        rs.getLong("version"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        exitCode,
+        durationMs,
+        rs.getString("output"),
+        rs.getString("error"));
+  }
+
+  static Optional<Job> find(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Binds {@code values} from parameter 1 on (null as SQL NULL); returns the next index. */
+  static int bind(PreparedStatement ps, Object... values) throws SQLException {
+    int i = 1;
+    for (Object v : values) {
+      if (v == null) {
+        ps.setNull(i++, Types.NULL);
+      } else {
+        ps.setObject(i++, v);
+      }
+    }
+    return i;
+  }
+
+  /** {@code s} cut to {@code maxChars}, saying how much was cut. */
+  static String bound(String s, int maxChars) {
+    if (s == null || s.length() <= maxChars) {
+      return s;
+    }
+    String marker = "\n…[truncated " + (s.length() - maxChars) + " characters]";
+    return s.substring(0, Math.max(0, maxChars - marker.length())) + marker;
+  }
+}

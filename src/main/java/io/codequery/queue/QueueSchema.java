@@ -1,0 +1,97 @@
+package io.codequery.queue;
+
+import io.codequery.CodeQueryException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The queue's schema and its migrations, versioned by {@code PRAGMA user_version}. Each step runs
+ * under one write lock ({@code BEGIN IMMEDIATE}), so processes opening the queue at once migrate it
+ * exactly once.
+ */
+final class QueueSchema {
+  /** The schema version this code writes. */
+  static final int VERSION = 1;
+
+  private QueueSchema() {}
+
+  /** Creates the schema, or migrates it step by step; refuses a newer or foreign database. */
+  static void migrate(SqliteDatabase db) {
+    Path file = db.file();
+    db.withConnection(
+        c -> {
+          try (Statement st = c.createStatement()) {
+            // Persistent for the file; the first opener switches it, later ones find it set.
+            try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+              rs.next();
+            }
+          }
+          return SqliteDatabase.inTransaction(
+              c,
+              () -> {
+                int version = userVersion(c);
+                if (version > VERSION) {
+                  throw new CodeQueryException(
+                      file
+                          + ": queue schema version "
+                          + version
+                          + " is newer than this code-query understands ("
+                          + VERSION
+                          + "). Upgrade code-query, or move the file aside to start an empty"
+                          + " queue.");
+                }
+                if (version == 0 && hasTables(c)) {
+                  throw new CodeQueryException(
+                      file
+                          + ": holds tables but is not a code-query queue (user_version 0)."
+                          + " Move it aside (e.g. `mv "
+                          + file
+                          + " "
+                          + file
+                          + ".foreign`); the worker then creates an empty queue.");
+                }
+                try (Statement st = c.createStatement()) {
+                  if (version < 1) {
+                    st.executeUpdate(
+                        "CREATE TABLE jobs ( id INTEGER PRIMARY KEY AUTOINCREMENT, commit_id TEXT"
+                            + " NOT NULL, file TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN"
+                            + " ('pending', 'running', 'done', 'failed')), attempts INTEGER NOT"
+                            + " NULL DEFAULT 0, not_before INTEGER NOT NULL DEFAULT 0, lease_owner"
+                            + " TEXT, lease_until INTEGER, version INTEGER NOT NULL DEFAULT 0,"
+                            + " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, exit_code"
+                            + " INTEGER, duration_ms INTEGER, output TEXT, error TEXT)");
+                    st.executeUpdate(
+                        "CREATE UNIQUE INDEX jobs_commit_file ON jobs (commit_id, file)");
+                    st.executeUpdate("CREATE INDEX jobs_due ON jobs (state, not_before, id)");
+                  }
+                  // Later versions: `if (version < 2) { ALTER TABLE … }`, each step under this
+                  // lock, so it runs once however many processes open the queue at once.
+                  st.executeUpdate("PRAGMA user_version = " + VERSION);
+                }
+                return null;
+              });
+        });
+  }
+
+  private static int userVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean hasTables(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
+                    + " 'sqlite_%'")) {
+      rs.next();
+      return rs.getInt(1) > 0;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.codequery.queue;
+
+import io.codequery.CodeQueryException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The SQL plumbing of one SQLite file: connections, transactions, and errors translated into
+ * messages that name the file and what to do. Knows nothing of jobs.
+ *
+ * <p><b>Connections.</b> Every operation opens its own connection and closes it before returning.
+ * Opening a SQLite connection costs well under a millisecond, and in exchange this class shares no
+ * connection between threads: contention between threads is resolved by SQLite exactly as between
+ * processes (busy timeout, WAL readers never blocking the writer). One more connection, the keeper,
+ * stays open and unused for the database's life (see {@link #keepOpen()}).
+ */
+final class SqliteDatabase implements AutoCloseable {
+  static final int BUSY_TIMEOUT_MS = 30_000;
+
+  /** Work on one connection. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Work inside a transaction on a connection the caller holds. */
+  @FunctionalInterface
+  interface SqlBlock<T> {
+    T run() throws SQLException;
+  }
+
+  private final Path file;
+  private final String url;
+  private final SQLiteConfig sqlite;
+  private volatile boolean closed;
+
+  /**
+   * Held open, unused, for the database's life. When the last connection to a WAL database closes,
+   * SQLite checkpoints the WAL into the database (fsync) and deletes it, and the next open creates
+   * it again: several times per job. While this one is open, the others close cheaply and the usual
+   * auto-checkpoint does the work. Null where it could not be opened (then everything works as
+   * before, only slower).
+   */
+  private volatile Connection keeper;
+
+  SqliteDatabase(Path file) {
+    this.file = file;
+    this.url = "jdbc:sqlite:" + file.toUri(); // URI form: a root holding '?' or '%' stays one path
+    this.sqlite = new SQLiteConfig();
+    sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable across app crashes in WAL
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Opens the keeper connection; a failure only costs speed. */
+  void keepOpen() {
+    try {
+      keeper = sqlite.createConnection(url);
+    } catch (SQLException e) {
+      // only an optimisation: without it each connection's close checkpoints the WAL
+    }
+  }
+
+  <T> T withConnection(SqlWork<T> work) {
+    if (closed) {
+      throw new IllegalStateException("database " + file + " is closed");
+    }
+    try (Connection c = sqlite.createConnection(url)) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  <T> T inTransaction(SqlWork<T> work) {
+    return withConnection(c -> inTransaction(c, () -> work.run(c)));
+  }
+
+  /**
+   * {@code BEGIN IMMEDIATE}: takes the write lock up front (waiting up to the busy timeout), so a
+   * transaction that reads and then writes never fails on a lock upgrade the busy handler cannot
+   * wait out.
+   */
+  static <T> T inTransaction(Connection c, SqlBlock<T> block) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+    }
+    boolean committed = false;
+    try {
+      T value = block.run();
+      try (Statement st = c.createStatement()) {
+        st.execute("COMMIT");
+      }
+      committed = true;
+      return value;
+    } finally {
+      if (!committed) {
+        try (Statement st = c.createStatement()) {
+          st.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+          // the original failure is the one to report; SQLite may already have rolled back
+        }
+      }
+    }
+  }
+
+  /** Marks the database closed (later calls fail) and closes the keeper. */
+  @Override
+  public void close() {
+    closed = true;
+    Connection k = keeper;
+    keeper = null;
+    if (k != null) {
+      try {
+        k.close();
+      } catch (SQLException e) {
+        // closing is best effort; the data is already committed
+      }
+    }
+  }
+
+  CodeQueryException translate(SQLException e) {
+    SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+    String name = code == null ? "" : code.name();
+    if (code == SQLiteErrorCode.SQLITE_NOTADB || name.startsWith("SQLITE_CORRUPT")) {
+      return new CodeQueryException(
+          file
+              + " is not a readable job queue ("
+              + code.message
+              + "). Move it aside (e.g. `mv "
+              + file
+              + " "
+              + file
+              + ".broken`) and restart the worker: it creates an empty queue;"
+              + " the jobs in the old file are lost, commit again or re-enqueue to redo them.",
+          e);
+    }
+    if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
+      return new CodeQueryException(
+          file
+              + ": the job queue stayed locked for more than "
+              + BUSY_TIMEOUT_MS / 1000
+              + " s (another process holds a long write transaction); try again.",
+          e);
+    }
+    if (name.startsWith("SQLITE_READONLY")
+        || name.startsWith("SQLITE_CANTOPEN")
+        || name.startsWith("SQLITE_IOERR")
+        || code == SQLiteErrorCode.SQLITE_PERM
+        || code == SQLiteErrorCode.SQLITE_FULL) {
+      return new CodeQueryException(
+          file
+              + ": cannot use the job queue ("
+              + e.getMessage()
+              + "). Check the file and its directory exist, are writable by you, and the disk"
+              + " is not full.",
+          e);
+    }
+    return new CodeQueryException(file + ": job queue error: " + e.getMessage(), e);
+  }
+}
