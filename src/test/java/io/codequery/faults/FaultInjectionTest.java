@@ -45,7 +45,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -99,7 +98,11 @@ class FaultInjectionTest {
 
   final Violations violations = new Violations();
   final Bounded run = new Bounded(violations);
-  final Random rnd = new Random(SEED);
+  final RecordedRandom rnd = new RecordedRandom(SEED);
+
+  /** Per iteration: the fault drawn and every value drawn for it, for comparing two runs. */
+  final List<String> draws = new ArrayList<>();
+
   final Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
   final Map<FaultKind, Long> millis = new EnumMap<>(FaultKind.class);
   final Map<String, Integer> notes = new TreeMap<>();
@@ -177,6 +180,7 @@ class FaultInjectionTest {
       System.out.println(summary);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "faults-summary.txt"), summary);
+      Files.write(Path.of("target", "faults-draws.txt"), draws);
       tearDown();
     }
     assertTrue(
@@ -239,6 +243,7 @@ class FaultInjectionTest {
     }
     strangers.clear();
     millis.merge(kind, (System.nanoTime() - t0) / 1_000_000, Long::sum);
+    draws.add("#" + iteration + " " + kind + " " + rnd.takeDraws());
   }
 
   void harness(String what, Throwable e) {
