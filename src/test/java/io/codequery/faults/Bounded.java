@@ -124,7 +124,8 @@ final class Bounded {
               p.destroyForcibly();
               p.waitFor(10, TimeUnit.SECONDS);
               violations.add(
-                  "no hang", what + " did not return within " + BOUND.toSeconds() + " s (killed)");
+                  Invariant.NO_HANG,
+                  what + " did not return within " + BOUND.toSeconds() + " s (killed)");
               return finish(
                   new Result(what, -1, out.getNow(""), "", (System.nanoTime() - t0) / 1_000_000));
             }
@@ -151,7 +152,8 @@ final class Bounded {
     try {
       return f.get(BOUND.toSeconds() + 15, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      violations.add("no hang", what + " did not return within " + BOUND.toSeconds() + " s");
+      violations.add(
+          Invariant.NO_HANG, what + " did not return within " + BOUND.toSeconds() + " s");
       return new Result(what, -1, "", "hung", BOUND.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -172,7 +174,7 @@ final class Bounded {
       String text = r.text().strip();
       violations.check(
           !text.isEmpty() && !UNCLEAR.matcher(text).find(),
-          "clear refusal",
+          Invariant.CLEAR_REFUSAL,
           "exit " + r.code() + " without a clear message: " + r.oneLine());
     }
     return r;
