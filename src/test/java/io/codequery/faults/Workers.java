@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 /**
  * This project's worker as the run drives and observes it: the ground truth of which worker lives
  * ({@link Os#liveWorkers}), starting, stopping and killing it through the CLI or the kernel, and
- * asking the detectors about it. Every {@code running} answer is checked at once against the ground
- * truth ({@link Invariants#runningClaim}); every status answer must carry the exit code of its
- * outcome and a reason.
+ * asking the detectors about it. Every answer of {@code status} must carry the exit code of its
+ * outcome and a reason, and a {@code running} one is checked at once against the ground truth
+ * ({@link Invariants#runningClaim}); the callers of {@link #minimal} check its answer against the
+ * PID they expect.
  */
 final class Workers {
   private static final Pattern PID_IN_TEXT = Pattern.compile("PID (\\d+)");
