@@ -9,6 +9,7 @@ import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
+import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -144,6 +145,7 @@ final class QueueCommand {
       description = "Process the waiting jobs now, in the foreground (for use without a worker).")
   int process() {
     ProjectLayout layout = layout();
+    ProjectTrust.require(layout); // it runs config.json's command as this user
     Config config = Configs.load(layout, spec);
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();
