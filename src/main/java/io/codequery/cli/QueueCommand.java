@@ -12,6 +12,7 @@ import io.codequery.queue.QueueTask;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +43,9 @@ final class QueueCommand {
     ProjectLayout layout = layout();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Long> counts = new LinkedHashMap<>();
-    if (Files.exists(layout.queueDatabase())) {
-      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
+      Configs.load(layout, spec); // a broken config is said here too
+      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
         q.counts().forEach((state, n) -> counts.put(state.id(), n));
       }
     } else {
@@ -85,8 +87,9 @@ final class QueueCommand {
       }
     }
     List<Job> jobs = List.of();
-    if (Files.exists(layout.queueDatabase())) {
-      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
+      Configs.load(layout, spec); // a broken config is said here too
+      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
         jobs = q.list(filter, Math.max(1, limit));
       }
     }

@@ -65,7 +65,18 @@ public final class StopWorker {
     if (handle.isEmpty()) {
       return new Outcome(0, "✓ not running (PID " + pid + " exited or changed during the check)");
     }
-    handle.get().destroy();
+    // destroy() is kill(2): false where the process is gone, or where we may not signal it (EPERM:
+    // another user's worker). Waiting for it to exit would then take the whole timeout for nothing.
+    if (!handle.get().destroy() && handle.get().isAlive()) {
+      return new Outcome(
+          4,
+          "✗ permission denied: you ("
+              + Ownership.effectiveUserName()
+              + ") may not signal the worker, PID "
+              + pid
+              + processOwner.map(o -> ", which runs as " + o.owner()).orElse("")
+              + "; no signal sent. Run stop as that user, or as root.");
+    }
     boolean exited = awaitExit(handle.get(), timeout);
     String how = "";
     if (!exited) {
