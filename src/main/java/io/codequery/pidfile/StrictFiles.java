@@ -49,7 +49,7 @@ public final class StrictFiles {
   private StrictFiles() {}
 
   /** What is at {@code file}, its link (if it is one) not followed; empty where nothing is. */
-  public static Optional<BasicFileAttributes> look(Path file) throws IOException {
+  private static Optional<BasicFileAttributes> look(Path file) throws IOException {
     try {
       return Optional.of(
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
@@ -200,12 +200,11 @@ public final class StrictFiles {
     }
   }
 
-  /** Rewrites {@code file} atomically (see {@link AtomicFiles}), mode 0644 at most. */
-  public static void writeAtomically(Path file, byte[] contents) throws IOException {
-    AtomicFiles.write(file, contents);
-  }
-
-  /** As {@link #writeAtomically(Path, byte[])}, with the given creation mode. */
+  /**
+   * Rewrites {@code file} atomically (see {@link AtomicFiles}: a reader sees the old contents or
+   * the new; a link planted at {@code file} is replaced, never written through), creating it with
+   * {@code mode}.
+   */
   public static void writeAtomically(
       Path file, byte[] contents, FileAttribute<Set<PosixFilePermission>> mode) throws IOException {
     AtomicFiles.write(file, contents, mode);
@@ -219,20 +218,14 @@ public final class StrictFiles {
    *     directory
    */
   public static Path ensureDirectory(Path dir) throws IOException {
-    return ensureDirectory(dir, SafeModes.DIR);
-  }
-
-  /** As {@link #ensureDirectory(Path)}, with the given creation mode. */
-  public static Path ensureDirectory(Path dir, FileAttribute<Set<PosixFilePermission>> mode)
-      throws IOException {
     Optional<BasicFileAttributes> a = look(dir);
     if (a.isEmpty()) {
       Path parent = dir.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent, mode);
+        Files.createDirectories(parent, SafeModes.DIR);
       }
       try {
-        Files.createDirectory(dir, mode);
+        Files.createDirectory(dir, SafeModes.DIR);
         return dir;
       } catch (FileAlreadyExistsException e) {
         // created by another process since the look: judge what is there now
@@ -243,19 +236,24 @@ public final class StrictFiles {
       }
     }
     if (!a.get().isDirectory()) {
-      throw new UnsafeFileException(
-          dir,
-          dir
-              + " is "
-              + describe(dir, a.get())
-              + ", not a directory; code-query keeps its files in a real directory there."
-              + " Move it aside (mv "
-              + quote(dir)
-              + " "
-              + quote(dir.resolveSibling(dir.getFileName() + ".aside"))
-              + ") and try again.");
+      throw notDirectory(dir, a.get());
     }
     return dir;
+  }
+
+  /** The refusal for {@code dir}, which is not a real directory (a link to one included). */
+  public static UnsafeFileException notDirectory(Path dir, BasicFileAttributes a) {
+    return new UnsafeFileException(
+        dir,
+        dir
+            + " is "
+            + describe(dir, a)
+            + ", not a directory; code-query keeps its files in a real directory there."
+            + " Move it aside (mv "
+            + quote(dir)
+            + " "
+            + quote(dir.resolveSibling(dir.getFileName() + ".aside"))
+            + ") and try again.");
   }
 
   /** The refusal for {@code file}, which is not a regular file. */

@@ -54,7 +54,6 @@ final class SqliteDatabase implements AutoCloseable {
   private final Path file;
   private final String url;
   private final SQLiteConfig sqlite;
-  private final boolean readOnly;
   private volatile boolean closed;
 
   /**
@@ -73,9 +72,8 @@ final class SqliteDatabase implements AutoCloseable {
     Properties flags = new Properties();
     flags.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(openMode));
     this.sqlite = new SQLiteConfig(flags);
-    this.readOnly = (openMode & SQLiteOpenMode.READONLY.flag) != 0;
     sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
-    if (!readOnly) {
+    if ((openMode & SQLiteOpenMode.READONLY.flag) == 0) {
       sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable across crashes in WAL
     }
   }
@@ -152,10 +150,6 @@ final class SqliteDatabase implements AutoCloseable {
 
   private static Path sibling(Path file, String suffix) {
     return file.resolveSibling(file.getFileName() + suffix);
-  }
-
-  boolean readOnly() {
-    return readOnly;
   }
 
   Path file() {

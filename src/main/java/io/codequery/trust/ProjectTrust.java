@@ -48,7 +48,7 @@ public final class ProjectTrust {
       StringBuilder m =
           new StringBuilder("not running the documentation command of ")
               .append(root)
-              .append(", whose files another user controls:");
+              .append(": someone else could choose it.");
       problems.forEach(p -> m.append("\n  ").append(p));
       listIgnored.ifPresent(
           why -> m.append("\n  (your list of trusted roots: ").append(why).append(')'));
@@ -111,13 +111,10 @@ public final class ProjectTrust {
     if (!right || o.attributes().isSymbolicLink()) {
       // Never judged by the link's own owner and mode: refused as every strict open refuses it.
       throw new CodeQueryException(
-          directory
-              ? p
-                  + " is "
-                  + StrictFiles.describe(p, o.attributes())
-                  + ", not a directory; code-query keeps its files in a real directory there."
-                  + " Remove it or move it aside, and try again."
-              : StrictFiles.notRegular(p, o.attributes()).getMessage());
+          (directory
+                  ? StrictFiles.notDirectory(p, o.attributes())
+                  : StrictFiles.notRegular(p, o.attributes()))
+              .getMessage());
     }
     boolean foreign = o.uid() != uid && o.uid() != 0;
     if (foreign) {

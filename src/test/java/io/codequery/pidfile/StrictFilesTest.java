@@ -184,7 +184,7 @@ class StrictFilesTest {
   @Test
   void atomic_writes_replace_a_planted_link_instead_of_writing_through_it() throws IOException {
     Files.createSymbolicLink(file, victim);
-    StrictFiles.writeAtomically(file, "new".getBytes(StandardCharsets.UTF_8));
+    StrictFiles.writeAtomically(file, "new".getBytes(StandardCharsets.UTF_8), SafeModes.FILE);
     assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS));
     assertEquals("new", Files.readString(file));
     assertVictimUntouched();
