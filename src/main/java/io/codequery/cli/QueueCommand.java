@@ -134,7 +134,7 @@ final class QueueCommand {
   int retry() {
     ProjectLayout layout = layout();
     int n = 0;
-    if (Files.exists(layout.queueDatabase())) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       try (JobQueue q = open(layout, Configs.load(layout, spec))) {
         n = q.retryFailed();
       }
