@@ -11,7 +11,13 @@ import picocli.CommandLine.Mixin;
     version = "code-query worker 0.1.0",
     description =
         "Runs a project's background documentation worker and knows whether it is running.",
-    subcommands = {InitCommand.class, WorkerCommand.class, QueueCommand.class, HooksCommand.class})
+    subcommands = {
+      InitCommand.class,
+      WorkerCommand.class,
+      QueueCommand.class,
+      HooksCommand.class,
+      TrustCommand.class
+    })
 final class CodeQueryCommand {
   @Mixin ProjectOption project;
 

@@ -5,8 +5,8 @@ import io.codequery.HealthReport;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,10 +21,10 @@ import picocli.CommandLine.Spec;
 final class HealthCommand implements Callable<Integer> {
   /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
   static Integer queueDepth(ProjectLayout layout) {
-    if (!Files.exists(layout.queueDatabase())) {
+    if (!Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    try (JobQueue q = JobQueue.open(layout.queueDatabase(), 0, Duration.ZERO, Clock.systemUTC())) {
+    try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
       return (int) q.depth();
     } catch (RuntimeException e) {
       return null;

@@ -9,8 +9,10 @@ import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
+import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +43,9 @@ final class QueueCommand {
     ProjectLayout layout = layout();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Long> counts = new LinkedHashMap<>();
-    if (Files.exists(layout.queueDatabase())) {
-      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
+      Configs.load(layout, spec); // a broken config is said here too
+      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
         q.counts().forEach((state, n) -> counts.put(state.id(), n));
       }
     } else {
@@ -84,8 +87,9 @@ final class QueueCommand {
       }
     }
     List<Job> jobs = List.of();
-    if (Files.exists(layout.queueDatabase())) {
-      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
+      Configs.load(layout, spec); // a broken config is said here too
+      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
         jobs = q.list(filter, Math.max(1, limit));
       }
     }
@@ -130,7 +134,7 @@ final class QueueCommand {
   int retry() {
     ProjectLayout layout = layout();
     int n = 0;
-    if (Files.exists(layout.queueDatabase())) {
+    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       try (JobQueue q = open(layout, Configs.load(layout, spec))) {
         n = q.retryFailed();
       }
@@ -144,6 +148,7 @@ final class QueueCommand {
       description = "Process the waiting jobs now, in the foreground (for use without a worker).")
   int process() {
     ProjectLayout layout = layout();
+    ProjectTrust.require(layout); // it runs config.json's command as this user
     Config config = Configs.load(layout, spec);
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();

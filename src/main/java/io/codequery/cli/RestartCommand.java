@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.project.ProjectLayout;
+import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.StartWorker;
 import io.codequery.worker.StopWorker;
 import java.io.IOException;
@@ -31,6 +32,7 @@ final class RestartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
+    ProjectTrust.require(layout); // first: a refusal must leave the running worker alone
     int timeout =
         timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
     StopWorker.Outcome stop =

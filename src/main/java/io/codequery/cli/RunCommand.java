@@ -3,6 +3,7 @@ package io.codequery.cli;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.ConsumeSpoolAndQueue;
+import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.RunWorker;
 import java.io.IOException;
 import java.time.Clock;
@@ -22,6 +23,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
+    // Before the worker exists: it would run config.json's command as this user.
+    ProjectTrust.require(layout);
     Config c = Configs.load(layout, spec);
     RunWorker worker =
         new RunWorker(

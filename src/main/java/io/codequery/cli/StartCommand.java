@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.project.ProjectLayout;
+import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.StartWorker;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +29,7 @@ final class StartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
+    ProjectTrust.require(layout); // whose command the worker would run: refused here, exit 2
     Configs.load(layout, spec); // a broken config is reported here, not hidden in the worker's log
     StartWorker.Outcome o =
         new StartWorker(layout, Duration.ofSeconds(Math.max(1, waitSeconds))).run();

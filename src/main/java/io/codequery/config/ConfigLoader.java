@@ -10,11 +10,12 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import io.codequery.CodeQueryException;
+import io.codequery.pidfile.StrictFiles;
+import io.codequery.pidfile.UnsafeFileException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,23 +50,23 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Loads {@code file}; a missing file gives the defaults (dataset named after {@code root}). */
+  /**
+   * Loads {@code file}; a missing file gives the defaults (dataset named after {@code root}). The
+   * file is read through {@link StrictFiles}: a symbolic link, FIFO or device there is refused,
+   * never followed or opened (a FIFO would block the caller forever).
+   */
   public static Loaded load(Path file, String defaultDatasetName) {
     String text;
     try {
-      if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES) {
-        throw new CodeQueryException(file + ": larger than 1 MiB; is this really the config file?");
-      }
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = new String(StrictFiles.read(file, MAX_CONFIG_BYTES), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return new Loaded(Config.defaults(defaultDatasetName), List.of());
+    } catch (UnsafeFileException e) {
+      throw new CodeQueryException(
+          e.getMessage() + " Without a config, `code-query init` writes the default one.", e);
     } catch (IOException e) {
       throw new CodeQueryException(
-          "cannot read "
-              + file
-              + ": "
-              + e.getMessage()
-              + ". Check its permissions, or run `code-query init`.",
+          "cannot read " + e.getMessage() + ". Check its permissions, or run `code-query init`.",
           e);
     }
     return parse(file.toString(), text, defaultDatasetName);

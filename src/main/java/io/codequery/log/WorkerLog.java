@@ -1,6 +1,6 @@
 package io.codequery.log;
 
-import io.codequery.pidfile.SafeModes;
+import io.codequery.pidfile.StrictFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -10,16 +10,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * Appends one-line records to {@code worker.log}, creating it if needed. One {@code write(2)} per
  * line on an {@code O_APPEND} descriptor, so lines from concurrent processes never interleave;
- * never through a symbolic link (a planted link must not let us append to someone else's file).
+ * through {@link StrictFiles}: never through a symbolic link (a planted link must not let us append
+ * to someone else's file), never to a FIFO (opening one for writing blocks until a reader comes).
  *
  * <p>Lines cannot be forged: control characters in messages (newlines included) are escaped.
  */
@@ -43,15 +42,7 @@ public final class WorkerLog {
   /** Appends {@code <ISO-8601 time> [source] message}. */
   public void append(String source, String message) throws IOException {
     String line = format(Instant.now(clock), source, message);
-    try (SeekableByteChannel out =
-        Files.newByteChannel(
-            file,
-            Set.of(
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS),
-            SafeModes.FILE)) {
+    try (SeekableByteChannel out = StrictFiles.openForAppend(file)) {
       ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         out.write(buf);

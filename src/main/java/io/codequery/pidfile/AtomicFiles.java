@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,15 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /** Replaces {@code target} with {@code contents}; a new file gets mode 0644 at most. */
   public static void write(Path target, byte[] contents) throws IOException {
+    write(target, contents, SafeModes.FILE);
+  }
+
+  /** As {@link #write(Path, byte[])}, creating the file with {@code mode} (narrowed by umask). */
+  public static void write(
+      Path target, byte[] contents, FileAttribute<Set<PosixFilePermission>> mode)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp;
     while (true) {
@@ -32,9 +42,7 @@ public final class AtomicFiles {
                   + Long.toHexString(ThreadLocalRandom.current().nextLong()));
       try (SeekableByteChannel out =
           Files.newByteChannel(
-              tmp,
-              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              SafeModes.FILE)) {
+              tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
         ByteBuffer buf = ByteBuffer.wrap(contents);
         while (buf.hasRemaining()) {
           out.write(buf);

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,12 +49,7 @@ public final class PidFileMutex implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel =
-          FileChannel.open(
-              key,
-              Set.of(
-                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-              SafeModes.FILE);
+      channel = StrictFiles.openLockFile(key);
       while (true) {
         FileLock lock;
         try {

@@ -43,14 +43,8 @@ public final class PidFileReader {
     } catch (IOException e) {
       return new PidFileRead.Unreadable(String.valueOf(e.getMessage()));
     }
-    if (attrs.isSymbolicLink()) {
-      return new PidFileRead.NotRegular("a symbolic link" + linkTarget(file));
-    }
-    if (attrs.isDirectory()) {
-      return new PidFileRead.NotRegular("a directory");
-    }
     if (!attrs.isRegularFile()) {
-      return new PidFileRead.NotRegular("not a regular file (a FIFO, socket or device)");
+      return new PidFileRead.NotRegular(StrictFiles.describe(file, attrs));
     }
     if (attrs.size() > max) {
       return new PidFileRead.TooLarge(attrs.size(), attrs.fileKey());
@@ -73,14 +67,6 @@ public final class PidFileReader {
     } catch (IOException e) {
       // ELOOP from O_NOFOLLOW: the file was swapped for a link after the check.
       return new PidFileRead.Unreadable(String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static String linkTarget(Path file) {
-    try {
-      return " to " + Files.readSymbolicLink(file);
-    } catch (IOException | UnsupportedOperationException e) {
-      return "";
     }
   }
 }

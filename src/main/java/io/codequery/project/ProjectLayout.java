@@ -1,6 +1,7 @@
 package io.codequery.project;
 
-import io.codequery.pidfile.SafeModes;
+import io.codequery.pidfile.StrictFiles;
+import io.codequery.pidfile.UnsafeFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +87,14 @@ public final class ProjectLayout {
     return dir.resolve("spool");
   }
 
-  /** Creates {@code .code-query/} (mode 0755 at most, whatever the umask) if it is missing. */
+  /**
+   * Creates {@code .code-query/} (mode 0755 at most, whatever the umask) if it is missing.
+   *
+   * @throws UnsafeFileException where {@code .code-query} is a symbolic link or not a directory:
+   *     code-query never creates or writes its files through a link
+   */
   public Path ensureDir() throws IOException {
-    return Files.createDirectories(dir, SafeModes.DIR);
+    return StrictFiles.ensureDirectory(dir);
   }
 
   public boolean exists() {

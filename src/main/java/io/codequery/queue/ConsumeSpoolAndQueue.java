@@ -2,12 +2,12 @@ package io.codequery.queue;
 
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
+import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.ProjectLayout;
 import io.codequery.worker.WorkerTask;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -64,7 +64,7 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   @Override
   public void attach(Runnable wakeWorker) {
     try {
-      Files.createDirectories(spool);
+      StrictFiles.ensureDirectory(spool);
       watch = FileSystems.getDefault().newWatchService();
       spool.register(
           watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);

@@ -3,6 +3,7 @@ package io.codequery.queue;
 import io.codequery.CodeQueryException;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
+import io.codequery.pidfile.StrictFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -216,7 +217,7 @@ public final class IngestSpool {
   private void reject(Path f, String reason) {
     Path rejected = spool.resolve("rejected");
     try {
-      Files.createDirectories(rejected);
+      StrictFiles.ensureDirectory(rejected);
       Path target = rejected.resolve(f.getFileName());
       Files.move(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       log.tryAppend("spool", "moved unreadable spool file to " + target + ": " + reason);

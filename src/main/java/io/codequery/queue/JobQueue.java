@@ -2,9 +2,10 @@ package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
+import io.codequery.pidfile.StrictFiles;
+import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,15 +76,45 @@ public final class JobQueue implements AutoCloseable {
     }
     Path absolute = file.toAbsolutePath();
     try {
-      Files.createDirectories(absolute.getParent());
+      StrictFiles.ensureDirectory(absolute.getParent());
+    } catch (UnsafeFileException e) {
+      throw new CodeQueryException(e.getMessage(), e);
     } catch (IOException e) {
       throw new CodeQueryException(
           "cannot create " + absolute.getParent() + " for the job queue: " + e.getMessage(), e);
     }
-    SqliteDatabase db = new SqliteDatabase(absolute);
+    SqliteDatabase db = SqliteDatabase.openReadWrite(absolute);
     QueueSchema.migrate(db);
     db.keepOpen();
     return new JobQueue(db, maxRetries, retryDelay, clock);
+  }
+
+  /**
+   * Opens the existing queue in {@code file} only to look at it ({@link #counts}, {@link #list},
+   * {@link #depth}, {@link #get}): nothing is created, migrated or written, so a user who may only
+   * read {@code .code-query/} can look too. Every other method fails with a {@link
+   * CodeQueryException}. A queue at another schema version (written by an older code-query, so it
+   * needs migrating first, or by a newer one) is opened as {@link #open} does, which migrates it or
+   * says why it cannot.
+   *
+   * @throws CodeQueryException if there is no file, or it is not a queue database
+   */
+  public static JobQueue openReadOnly(Path file, Clock clock) {
+    Path absolute = file.toAbsolutePath();
+    SqliteDatabase db = SqliteDatabase.openReadOnly(absolute);
+    int version =
+        db.withConnection(
+            c -> {
+              try (Statement st = c.createStatement();
+                  ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                return rs.next() ? rs.getInt(1) : 0;
+              }
+            });
+    if (version != SCHEMA_VERSION) {
+      db.close();
+      return open(absolute, 0, Duration.ZERO, clock);
+    }
+    return new JobQueue(db, 0, Duration.ZERO, clock);
   }
 
   public Path file() {

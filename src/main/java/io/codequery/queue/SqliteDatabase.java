@@ -1,13 +1,21 @@
 package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.pidfile.StrictFiles;
+import io.codequery.pidfile.UnsafeFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The SQL plumbing of one SQLite file: connections, transactions, and errors translated into
@@ -34,6 +42,15 @@ final class SqliteDatabase implements AutoCloseable {
     T run() throws SQLException;
   }
 
+  /**
+   * {@code SQLITE_OPEN_NOFOLLOW} (SQLite 3.31): the database file is never opened through a
+   * symbolic link. sqlite-jdbc has no name for it, but passes the {@code open_mode} flags through.
+   */
+  private static final int OPEN_NOFOLLOW = 0x01000000;
+
+  /** The files SQLite opens beside the database, by suffix. */
+  private static final List<String> COMPANIONS = List.of("-wal", "-shm", "-journal");
+
   private final Path file;
   private final String url;
   private final SQLiteConfig sqlite;
@@ -48,12 +65,91 @@ final class SqliteDatabase implements AutoCloseable {
    */
   private volatile Connection keeper;
 
-  SqliteDatabase(Path file) {
+  private SqliteDatabase(Path file, int openMode, String query) {
     this.file = file;
-    this.url = "jdbc:sqlite:" + file.toUri(); // URI form: a root holding '?' or '%' stays one path
-    this.sqlite = new SQLiteConfig();
+    // URI form: a root holding '?' or '%' stays one path.
+    this.url = "jdbc:sqlite:" + file.toUri() + query;
+    Properties flags = new Properties();
+    flags.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(openMode));
+    this.sqlite = new SQLiteConfig(flags);
     sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
-    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable across app crashes in WAL
+    if ((openMode & SQLiteOpenMode.READONLY.flag) == 0) {
+      sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable across crashes in WAL
+    }
+  }
+
+  /**
+   * The database in {@code file} for reading and writing. A missing file is created here, empty,
+   * with mode 0644 (at most): SQLite would create it with 0666 less the umask, and gives its {@code
+   * -wal}, {@code -shm} and {@code -journal} files the database's mode. The database and those
+   * files are refused where they are symbolic links, FIFOs or anything but regular files.
+   *
+   * @throws CodeQueryException naming the file at fault and what to do
+   */
+  static SqliteDatabase openReadWrite(Path file) {
+    try {
+      StrictFiles.createIfAbsent(file);
+      requireRegularCompanions(file);
+    } catch (UnsafeFileException e) {
+      throw new CodeQueryException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CodeQueryException(
+          "cannot create the job queue " + file + ": " + e.getMessage(), e);
+    }
+    int mode = SQLiteOpenMode.READWRITE.flag | OPEN_NOFOLLOW;
+    return new SqliteDatabase(file, mode, "");
+  }
+
+  /**
+   * The existing database in {@code file}, read-only: nothing is created, written or migrated, so a
+   * user who may only read {@code .code-query/} can still look at the queue. SQLite reads a WAL
+   * database read-only where its {@code -wal} and {@code -shm} files exist or can be created; where
+   * neither holds (no process has the queue open, and the directory is not writable by this user)
+   * there is no write-ahead log to consider, and the file is read as immutable.
+   *
+   * @throws CodeQueryException where the file is missing or is not a regular file
+   */
+  static SqliteDatabase openReadOnly(Path file) {
+    try {
+      if (StrictFiles.requireRegularOrAbsent(file).isEmpty()) {
+        throw new CodeQueryException("no job queue at " + file);
+      }
+      requireRegularCompanions(file);
+    } catch (UnsafeFileException e) {
+      throw new CodeQueryException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CodeQueryException("cannot look at the job queue " + file + ": " + e.getMessage());
+    }
+    int mode = SQLiteOpenMode.READONLY.flag | OPEN_NOFOLLOW;
+    SqliteDatabase db = new SqliteDatabase(file, mode, "");
+    if (db.canConnect() || Files.exists(sibling(file, "-wal"), LinkOption.NOFOLLOW_LINKS)) {
+      return db;
+    }
+    return new SqliteDatabase(file, mode, "?immutable=1");
+  }
+
+  /** Whether a read-only connection can read; false where SQLite cannot set up its WAL files. */
+  private boolean canConnect() {
+    try (Connection c = sqlite.createConnection(url);
+        Statement st = c.createStatement()) {
+      st.executeQuery("PRAGMA user_version").close();
+      return true;
+    } catch (SQLException e) {
+      SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+      String name = code == null ? "" : code.name();
+      // Anything else (a corrupt file, a lock) is reported by the first real use.
+      return !(name.startsWith("SQLITE_READONLY") || name.startsWith("SQLITE_CANTOPEN"));
+    }
+  }
+
+  private static void requireRegularCompanions(Path file) throws IOException {
+    for (String suffix : COMPANIONS) {
+      StrictFiles.requireRegularOrAbsent(sibling(file, suffix));
+    }
+  }
+
+  private static Path sibling(Path file, String suffix) {
+    return file.resolveSibling(file.getFileName() + suffix);
   }
 
   Path file() {

@@ -1,15 +1,12 @@
 package io.codequery.worker;
 
-import io.codequery.pidfile.SafeModes;
+import io.codequery.pidfile.StrictFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The single-instance lock: an OS file lock the worker holds for its whole life. The kernel drops
@@ -26,11 +23,7 @@ public final class InstanceLock implements AutoCloseable {
 
   /** The lock, or empty where another process holds it. */
   public static Optional<InstanceLock> tryAcquire(Path file) throws IOException {
-    FileChannel ch =
-        FileChannel.open(
-            file,
-            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            SafeModes.FILE);
+    FileChannel ch = StrictFiles.openLockFile(file);
     try {
       FileLock lock = ch.tryLock();
       if (lock == null) {

@@ -2,6 +2,7 @@ package io.codequery.worker;
 
 import io.codequery.Detection;
 import io.codequery.WorkerDetector;
+import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,9 @@ public final class StartWorker {
 
   /** Less free space than this is a full disk: the worker could not write its files. */
   private static final long FULL_BELOW_BYTES = 64 * 1024;
+
+  /** Enough for the last 15 lines of the log, however long they are. */
+  private static final int TAIL_BYTES = 16 * 1024;
 
   private final ProjectLayout layout;
   private final Duration wait;
@@ -98,7 +102,9 @@ public final class StartWorker {
 
   private String tail() {
     try {
-      List<String> lines = Files.readAllLines(layout.logFile(), StandardCharsets.UTF_8);
+      String text =
+          new String(StrictFiles.readTail(layout.logFile(), TAIL_BYTES), StandardCharsets.UTF_8);
+      List<String> lines = text.lines().toList();
       List<String> last = lines.subList(Math.max(0, lines.size() - 15), lines.size());
       return "  last lines of " + layout.logFile() + ":\n    " + String.join("\n    ", last);
     } catch (IOException e) {

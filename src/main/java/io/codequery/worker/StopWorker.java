@@ -3,11 +3,16 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.pidfile.Ownership;
 import io.codequery.pidfile.PidFileTrust;
 import io.codequery.process.ProcStat;
 import io.codequery.process.ProcessFacts;
 import io.codequery.project.ProjectLayout;
+import io.codequery.trust.TrustedRoots;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,7 +47,16 @@ public final class StopWorker {
                   : ""));
     }
     int pid = r.processId();
-    Optional<String> distrust = PidFileTrust.problemForRoot(layout.dir(), layout.pidFile());
+    Optional<Ownership> processOwner = ownerOf(pid);
+    Optional<String> distrust =
+        PidFileTrust.problemForSignal(
+            List.of(layout.dir(), layout.pidFile(), layout.identityFile()),
+            processOwner.map(Ownership::uid).orElse(-1),
+            Ownership.effectiveUid(),
+            () ->
+                TrustedRoots.ofCurrentUser()
+                    .map(t -> t.read().contains(layout.root()))
+                    .orElse(false));
     if (distrust.isPresent()) {
       return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
     }
@@ -51,7 +65,18 @@ public final class StopWorker {
     if (handle.isEmpty()) {
       return new Outcome(0, "✓ not running (PID " + pid + " exited or changed during the check)");
     }
-    handle.get().destroy();
+    // destroy() is kill(2): false where the process is gone, or where we may not signal it (EPERM:
+    // another user's worker). Waiting for it to exit would then take the whole timeout for nothing.
+    if (!handle.get().destroy() && handle.get().isAlive()) {
+      return new Outcome(
+          4,
+          "✗ permission denied: you ("
+              + Ownership.effectiveUserName()
+              + ") may not signal the worker, PID "
+              + pid
+              + processOwner.map(o -> ", which runs as " + o.owner()).orElse("")
+              + "; no signal sent. Run stop as that user, or as root.");
+    }
     boolean exited = awaitExit(handle.get(), timeout);
     String how = "";
     if (!exited) {
@@ -71,6 +96,15 @@ public final class StopWorker {
     long ms = (System.nanoTime() - started) / 1_000_000;
     return new Outcome(
         0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+  }
+
+  /** Who a process runs as: the owner of /proc/<pid> (its effective uid). */
+  private static Optional<Ownership> ownerOf(int pid) {
+    try {
+      return Ownership.of(Path.of("/proc", Integer.toString(pid)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean isZombie(int pid) {

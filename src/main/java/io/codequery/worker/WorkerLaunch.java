@@ -1,5 +1,7 @@
 package io.codequery.worker;
 
+import io.codequery.pidfile.StrictFiles;
+import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.process.WorkerMarker;
 import io.codequery.project.ProjectLayout;
 import java.io.File;
@@ -45,9 +47,18 @@ public final class WorkerLaunch {
     return cmd;
   }
 
-  /** Starts the worker detached: stdin from /dev/null, stdout and stderr appended to the log. */
+  /**
+   * Starts the worker detached: stdin from /dev/null, stdout and stderr appended to the log.
+   *
+   * @throws UnsafeFileException where {@code .code-query} or {@code worker.log} is a link, FIFO or
+   *     anything else but what it must be (nothing is started then)
+   */
   public static Process spawn(ProjectLayout layout) throws IOException {
     layout.ensureDir();
+    // The redirect below opens the log as any program would (following links, creating it with
+    // 0666 & ~umask); so the log is created here first, strictly, and a link or FIFO planted in
+    // its place is refused before anything opens it.
+    StrictFiles.createIfAbsent(layout.logFile());
     return new ProcessBuilder(command(layout))
         .directory(layout.root().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

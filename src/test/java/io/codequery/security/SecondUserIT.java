@@ -1,0 +1,203 @@
+package io.codequery.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.queue.JobQueue;
+import io.codequery.testing.RealWorker;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second user (nobody, via {@code setpriv}) in a project root owns: stopping root's worker says
+ * "permission denied" at once, and the queue commands that only read open the database read-only,
+ * with or without a worker keeping its write-ahead log open.
+ *
+ * <p>nobody cannot read root's ~/.m2, so the calls run a copy of the shaded jar in a world-readable
+ * directory.
+ */
+@EnabledOnOs(OS.LINUX)
+@EnabledIf(
+    value = "runsAsRootWithSetpriv",
+    disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@Tag("slow")
+class SecondUserIT {
+  private static Path jarDir;
+  private static Path jar;
+
+  @TempDir Path tmp;
+  private Path root;
+  private Path db;
+
+  record Run(int code, String out, String err, long millis) {}
+
+  static boolean runsAsRootWithSetpriv() {
+    return "root".equals(System.getProperty("user.name"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+  }
+
+  @BeforeAll
+  static void copyTheJarWhereNobodyCanReadIt() throws IOException {
+    String built = System.getProperty("codequery.jar");
+    assertTrue(built != null && Files.isRegularFile(Path.of(built)), "codequery.jar: " + built);
+    jarDir = Files.createTempDirectory("cq-jar-");
+    Files.setPosixFilePermissions(jarDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    jar = jarDir.resolve("code-query.jar");
+    Files.copy(Path.of(built), jar, StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  @AfterAll
+  static void removeTheCopy() throws IOException {
+    if (jarDir != null) {
+      try (var paths = Files.walk(jarDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @BeforeEach
+  void rootOwnedProjectWithOneJob() throws IOException {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    root = tmp.toRealPath().resolve("project");
+    Path cq = Files.createDirectories(root.resolve(".code-query"));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(cq, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(root.resolve("a.txt"), "a\n");
+    db = cq.resolve("queue.db");
+    try (JobQueue q = JobQueue.open(db, 0, Duration.ZERO, Clock.systemUTC())) {
+      q.enqueue("c1", List.of("a.txt"));
+    }
+  }
+
+  private Run asNobody(String... args) throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx64m",
+                "-cp",
+                jar.toString(),
+                "io.codequery.cli.Main"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--project-root", root.toString()));
+    Path out = Files.createTempFile(tmp, "out-", ".txt");
+    Path err = Files.createTempFile(tmp, "err-", ".txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    pb.environment().put("HOME", "/tmp");
+    long started = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", args) + " as nobody did not end within 60 s");
+    }
+    Run run =
+        new Run(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8),
+            (System.nanoTime() - started) / 1_000_000);
+    assertFalse(run.err().contains("Exception"), () -> "a stack trace as nobody: " + run);
+    return run;
+  }
+
+  private void assertNobodyReadsTheQueue() throws Exception {
+    Run status = asNobody("queue", "status", "--json");
+    assertEquals(0, status.code(), status::toString);
+    JsonObject counts = JsonParser.parseString(status.out()).getAsJsonObject();
+    assertEquals(
+        1,
+        counts.get("pending").getAsInt()
+            + counts.get("running").getAsInt()
+            + counts.get("done").getAsInt()
+            + counts.get("failed").getAsInt(),
+        status::toString);
+
+    Run list = asNobody("queue", "list", "--json");
+    assertEquals(0, list.code(), list::toString);
+    JsonArray jobs = JsonParser.parseString(list.out()).getAsJsonArray();
+    assertEquals(1, jobs.size(), list::toString);
+    assertEquals("a.txt", jobs.get(0).getAsJsonObject().get("file").getAsString());
+  }
+
+  @Test
+  void nobody_reads_roots_queue_when_no_process_has_it_open() throws Exception {
+    assertFalse(
+        Files.exists(root.resolve(".code-query/queue.db-wal"), LinkOption.NOFOLLOW_LINKS),
+        "the write-ahead log is gone once the last connection closed");
+
+    assertNobodyReadsTheQueue();
+
+    assertFalse(
+        Files.exists(root.resolve(".code-query/queue.db-wal"), LinkOption.NOFOLLOW_LINKS),
+        "reading created nothing");
+  }
+
+  @Test
+  void nobody_reads_roots_queue_while_roots_worker_keeps_it_open() throws Exception {
+    try (RealWorker worker = RealWorker.start(root)) {
+      assertTrue(Files.exists(root.resolve(".code-query/queue.db-wal"), LinkOption.NOFOLLOW_LINKS));
+      assertNobodyReadsTheQueue();
+      Run health = asNobody("worker", "health", "--json");
+      assertTrue(
+          JsonParser.parseString(health.out())
+              .getAsJsonObject()
+              .get("queue_depth")
+              .isJsonPrimitive(),
+          health::toString);
+    }
+  }
+
+  @Test
+  void nobody_stopping_roots_worker_is_told_permission_denied_at_once() throws Exception {
+    try (RealWorker worker = RealWorker.start(root)) {
+      Run stop = asNobody("worker", "stop");
+
+      assertEquals(4, stop.code(), stop::toString);
+      assertTrue(stop.err().contains("permission denied"), stop::toString);
+      assertTrue(stop.err().contains("runs as root (uid 0)"), stop::toString);
+      assertTrue(stop.err().contains("no signal sent"), stop::toString);
+      // Well under the 10 s stop timeout it used to wait out (and the 10 s after SIGKILL).
+      assertTrue(stop.millis() < 8_000, () -> "took " + stop.millis() + " ms: " + stop);
+      assertTrue(worker.process().isAlive());
+    }
+  }
+}
