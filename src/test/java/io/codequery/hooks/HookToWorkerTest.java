@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +109,45 @@ class HookToWorkerTest {
       }
       w.terminate();
     }
+  }
+
+  @Test
+  void names_that_are_not_utf8_are_each_documented_and_a_submodule_is_skipped() throws Exception {
+    try (RealWorker w = RealWorker.start(root)) {
+      // x\xff.txt and x\xef\xbf\xbd.txt: two files a UTF-8 decoder would merge into one.
+      GitRepo.Run made =
+          repo.run(
+              root,
+              List.of(
+                  "sh",
+                  "-c",
+                  "printf one > \"$(printf 'x\\377.txt')\"; printf two > \"$(printf"
+                      + " 'x\\357\\277\\275.txt')\"; git add -A && git update-index --add"
+                      + " --cacheinfo 160000,"
+                      + "a".repeat(40)
+                      + ",sub"),
+              Map.of());
+      assertEquals(0, made.status(), made.out());
+      GitRepo.Run c = repo.run(root, List.of("git", "commit", "-q", "-m", "odd names"), Map.of());
+      assertEquals(0, c.status(), c.out());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Files.exists(root.resolve(".code-query/queue.db"))
+                      && counts().get(JobState.PENDING) == 0
+                      && counts().get(JobState.RUNNING) == 0
+                      && counts().get(JobState.DONE) + counts().get(JobState.FAILED) >= 2);
+      assertEquals(Map.of(JobState.DONE, 2L, JobState.FAILED, 0L), doneAndFailed());
+      String log = Files.readString(root.resolve(".code-query/worker.log"));
+      assertTrue(log.contains("1 submodule(s)"), log);
+      w.terminate();
+    }
+  }
+
+  Map<JobState, Long> doneAndFailed() {
+    Map<JobState, Long> all = counts();
+    return Map.of(JobState.DONE, all.get(JobState.DONE), JobState.FAILED, all.get(JobState.FAILED));
   }
 
   @Test

@@ -53,11 +53,11 @@ class HooksTest {
           files.filter(p -> p.getFileName().toString().endsWith(".commit")).sorted().toList()) {
         String[] words = Files.readString(f, StandardCharsets.US_ASCII).strip().split(" ");
         assertEquals(words[0] + ".commit", f.getFileName().toString());
-        CommitFiles.Listed listed =
+        CommitFiles.Listing listed =
             CommitFiles.between(root, words.length > 1 ? words[1] : null, words[0]);
         List<String> record = new ArrayList<>();
         record.add(listed.commit());
-        record.addAll(listed.files());
+        listed.documentedPaths().forEach(p -> record.add(p.text().orElseThrow()));
         records.add(record);
       }
     }

@@ -47,7 +47,10 @@ class IngestSpoolTest {
   }
 
   List<String> files() {
-    return queue.list(Optional.empty(), 100).stream().map(Job::file).sorted().toList();
+    return queue.list(Optional.empty(), 100).stream()
+        .map(j -> j.file().text().orElseThrow())
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -98,11 +101,33 @@ class IngestSpoolTest {
   }
 
   @Test
-  void a_name_that_is_not_utf8_is_skipped_and_the_rest_of_the_commit_queued() throws Exception {
-    byte[] bytes = new byte[] {'c', 0, 'o', 'k', 0, (byte) 0xff, (byte) 0xfe, 0};
+  void a_name_that_is_not_utf8_is_queued_as_its_bytes_beside_its_look_alike() throws Exception {
+    // x\xff.txt and x\xef\xbf\xbd.txt (U+FFFD in UTF-8): two files, two jobs, neither lost.
+    byte[] bytes = {
+      'c',
+      0,
+      'x',
+      (byte) 0xff,
+      '.',
+      't',
+      'x',
+      't',
+      0,
+      'x',
+      (byte) 0xef,
+      (byte) 0xbf,
+      (byte) 0xbd,
+      '.',
+      't',
+      'x',
+      't',
+      0
+    };
     Files.write(spool.resolve("c.files"), bytes);
-    assertEquals(1, ingest.run());
-    assertEquals(List.of("ok"), files());
+    assertEquals(2, ingest.run());
+    List<String> shown =
+        queue.list(Optional.empty(), 10).stream().map(j -> j.file().display()).sorted().toList();
+    assertEquals(List.of("x\\xff.txt", "x\ufffd.txt"), shown);
   }
 
   @Test
