@@ -182,11 +182,16 @@ public final class IngestSpool {
     int added = 0;
     List<String> failed = new ArrayList<>();
     for (Matcher m : commits) {
+      CommitFiles.Listing listing;
       try {
-        added += enqueueListing(f, CommitFiles.between(root, m.group(2), m.group(1)));
+        listing = CommitFiles.between(root, m.group(2), m.group(1));
       } catch (CodeQueryException e) {
         failed.add(m.group(1) + " (" + e.getMessage() + ")");
+        continue;
       }
+      // Not caught: a queue that cannot take the jobs now (full disk, locked, broken) must leave
+      // the record where it is, to be taken again; moving it aside would lose the commit.
+      added += enqueueListing(f, listing);
     }
     if (failed.isEmpty()) {
       remove(f);

@@ -2,8 +2,10 @@ package io.codequery.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.CodeQueryException;
 import io.codequery.log.WorkerLog;
 import io.codequery.testing.SettableClock;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +209,24 @@ class IngestSpoolTest {
         List.of("two.txt", "one.txt"), jobs.stream().map(j -> j.file().display()).toList());
     assertEquals(git(root, "rev-parse", commits.get(1) + ":two.txt"), jobs.get(0).blob());
     assertFalse(Files.exists(s.resolve(commits.get(1) + ".42.rec")), "removed once queued");
+  }
+
+  @Test
+  void a_queue_that_cannot_take_the_jobs_leaves_the_record_to_be_taken_later() throws Exception {
+    Path root = dir.resolve("project");
+    List<String> commits = twoCommits(root);
+    Path s = root.resolve(".code-query/spool");
+    Path record = s.resolve(commits.get(1) + ".9.rec");
+    Files.writeString(record, "commit " + commits.get(1) + "\nend\n");
+    // A queue whose file turns into garbage under it: every enqueue fails.
+    Path broken = dir.resolve("broken.db");
+    try (JobQueue failing = JobQueue.open(broken, 2, Duration.ofSeconds(60), Clock.systemUTC())) {
+      Files.write(broken, "not a database, garbage ".repeat(400).getBytes(StandardCharsets.UTF_8));
+      assertThrows(CodeQueryException.class, () -> new IngestSpool(s, failing, log).run());
+    }
+    assertTrue(Files.exists(record), "kept for the next try, not moved aside");
+    assertFalse(Files.exists(s.resolve("rejected")));
+    assertEquals(1, new IngestSpool(s, queue, log).run(), "taken once the queue works");
   }
 
   @Test
