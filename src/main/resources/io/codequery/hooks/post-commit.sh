@@ -249,6 +249,8 @@ $CQ_STDIN
 CQ_PAIRS
       ;;
     post-merge)
+      # A squash merge makes no commit: nothing to record.
+      [ "${1:-0}" = 1 ] && return 0
       cq_ref HEAD
       head=$CQ_REF
       cq_ref ORIG_HEAD
@@ -436,6 +438,13 @@ case ${1:-} in
   --root)
     # For the agreement table: the project this hook would record into, started in $2.
     cd "$2" 2>/dev/null && cd -P . && cq_root "$PWD" && printf '%s\n' "$CQ_ROOT"
+    exit 0 ;;
+  --ref)
+    # For the agreement table: the commit id this hook reads for ref $2 in the repository here
+    # (empty: it would ask git).
+    cq_gitdir
+    cq_ref "$2"
+    echo "$CQ_REF"
     exit 0 ;;
   --settings)
     # For the agreement table: the words this hook would act on, or "untrusted".

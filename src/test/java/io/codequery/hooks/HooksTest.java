@@ -168,6 +168,22 @@ class HooksTest {
   }
 
   @Test
+  void a_squash_merge_makes_no_commit_and_records_none() throws Exception {
+    Files.writeString(root.resolve("base.txt"), "base");
+    repo.commitAll(root, "base");
+    repo.git("checkout", "-q", "-b", "feature");
+    Files.writeString(root.resolve("feature.txt"), "feature");
+    repo.commitAll(root, "feature");
+    repo.git("checkout", "-q", "main");
+    installer().install();
+    repo.git("merge", "-q", "--squash", "feature");
+    assertEquals(List.of(), spooledCommits(root));
+    assertEquals(0, repo.commitAll(root, "squashed").status());
+    assertEquals(
+        List.of(List.of(repo.git("rev-parse", "HEAD").strip(), "feature.txt")), spool(root));
+  }
+
+  @Test
   void the_users_own_hook_keeps_running_and_uninstall_restores_it_exactly() throws Exception {
     Path hook = root.resolve(".git/hooks/post-commit");
     String mine = "#!/bin/sh\necho ran >> \"$(git rev-parse --show-toplevel)/user-hook.log\"\n";
