@@ -2,6 +2,7 @@ package io.codequery.cli;
 
 import io.codequery.config.Config;
 import io.codequery.config.ConfigLoader;
+import io.codequery.config.HookSettings;
 import io.codequery.project.ProjectLayout;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -11,7 +12,8 @@ final class Configs {
 
   static Config load(ProjectLayout layout, CommandSpec spec) {
     String name = layout.name();
-    ConfigLoader.Loaded loaded = ConfigLoader.load(layout.configFile(), name);
+    // Every load also refreshes the hook's derived settings (hook.conf): one reader of config.json.
+    ConfigLoader.Loaded loaded = HookSettings.load(layout.configFile(), name);
     loaded.warnings().forEach(w -> spec.commandLine().getErr().println("! " + w));
     return loaded.config();
   }

@@ -6,6 +6,7 @@ import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.Job;
+import io.codequery.queue.JobFile;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
@@ -101,7 +102,11 @@ final class QueueCommand {
         m.put("id", j.id());
         m.put("state", j.state().id());
         m.put("commit", j.commit());
-        m.put("file", j.file());
+        // The exact name when it is text; else its display form, marked as such.
+        m.put("file", j.file().text().orElse(j.file().display()));
+        if (!j.file().isUtf8()) {
+          m.put("file_escaped", true);
+        }
         m.put("attempts", j.attempts());
         m.put("exit_code", j.exitCode());
         m.put("duration_ms", j.durationMs());
@@ -122,7 +127,7 @@ final class QueueCommand {
           j.id(),
           j.state().id(),
           commit,
-          WorkerLog.escape(j.file()),
+          j.file().display(),
           j.error() != null && j.state() != JobState.DONE
               ? "  — " + WorkerLog.escape(firstLine(j.error()))
               : "");
@@ -154,7 +159,7 @@ final class QueueCommand {
     Clock clock = Clock.systemUTC();
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     JobQueue queue = open(layout, config);
-    new IngestSpool(layout.spoolDir(), queue, log).run();
+    new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock).run();
     long total = queue.counts().get(JobState.PENDING);
     boolean terminal = System.console() != null;
     int done = 0;
@@ -207,18 +212,24 @@ final class QueueCommand {
           "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
   int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
     ProjectLayout layout = layout();
-    CommitFiles.Listed listed = CommitFiles.of(layout.root(), commit);
+    CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
+    List<JobFile> files =
+        listing.documented().stream().map(c -> new JobFile(c.newPath(), c.newBlob())).toList();
     try (JobQueue q = open(layout, Configs.load(layout, spec))) {
-      int n = listed.files().isEmpty() ? 0 : q.enqueue(listed.commit(), listed.files());
+      int n = files.isEmpty() ? 0 : q.enqueueFiles(listing.commit(), files);
+      long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
+      long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
       spec.commandLine()
           .getOut()
           .println(
               "✓ queued "
                   + n
                   + " new job(s) for "
-                  + listed.files().size()
+                  + files.size()
                   + " file(s) of "
-                  + listed.commit());
+                  + listing.commit()
+                  + (gitlinks > 0 ? "; " + gitlinks + " submodule(s) skipped" : "")
+                  + (symlinks > 0 ? "; " + symlinks + " symbolic link(s) skipped" : ""));
     }
     return 0;
   }

@@ -3,12 +3,14 @@ package io.codequery.config;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.codequery.CodeQueryException;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
@@ -78,8 +80,11 @@ public final class ConfigLoader {
     try {
       JsonReader reader = new JsonReader(new StringReader(text));
       reader.setStrictness(Strictness.STRICT);
-      root = JsonParser.parseReader(reader);
-    } catch (JsonParseException | IllegalStateException e) {
+      root = readValue(source, reader, "");
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new MalformedJsonException("more text after the JSON value" + where(reader));
+      }
+    } catch (IOException | JsonParseException | IllegalStateException e) {
       throw new CodeQueryException(
           source
               + ": not valid JSON ("
@@ -126,6 +131,68 @@ public final class ConfigLoader {
             heartbeat,
             stopTimeout),
         List.copyOf(warnings));
+  }
+
+  /**
+   * One JSON value, read into a tree. Gson's own tree reader keeps the last of two equal keys; a
+   * second reader that kept the first (as a line-based one would) could then act on the other
+   * value. So a key that appears twice in one object, at any depth, is an error naming the key.
+   */
+  private static JsonElement readValue(String source, JsonReader reader, String path)
+      throws IOException {
+    switch (reader.peek()) {
+      case BEGIN_OBJECT -> {
+        JsonObject o = new JsonObject();
+        reader.beginObject();
+        while (reader.hasNext()) {
+          String key = reader.nextName();
+          String keyPath = path.isEmpty() ? key : path + "." + key;
+          if (o.has(key)) {
+            throw new CodeQueryException(
+                source
+                    + ": key \""
+                    + keyPath
+                    + "\" appears twice"
+                    + where(reader)
+                    + "; JSON readers disagree on which one counts, so code-query reads neither."
+                    + " Keep one and remove the other.");
+          }
+          o.add(key, readValue(source, reader, keyPath));
+        }
+        reader.endObject();
+        return o;
+      }
+      case BEGIN_ARRAY -> {
+        JsonArray a = new JsonArray();
+        reader.beginArray();
+        int i = 0;
+        while (reader.hasNext()) {
+          a.add(readValue(source, reader, path + "[" + i++ + "]"));
+        }
+        reader.endArray();
+        return a;
+      }
+      case STRING -> {
+        return new JsonPrimitive(reader.nextString());
+      }
+      case NUMBER -> {
+        return new JsonPrimitive(new BigDecimal(reader.nextString()));
+      }
+      case BOOLEAN -> {
+        return new JsonPrimitive(reader.nextBoolean());
+      }
+      case NULL -> {
+        reader.nextNull();
+        return JsonNull.INSTANCE;
+      }
+      default -> throw new MalformedJsonException("unexpected " + reader.peek() + where(reader));
+    }
+  }
+
+  /** " at line N" for the reader's position (Gson's description of it, cut to the line). */
+  private static String where(JsonReader reader) {
+    Matcher at = Pattern.compile("line (\\d+)").matcher(reader.toString());
+    return at.find() ? " at line " + at.group(1) : "";
   }
 
   /** The default config file's text, as {@code init} writes it. */

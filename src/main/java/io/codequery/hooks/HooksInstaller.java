@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Installs, removes and describes code-query's {@code post-commit} hook. Honours {@code
- * core.hooksPath} and linked worktrees (git itself says where hooks live); refuses bare
- * repositories. A hook the user already has is chained — moved aside and run first by ours — and
- * {@code uninstall} puts it back exactly (a rename: same bytes, same mode).
+ * Installs, removes and describes code-query's git hooks ({@link #HOOKS}: one script under four
+ * names). Honours {@code core.hooksPath} and linked worktrees (git itself says where hooks live);
+ * refuses bare repositories. A hook the user already has is chained — moved aside and run first by
+ * ours — and {@code uninstall} puts it back exactly (a rename: same bytes, same mode).
  */
 public final class HooksInstaller {
   /** Marks a hook file as ours. */
@@ -24,15 +26,24 @@ public final class HooksInstaller {
   static final String CHAINED_SUFFIX = ".code-query-chained";
 
   /**
-   * The hooks installed: post-commit for commits, post-merge for merges that need no commit of
-   * their own (no conflicts) and fast-forwards. Both run the same script.
+   * The hooks installed, all running the same script: post-commit for commits (rebases with the
+   * merge backend included), post-merge for merges that need no commit of their own (no conflicts)
+   * and fast-forwards, post-applypatch for {@code git am} and {@code git rebase --apply}, and
+   * post-rewrite for the commits a rebase made (a safety net: a commit recorded twice is queued
+   * once).
    */
-  public static final List<String> HOOKS = List.of("post-commit", "post-merge");
+  public static final List<String> HOOKS =
+      List.of("post-commit", "post-merge", "post-rewrite", "post-applypatch");
+
+  /** The version the template carries after {@link #MARK}. */
+  static final int VERSION = 2;
 
   private static final String TEMPLATE = "/io/codequery/hooks/post-commit.sh";
+  private static final Pattern VERSION_NUMBER = Pattern.compile(" *(\\d{1,6})");
 
   private final Path projectRoot;
   private final Path launcher;
+  private volatile Path hooksDir;
 
   /**
    * @param projectRoot the project (a git working tree)
@@ -43,37 +54,45 @@ public final class HooksInstaller {
     this.launcher = launcher;
   }
 
-  /** The post-commit hook's status (post-merge is installed and removed with it). */
+  /** The post-commit hook's status. */
   public HookStatus status() {
     return status("post-commit");
+  }
+
+  /** The status of every hook of {@link #HOOKS}, in that order. */
+  public List<HookStatus> statuses() {
+    return HOOKS.stream().map(this::status).toList();
   }
 
   public HookStatus status(String name) {
     Path hook = hookPath(name);
     Path chained = hook.resolveSibling(hook.getFileName() + CHAINED_SUFFIX);
-    boolean ours = isOurs(hook);
+    int version = versionOf(hook);
+    boolean ours = version > 0;
     boolean foreign = !ours && Files.exists(hook, LinkOption.NOFOLLOW_LINKS);
     return new HookStatus(
+        name,
         hook,
         ours,
+        version == VERSION,
         ours && Files.exists(chained, LinkOption.NOFOLLOW_LINKS) ? chained : null,
         foreign);
   }
 
-  /** Installs (or refreshes) the hooks; idempotent. Returns what is installed now. */
-  public HookStatus install() throws IOException {
+  /** Installs (or refreshes) every hook; idempotent. Returns what is installed now. */
+  public List<HookStatus> install() throws IOException {
     for (String name : HOOKS) {
       install(name);
     }
-    return status();
+    return statuses();
   }
 
   /** Removes our hooks and restores chained ones. Returns what is there afterwards. */
-  public HookStatus uninstall() throws IOException {
+  public List<HookStatus> uninstall() throws IOException {
     for (String name : HOOKS) {
       uninstall(name);
     }
-    return status();
+    return statuses();
   }
 
   private void install(String name) throws IOException {
@@ -119,6 +138,20 @@ public final class HooksInstaller {
 
   /** {@code <hooks dir>/<name>}, as git resolves it for this working tree. */
   public Path hookPath(String name) {
+    return hooksDir().resolve(name);
+  }
+
+  /** The hooks directory, as git resolves it for this working tree (asked once per installer). */
+  public Path hooksDir() {
+    Path dir = hooksDir;
+    if (dir == null) {
+      dir = askGitForHooksDir();
+      hooksDir = dir;
+    }
+    return dir;
+  }
+
+  private Path askGitForHooksDir() {
     Git.Result top = Git.run(projectRoot, "rev-parse", "--is-bare-repository");
     if (top.status() != 0) {
       throw new CodeQueryException(
@@ -133,19 +166,30 @@ public final class HooksInstaller {
               + " is a bare git repository: it has no working tree and no commits"
               + " are made in it. Install the hook in a clone with a working tree.");
     }
-    String path = Git.query(projectRoot, "rev-parse", "--git-path", "hooks/" + name);
+    String path = Git.query(projectRoot, "rev-parse", "--git-path", "hooks");
     Path p = Path.of(path);
     return (p.isAbsolute() ? p : projectRoot.resolve(p)).normalize();
   }
 
   static boolean isOurs(Path hook) {
+    return versionOf(hook) > 0;
+  }
+
+  /** The version of code-query's hook at {@code hook}: 0 if it is not ours (or not a file). */
+  static int versionOf(Path hook) {
     if (!Files.isRegularFile(hook, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
+      return 0;
     }
     try (InputStream in = Files.newInputStream(hook, LinkOption.NOFOLLOW_LINKS)) {
-      return new String(in.readNBytes(4096), StandardCharsets.UTF_8).contains(MARK);
-    } catch (IOException e) {
-      return false;
+      String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      int at = head.indexOf(MARK);
+      if (at < 0) {
+        return 0;
+      }
+      Matcher m = VERSION_NUMBER.matcher(head.substring(at + MARK.length()));
+      return m.lookingAt() ? Integer.parseInt(m.group(1)) : 1;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
     }
   }
 

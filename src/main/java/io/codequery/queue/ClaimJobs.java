@@ -106,6 +106,7 @@ final class ClaimJobs {
                 candidate.id(),
                 candidate.commit(),
                 candidate.file(),
+                candidate.blob(),
                 JobState.RUNNING,
                 candidate.attempts() + 1,
                 candidate.notBefore(),

@@ -53,7 +53,7 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     QueueTask jobs = QueueTask.open(queue, layout, config, clock);
     return new ConsumeSpoolAndQueue(
-        new IngestSpool(layout.spoolDir(), queue, log),
+        new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock),
         jobs,
         layout.spoolDir(),
         log,

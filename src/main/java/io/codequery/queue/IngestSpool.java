@@ -4,10 +4,8 @@ import io.codequery.CodeQueryException;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.pidfile.StrictFiles;
+import io.codequery.project.RepoPath;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,45 +13,88 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Moves what the git hook recorded in {@code .code-query/spool/} into the queue. The hook writes
- * {@code <commit>.commit} ({@code "<commit>[ <base>]\n"}: the worker lists the files with git, so
- * the hook starts as few processes as it can); {@code <commit>.files} ({@code
- * <commit>NUL<file>NUL…}) holds a list made elsewhere. Both are written with one atomic rename. It
- * is removed only after its jobs are committed to the queue (at-least-once: a crash in between
- * enqueues it again, and duplicates collapse). A file that cannot be parsed is moved to {@code
- * spool/rejected/} with a logged reason, never deleted.
+ * Moves what the git hooks recorded in {@code .code-query/spool/} into the queue. A record names
+ * commits; the files of each are listed here with git ({@link CommitFiles}: the one definition of a
+ * commit's files), so the hook starts no process to record a commit.
+ *
+ * <p>Records, by name:
+ *
+ * <ul>
+ *   <li>{@code *.rec}: lines {@code commit <id>[ <base>]}, then the line {@code end}. The hook
+ *       writes it in place (created exclusively, never through a link; no rename), so a record is
+ *       complete only once it ends with that line: one without it is still being written and left
+ *       alone, and after {@link #PARTIAL_GRACE} (its writer died, or the disk filled) it is moved
+ *       to {@code rejected/} with a logged reason.
+ *   <li>{@code <commit>.commit} ({@code "<commit>[ <base>]\n"}) and {@code <commit>.files} ({@code
+ *       <commit>NUL<file>NUL…}): written by hooks of earlier versions with one atomic rename, so
+ *       complete on sight; still accepted. Their hidden temp files ({@code .tmp.*}) are swept like
+ *       partial records.
+ * </ul>
+ *
+ * <p>A record is removed only after its jobs are committed to the queue (at-least-once: a crash in
+ * between enqueues it again, and duplicates collapse). One that cannot be read is moved to {@code
+ * spool/rejected/} with a logged reason, never deleted. With {@code processing.mode} {@code manual}
+ * records are dropped unqueued (logged once): the hook may record a commit before it knows the mode
+ * (it reads no JSON), and the config decides here.
  */
 public final class IngestSpool {
   static final String SUFFIX = ".files";
   static final String COMMIT_SUFFIX = ".commit";
+  static final String RECORD_SUFFIX = ".rec";
+  static final String END_LINE = "end";
+
+  /** How long a record without its end line may still be in the writing. */
+  static final Duration PARTIAL_GRACE = Duration.ofMinutes(5);
+
   private static final Pattern COMMIT_RECORD =
       Pattern.compile("([0-9a-f]{7,64})(?: ([0-9a-f]{7,64}))?\n?");
+  private static final Pattern RECORD_LINE =
+      Pattern.compile("commit ([0-9a-f]{7,64})(?: ([0-9a-f]{7,64}))?");
   private static final long MAX_SPOOL_BYTES = 64L * 1024 * 1024;
+  private static final long MAX_RECORD_BYTES = 4L * 1024 * 1024;
 
   private final Path spool;
   private final Path root;
   private final JobQueue queue;
   private final WorkerLog log;
+  private final boolean manualMode;
+  private final Clock clock;
+  private boolean manualLogged;
 
+  /** Ingests in {@code auto} mode. */
   public IngestSpool(Path spool, JobQueue queue, WorkerLog log) {
+    this(spool, queue, log, "auto", Clock.systemUTC());
+  }
+
+  /**
+   * @param mode {@code processing.mode}: {@code manual} drops records unqueued
+   * @param clock tells how old a partial record is
+   */
+  public IngestSpool(Path spool, JobQueue queue, WorkerLog log, String mode, Clock clock) {
     this.spool = spool;
     // spool is <root>/.code-query/spool: git runs in the project root to list a commit's files.
     this.root = spool.toAbsolutePath().getParent().getParent();
     this.queue = queue;
     this.log = log;
+    this.manualMode = "manual".equals(mode);
+    this.clock = clock;
   }
 
-  /** Ingests every complete spool file; returns how many jobs were added. */
+  /** Ingests every complete spool record; returns how many jobs were added. */
   public int run() {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds =
-        Files.newDirectoryStream(spool, "*{" + SUFFIX + "," + COMMIT_SUFFIX + "}")) {
+        Files.newDirectoryStream(
+            spool, "{*" + SUFFIX + ",*" + COMMIT_SUFFIX + ",*" + RECORD_SUFFIX + ",.tmp.*}")) {
       ds.forEach(files::add);
     } catch (NoSuchFileException e) {
       return 0;
@@ -70,10 +111,118 @@ public final class IngestSpool {
   }
 
   private int ingest(Path f) {
-    if (f.getFileName().toString().endsWith(COMMIT_SUFFIX)) {
+    String name = f.getFileName().toString();
+    if (name.startsWith(".tmp.")) {
+      sweepIfAbandoned(f, "a temp file of a hook that never renamed it");
+      return 0;
+    }
+    if (manualMode) {
+      return drop(f);
+    }
+    if (name.endsWith(RECORD_SUFFIX)) {
+      return ingestRecord(f);
+    }
+    if (name.endsWith(COMMIT_SUFFIX)) {
       return ingestCommit(f);
     }
-    List<String> parts;
+    return ingestFiles(f);
+  }
+
+  private int drop(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException e) {
+      log.tryAppend("spool", "cannot remove " + f + " (manual mode): " + e.getMessage());
+      return 0;
+    }
+    if (!manualLogged) {
+      manualLogged = true;
+      log.tryAppend(
+          "spool",
+          "processing.mode is manual: commits recorded by the hook are dropped, not queued (logged"
+              + " once; queue a commit with `code-query queue add <commit>`)");
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- *.rec (the current hook)
+
+  private int ingestRecord(Path f) {
+    byte[] bytes;
+    try {
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+        reject(f, "not a regular file");
+        return 0;
+      }
+      if (Files.size(f) > MAX_RECORD_BYTES) {
+        reject(f, "larger than " + MAX_RECORD_BYTES + " bytes");
+        return 0;
+      }
+      bytes = Files.readAllBytes(f);
+    } catch (NoSuchFileException e) {
+      return 0; // another consumer (queue process) took it
+    } catch (IOException e) {
+      log.tryAppend("spool", "cannot read " + f + ": " + e.getMessage() + "; will try again");
+      return 0;
+    }
+    List<String> lines = parseRecord(bytes);
+    if (lines == null) {
+      sweepIfAbandoned(
+          f, "incomplete: no \"end\" line (its hook was interrupted, or the disk was full)");
+      return 0;
+    }
+    List<Matcher> commits = new ArrayList<>();
+    for (String line : lines) {
+      Matcher m = RECORD_LINE.matcher(line);
+      if (!m.matches()) {
+        reject(f, "expected lines \"commit <id>[ <base>]\" in hexadecimal, found: " + line);
+        return 0;
+      }
+      commits.add(m);
+    }
+    int added = 0;
+    List<String> failed = new ArrayList<>();
+    for (Matcher m : commits) {
+      CommitFiles.Listing listing;
+      try {
+        listing = CommitFiles.between(root, m.group(2), m.group(1));
+      } catch (CodeQueryException e) {
+        failed.add(m.group(1) + " (" + e.getMessage() + ")");
+        continue;
+      }
+      // Not caught: a queue that cannot take the jobs now (full disk, locked, broken) must leave
+      // the record where it is, to be taken again; moving it aside would lose the commit.
+      added += enqueueListing(f, listing);
+    }
+    if (failed.isEmpty()) {
+      remove(f);
+    } else {
+      reject(f, "could not list " + String.join(", ", failed));
+    }
+    return added;
+  }
+
+  /**
+   * The lines of a complete record (its last line is {@code end}, newline-terminated), without that
+   * line; null if the record is not complete (or not ASCII).
+   */
+  static List<String> parseRecord(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    String terminator = END_LINE + "\n";
+    if (!(text.equals(terminator) || text.endsWith("\n" + terminator))) {
+      return null;
+    }
+    String body = text.substring(0, text.length() - terminator.length());
+    if (body.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.asList(body.substring(0, body.length() - 1).split("\n", -1));
+  }
+
+  // ---------------------------------------------------------------- earlier hooks' records
+
+  private int ingestFiles(Path f) {
+    List<byte[]> parts;
     try {
       if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
         reject(f, "not a regular file");
@@ -94,7 +243,8 @@ public final class IngestSpool {
       reject(f, "empty, or not NUL-terminated");
       return 0;
     }
-    String commit = parts.get(0);
+    RepoPath commitField = RepoPath.ofBytes(parts.get(0));
+    String commit = commitField.text().orElse(null);
     if (commit == null) {
       reject(f, "its commit id is not UTF-8 text");
       return 0;
@@ -105,28 +255,10 @@ public final class IngestSpool {
       reject(f, e.getMessage());
       return 0;
     }
-    List<String> files = new ArrayList<>();
-    for (String file : parts.subList(1, parts.size())) {
-      if (file == null) {
-        log.tryAppend(
-            "spool",
-            "skipped a file of commit "
-                + commit
-                + " whose name is not UTF-8 ("
-                + f.getFileName()
-                + ")");
-      } else {
-        files.add(file);
-      }
-    }
-    return enqueueAndRemove(f, commit, files);
-  }
-
-  private int enqueueAndRemove(Path f, String commit, List<String> candidates) {
-    List<String> files = new ArrayList<>();
-    for (String file : candidates) {
+    List<JobFile> files = new ArrayList<>();
+    for (byte[] name : parts.subList(1, parts.size())) {
       try {
-        files.add(JobPaths.checkFile(file));
+        files.add(new JobFile(RepoPath.ofBytes(name), null));
       } catch (CodeQueryException e) {
         log.tryAppend(
             "spool",
@@ -138,20 +270,10 @@ public final class IngestSpool {
                 + e.getMessage());
       }
     }
-    int added = files.isEmpty() ? 0 : queue.enqueue(commit, files);
-    try {
-      Files.deleteIfExists(f);
-    } catch (IOException e) {
-      log.tryAppend(
-          "spool",
-          "enqueued but could not remove "
-              + f
-              + ": "
-              + e.getMessage()
-              + " (it will be enqueued again; duplicates collapse)");
-    }
+    int added = files.isEmpty() ? 0 : queue.enqueueFiles(commit, files);
     log.tryAppend(
         "spool", "queued " + added + " of " + files.size() + " file(s) of commit " + commit);
+    remove(f);
     return added;
   }
 
@@ -174,39 +296,108 @@ public final class IngestSpool {
       reject(f, "expected \"<commit>[ <base>]\" in hexadecimal");
       return 0;
     }
-    CommitFiles.Listed listed;
+    CommitFiles.Listing listing;
     try {
-      listed = CommitFiles.between(root, m.group(2), m.group(1));
+      listing = CommitFiles.between(root, m.group(2), m.group(1));
     } catch (CodeQueryException e) {
       reject(f, e.getMessage());
       return 0;
     }
-    return enqueueAndRemove(f, listed.commit(), listed.files());
+    int added = enqueueListing(f, listing);
+    remove(f);
+    return added;
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  /** Queues the documented files of one commit's listing and logs one line for it. */
+  private int enqueueListing(Path record, CommitFiles.Listing listing) {
+    List<JobFile> files = new ArrayList<>();
+    for (CommitFiles.Change c : listing.documented()) {
+      try {
+        files.add(new JobFile(c.newPath(), c.newBlob()));
+      } catch (CodeQueryException e) {
+        log.tryAppend(
+            "spool",
+            "skipped a file of commit "
+                + listing.commit()
+                + " in "
+                + record.getFileName()
+                + ": "
+                + e.getMessage());
+      }
+    }
+    int added = files.isEmpty() ? 0 : queue.enqueueFiles(listing.commit(), files);
+    long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
+    long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
+    String skipped = "";
+    if (gitlinks + symlinks > 0) {
+      List<String> what = new ArrayList<>();
+      if (gitlinks > 0) {
+        what.add(gitlinks + " submodule(s) (gitlinks: the submodule's own commits are its own)");
+      }
+      if (symlinks > 0) {
+        what.add(symlinks + " symbolic link(s) (a link is not a file to document)");
+      }
+      skipped = "; not documented: " + String.join(" and ", what);
+    }
+    log.tryAppend(
+        "spool",
+        "queued "
+            + added
+            + " of "
+            + files.size()
+            + " file(s) of commit "
+            + listing.commit()
+            + skipped);
+    return added;
+  }
+
+  private void remove(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException e) {
+      log.tryAppend(
+          "spool",
+          "enqueued but could not remove "
+              + f
+              + ": "
+              + e.getMessage()
+              + " (it will be enqueued again; duplicates collapse)");
+    }
+  }
+
+  /** Moves {@code f} to rejected/ once it is older than the grace period; leaves it before. */
+  private void sweepIfAbandoned(Path f, String reason) {
+    try {
+      long age =
+          clock.millis() - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
+      if (age < PARTIAL_GRACE.toMillis()) {
+        return; // a hook may be writing it right now
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      log.tryAppend("spool", "cannot look at " + f + ": " + e.getMessage());
+      return;
+    }
+    reject(f, reason + ", for more than " + PARTIAL_GRACE.toMinutes() + " minutes");
   }
 
   /**
-   * NUL-separated UTF-8 fields (null for a field that is not UTF-8); the last must be
-   * NUL-terminated, or the file is incomplete and the result empty.
+   * NUL-separated fields as bytes; the last must be NUL-terminated, or the file is incomplete and
+   * the result empty.
    */
-  static List<String> split(byte[] bytes) {
-    List<String> parts = new ArrayList<>();
+  static List<byte[]> split(byte[] bytes) {
+    List<byte[]> parts = new ArrayList<>();
     if (bytes.length == 0 || bytes[bytes.length - 1] != 0) {
       return parts;
     }
-    var decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     int from = 0;
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) {
         if (i > from) {
-          try {
-            parts.add(decoder.decode(ByteBuffer.wrap(bytes, from, i - from)).toString());
-          } catch (CharacterCodingException e) {
-            parts.add(null);
-          }
+          parts.add(Arrays.copyOfRange(bytes, from, i));
         }
         from = i + 1;
       }

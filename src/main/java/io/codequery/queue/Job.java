@@ -1,5 +1,6 @@
 package io.codequery.queue;
 
+import io.codequery.project.RepoPath;
 import java.time.Instant;
 
 /**
@@ -9,7 +10,10 @@ import java.time.Instant;
  * accepted only while the row still carries the version of that claim (so a worker whose lease
  * expired and was reclaimed cannot overwrite the new claimant's result).
  *
- * @param file project-relative path, '/'-separated, validated by {@link JobPaths#checkFile}
+ * @param file project-relative path as git's bytes, '/'-separated, validated by {@link
+ *     JobPaths#checkFile(RepoPath)}
+ * @param blob the git blob id of the file's content at {@code commit}, as the commit's listing gave
+ *     it; null for jobs queued by name alone (then the working-tree file is documented)
  * @param attempts how many times the job has been claimed to run (a release gives one back)
  * @param notBefore the job is not claimed before this time (retry delay); the epoch when none
  * @param leaseOwner who runs it; null unless running
@@ -22,7 +26,8 @@ import java.time.Instant;
 public record Job(
     long id,
     String commit,
-    String file,
+    RepoPath file,
+    String blob,
     JobState state,
     int attempts,
     Instant notBefore,
@@ -36,8 +41,8 @@ public record Job(
     String output,
     String error) {
 
-  /** {@code commit:file}, as the worker's heartbeat shows the job. */
+  /** {@code commit:file} (the file's display form), as the worker's heartbeat shows the job. */
   public String describe() {
-    return commit + ":" + file;
+    return commit + ":" + file.display();
   }
 }

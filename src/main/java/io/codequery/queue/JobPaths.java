@@ -1,7 +1,9 @@
 package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.hooks.GitObjects;
 import io.codequery.log.WorkerLog;
+import io.codequery.project.RepoPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,7 +17,7 @@ import java.nio.file.Path;
  * through symbolic links and refused if it lands outside the project root.
  */
 public final class JobPaths {
-  private static final int MAX_PATH_CHARS = 4096;
+  private static final int MAX_PATH_BYTES = 4096;
   private static final int MAX_COMMIT_CHARS = 256;
 
   private JobPaths() {}
@@ -27,31 +29,50 @@ public final class JobPaths {
     if (file == null || file.isEmpty()) {
       throw new CodeQueryException("a job's file must be a non-empty project-relative path");
     }
-    String shown = WorkerLog.escape(file);
-    if (file.length() > MAX_PATH_CHARS) {
+    checkFile(RepoPath.of(file));
+    return file;
+  }
+
+  /**
+   * Returns {@code file} if it is a safe project-relative path; throws a clear exception if not.
+   * The rules are on bytes: a name need not be UTF-8 (git's names are bytes).
+   */
+  public static RepoPath checkFile(RepoPath file) {
+    if (file == null || file.length() == 0) {
+      throw new CodeQueryException("a job's file must be a non-empty project-relative path");
+    }
+    byte[] b = file.bytes();
+    if (b.length > MAX_PATH_BYTES) {
+      String shown = file.display();
       throw new CodeQueryException(
           "file path longer than "
-              + MAX_PATH_CHARS
-              + " characters refused: "
-              + shown.substring(0, 80)
+              + MAX_PATH_BYTES
+              + " bytes refused: "
+              + shown.substring(0, Math.min(80, shown.length()))
               + "…");
     }
-    if (file.indexOf('\0') >= 0) {
-      throw new CodeQueryException("file path contains a NUL character, refused: " + shown);
-    }
-    if (file.startsWith("/")) {
-      throw new CodeQueryException(
-          "file path is absolute, refused (jobs name files relative to the project root): "
-              + shown);
-    }
-    for (String segment : file.split("/", -1)) {
-      if (segment.equals("..")) {
+    int segmentStart = 0;
+    for (int i = 0; i <= b.length; i++) {
+      if (i < b.length && b[i] == 0) {
         throw new CodeQueryException(
-            "file path has a \"..\" segment, refused (it could leave the project): " + shown);
+            "file path contains a NUL character, refused: " + file.display());
+      }
+      if (i == b.length || b[i] == '/') {
+        if (i - segmentStart == 2 && b[segmentStart] == '.' && b[segmentStart + 1] == '.') {
+          throw new CodeQueryException(
+              "file path has a \"..\" segment, refused (it could leave the project): "
+                  + file.display());
+        }
+        segmentStart = i + 1;
       }
     }
+    if (b[0] == '/') {
+      throw new CodeQueryException(
+          "file path is absolute, refused (jobs name files relative to the project root): "
+              + file.display());
+    }
     // Newlines and other control characters are legal in POSIX names and are kept: every log line,
-    // heartbeat and message escapes them (WorkerLog.escape), so they cannot forge a line.
+    // heartbeat and message shows the display form, which escapes them.
     return file;
   }
 
@@ -83,10 +104,28 @@ public final class JobPaths {
     return commit;
   }
 
-  /** Where a project file is on disk, checked. */
+  /** What a job's command is given to read, checked. */
   public sealed interface Resolved {
-    /** The file exists, is a regular file, and its real path lies inside the root. */
-    record Inside(Path realPath) implements Resolved {}
+    /**
+     * The content to document.
+     *
+     * @param realPath where to read it: the working-tree file (its real path, inside the root), or
+     *     a read-only temporary copy of the committed content
+     * @param argument what {@code {file}} becomes: the path relative to the project root (a name
+     *     starting with '-' gets a leading "./")
+     * @param temporaryDir the directory of a temporary copy, removed by {@link #close()}; null for
+     *     the working-tree file
+     */
+    record Inside(Path realPath, String argument, Path temporaryDir)
+        implements Resolved, AutoCloseable {
+      /** Removes the temporary copy, if any. */
+      @Override
+      public void close() {
+        if (temporaryDir != null) {
+          CommittedCopy.remove(temporaryDir);
+        }
+      }
+    }
 
     /** The file is not there (deleted since the commit, or never a file). */
     record Missing(String reason) implements Resolved {}
@@ -96,31 +135,77 @@ public final class JobPaths {
   }
 
   /**
+   * What {@code job} documents. With the blob id the listing recorded: the working-tree file when
+   * it holds exactly that blob (and is a regular file inside the root), else a read-only temporary
+   * copy of the committed content ({@code git cat-file blob}) under a name that is the file's
+   * escaped display form — so a commit made in a linked worktree, a file changed or deleted since
+   * its commit, and a name that is not UTF-8 are all documented as committed, never as whatever
+   * another file holds. Without a blob id (jobs queued by name alone): the working-tree file, as
+   * {@link #resolve(Path, String)}.
+   *
+   * @param realRoot the project root in its real form (as {@link
+   *     io.codequery.project.ProjectLayout#root()} holds it)
+   */
+  public static Resolved resolve(Path realRoot, Job job) {
+    RepoPath file = checkFile(job.file());
+    String blob = job.blob();
+    if (blob == null) {
+      return file.text()
+          .map(text -> resolve(realRoot, text))
+          .orElseGet(
+              () ->
+                  new Resolved.Refused(
+                      "file name "
+                          + file.display()
+                          + " is not UTF-8 and its job records no blob id to read the committed"
+                          + " content from (queued by an older code-query); queue the commit"
+                          + " again: code-query queue add "
+                          + job.commit()));
+    }
+    if (file.isUtf8()) {
+      Resolved working = resolve(realRoot, file.text().orElseThrow());
+      if (working instanceof Resolved.Inside inside && holdsBlob(inside.realPath(), blob)) {
+        return inside;
+      }
+    }
+    return CommittedCopy.create(realRoot, file, blob);
+  }
+
+  private static boolean holdsBlob(Path file, String blob) {
+    try {
+      return GitObjects.blobIdOf(file, blob).map(blob::equals).orElse(false);
+    } catch (IOException e) {
+      return false; // unreadable or swapped for a link since: the committed copy is the answer
+    }
+  }
+
+  /**
    * Resolves {@code file} against {@code realRoot} (the project root in its real form), following
    * symbolic links, and checks the result stays inside the root and is a regular file.
    */
   public static Resolved resolve(Path realRoot, String file) {
     checkFile(file);
+    String shown = WorkerLog.escape(file);
     Path candidate = realRoot.resolve(file);
     if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-      return new Resolved.Missing("file " + file + " does not exist (deleted since the commit?)");
+      return new Resolved.Missing("file " + shown + " does not exist (deleted since the commit?)");
     }
     Path real;
     try {
       real = candidate.toRealPath();
     } catch (NoSuchFileException e) {
       return new Resolved.Missing(
-          "file " + file + " is a symbolic link to nothing (" + e.getFile() + " does not exist)");
+          "file " + shown + " is a symbolic link to nothing (" + e.getFile() + " does not exist)");
     } catch (IOException e) {
-      return new Resolved.Refused("file " + file + " cannot be resolved: " + e);
+      return new Resolved.Refused("file " + shown + " cannot be resolved: " + e);
     }
     if (!real.startsWith(realRoot)) {
       return new Resolved.Refused(
-          "file " + file + " leads out of the project root (to " + real + "), refused");
+          "file " + shown + " leads out of the project root (to " + real + "), refused");
     }
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-      return new Resolved.Refused("file " + file + " is not a regular file");
+      return new Resolved.Refused("file " + shown + " is not a regular file");
     }
-    return new Resolved.Inside(real);
+    return new Resolved.Inside(real, JobRunner.asArgument(file), null);
   }
 }

@@ -124,29 +124,41 @@ public final class JobQueue implements AutoCloseable {
   // ---------------------------------------------------------------- producing
 
   /**
-   * Adds a pending job for each of {@code files} in {@code commit}. A (commit, file) already in the
-   * queue, in any state, is left as it is: duplicates collapse and a done job is not redone.
+   * Adds a pending job for each of {@code files} in {@code commit}, known by name alone. A (commit,
+   * file) already in the queue, in any state, is left as it is: duplicates collapse and a done job
+   * is not redone.
    *
    * @return how many jobs were added
    * @throws CodeQueryException if any path is unsafe (then nothing is added)
    */
   public int enqueue(String commit, List<String> files) {
+    return enqueueFiles(commit, files.stream().map(JobFile::named).toList());
+  }
+
+  /**
+   * Adds a pending job for each of {@code files} in {@code commit}, with the blob id each names. A
+   * (commit, path) already in the queue, in any state, is left as it is.
+   *
+   * @return how many jobs were added
+   * @throws CodeQueryException if the commit is unsafe (then nothing is added)
+   */
+  public int enqueueFiles(String commit, List<JobFile> files) {
     JobPaths.checkCommit(commit);
-    files.forEach(JobPaths::checkFile);
     long now = clock.millis();
     return db.inTransaction(
         c -> {
           int added = 0;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO jobs (commit_id, file, state, attempts, not_before, version,"
-                      + " created_at, updated_at) VALUES (?, ?, 'pending', 0, 0, 0, ?, ?) ON"
-                      + " CONFLICT (commit_id, file) DO NOTHING")) {
-            for (String f : files) {
+                  "INSERT INTO jobs (commit_id, file, blob_id, state, attempts, not_before,"
+                      + " version, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, 0, 0, ?,"
+                      + " ?) ON CONFLICT (commit_id, file) DO NOTHING")) {
+            for (JobFile f : files) {
               ps.setString(1, commit);
-              ps.setString(2, f);
-              ps.setLong(3, now);
+              JobRows.bindPath(ps, 2, f.path());
+              ps.setString(3, f.blob());
               ps.setLong(4, now);
+              ps.setLong(5, now);
               added += ps.executeUpdate();
             }
           }

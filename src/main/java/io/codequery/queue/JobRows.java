@@ -1,5 +1,6 @@
 package io.codequery.queue;
 
+import io.codequery.project.RepoPath;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,8 +12,8 @@ import java.util.Optional;
 /** Row mapping of the {@code jobs} table: its columns, a row as a {@link Job}, and binding. */
 final class JobRows {
   static final String COLUMNS =
-      "id, commit_id, file, state, attempts, not_before, lease_owner, lease_until, version,"
-          + " created_at, updated_at, exit_code, duration_ms, output, error";
+      "id, commit_id, file, blob_id, state, attempts, not_before, lease_owner, lease_until,"
+          + " version, created_at, updated_at, exit_code, duration_ms, output, error";
 
   private JobRows() {}
 
@@ -26,7 +27,8 @@ final class JobRows {
     return new Job(
         rs.getLong("id"),
         rs.getString("commit_id"),
-        rs.getString("file"),
+        RepoPath.ofBytes(rs.getBytes("file")),
+        rs.getString("blob_id"),
         JobState.of(rs.getString("state")),
         rs.getInt("attempts"),
         Instant.ofEpochMilli(rs.getLong("not_before")),
@@ -48,6 +50,20 @@ final class JobRows {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(job(rs)) : Optional.empty();
       }
+    }
+  }
+
+  /**
+   * Binds a path in its canonical stored form: TEXT when its bytes are valid UTF-8 (every name a
+   * queue held before paths were bytes), else a BLOB of the bytes. SQLite never finds a TEXT equal
+   * to a BLOB, so {@code x\xff.txt} and {@code x\xef\xbf\xbd.txt} stay two jobs; reading back with
+   * {@code getBytes} gives the bytes of either form.
+   */
+  static void bindPath(PreparedStatement ps, int index, RepoPath path) throws SQLException {
+    if (path.isUtf8()) {
+      ps.setString(index, path.text().orElseThrow());
+    } else {
+      ps.setBytes(index, path.bytes());
     }
   }
 

@@ -81,42 +81,47 @@ public final class JobRunner {
    */
   public JobOutcome run(Job job, BooleanSupplier abandonNow) {
     long start = System.nanoTime();
-    JobPaths.Resolved resolved = JobPaths.resolve(root, job.file());
+    JobPaths.Resolved resolved = JobPaths.resolve(root, job);
     if (resolved instanceof JobPaths.Resolved.Missing m) {
       return new JobOutcome.Failed(m.reason() + " — not retried", false, result(null, start, ""));
     }
     if (resolved instanceof JobPaths.Resolved.Refused r) {
       return new JobOutcome.Failed(r.reason(), false, result(null, start, ""));
     }
-    Path real = ((JobPaths.Resolved.Inside) resolved).realPath();
-    if (abandonNow.getAsBoolean()) {
-      return new JobOutcome.Abandoned("stopped before it started", result(null, start, ""));
+    try (JobPaths.Resolved.Inside input = (JobPaths.Resolved.Inside) resolved) {
+      if (abandonNow.getAsBoolean()) {
+        return new JobOutcome.Abandoned("stopped before it started", result(null, start, ""));
+      }
+      return command == null
+          ? builtIn(job, input.realPath(), start)
+          : runCommand(job, input.argument(), abandonNow, start);
     }
-    return command == null ? builtIn(job, real, start) : runCommand(job, abandonNow, start);
   }
 
   private JobOutcome builtIn(Job job, Path real, long start) {
     try {
       FileFacts facts = FileFacts.of(real);
-      return new JobOutcome.Succeeded(result(null, start, facts.toJson(job.file(), job.commit())));
+      return new JobOutcome.Succeeded(
+          result(null, start, facts.toJson(job.file().display(), job.commit())));
     } catch (NoSuchFileException e) {
       return new JobOutcome.Failed(
-          "file " + job.file() + " disappeared while it was read — not retried",
+          "file " + job.file().display() + " disappeared while it was read — not retried",
           false,
           result(null, start, ""));
     } catch (IOException e) {
       return new JobOutcome.Failed(
-          "cannot read " + job.file() + ": " + e, true, result(null, start, ""));
+          "cannot read " + job.file().display() + ": " + e, true, result(null, start, ""));
     }
   }
 
-  private JobOutcome runCommand(Job job, BooleanSupplier abandonNow, long start) {
+  private JobOutcome runCommand(
+      Job job, String fileArgument, BooleanSupplier abandonNow, long start) {
     List<String> argv =
         Placeholders.substitute(
             command,
             Map.of(
                 "file",
-                asArgument(job.file()),
+                fileArgument,
                 "commit",
                 job.commit(),
                 "project_root",

@@ -14,7 +14,7 @@ import java.sql.Statement;
  */
 final class QueueSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 3;
 
   private QueueSchema() {}
 
@@ -67,8 +67,15 @@ final class QueueSchema {
                         "CREATE UNIQUE INDEX jobs_commit_file ON jobs (commit_id, file)");
                     st.executeUpdate("CREATE INDEX jobs_due ON jobs (state, not_before, id)");
                   }
-                  // Later versions: `if (version < 2) { ALTER TABLE … }`, each step under this
-                  // lock, so it runs once however many processes open the queue at once.
+                  // Each later step runs under this lock, so once however many processes open
+                  // the queue at once. (Step 2 comes from the runtime work in parallel.)
+                  if (version < 3) {
+                    // The blob id of the file's content at the commit, as the listing gave it
+                    // (null for jobs queued by name alone). The file column keeps its type: a
+                    // valid UTF-8 name stays TEXT, a name that is not is stored as a BLOB of its
+                    // bytes (JobRows.bindPath), so existing rows need no rewrite.
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN blob_id TEXT");
+                  }
                   st.executeUpdate("PRAGMA user_version = " + VERSION);
                 }
                 return null;

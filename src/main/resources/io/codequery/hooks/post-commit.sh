@@ -1,9 +1,10 @@
 #!/bin/sh
-# code-query post-commit hook — installed by `code-query hooks install`; `code-query hooks uninstall`
-# removes it and restores any hook it chained. POSIX sh only: no bash, no jq, no JVM while the
-# worker runs. It never fails or blocks a commit: every path ends with status 0 (or the status of
-# the user's own chained hook).
-# code-query-hook-version: 1
+# code-query git hook (post-commit, post-merge, post-rewrite, post-applypatch: one script) —
+# installed by `code-query hooks install`; `code-query hooks uninstall` removes it and restores any
+# hook it chained. POSIX sh only: no bash, no jq, no JVM while the worker runs, and no process at
+# all on that path. It never fails or blocks a commit: every path ends with status 0 (or the status
+# of the user's own chained hook).
+# code-query-hook-version: 2
 
 CQ_INSTALL_ROOT=@ROOT@
 CQ_LAUNCHER=@LAUNCHER@
@@ -11,8 +12,18 @@ CQ_CHAINED=@CHAINED@
 
 LC_ALL=C
 export LC_ALL
-# post-commit, or post-merge (a merge without conflicts, or a fast-forward, runs no post-commit).
-case ${0##*/} in post-merge*) CQ_HOOK=post-merge ;; *) CQ_HOOK=post-commit ;; esac
+# post-merge runs for a merge without conflicts and a fast-forward (no post-commit for either);
+# post-applypatch for each commit of `git am` and `git rebase --apply`; post-rewrite after a rebase
+# (its new commits on stdin). Commits that also ran post-commit are recorded twice at most: the
+# queue holds one job per file of a commit.
+case ${0##*/} in
+  post-merge*) CQ_HOOK=post-merge ;;
+  post-rewrite*) CQ_HOOK=post-rewrite ;;
+  post-applypatch*) CQ_HOOK=post-applypatch ;;
+  *) CQ_HOOK=post-commit ;;
+esac
+NL='
+'
 
 cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 
@@ -119,151 +130,340 @@ CQ_ARGS
   CQ_OUTCOME=running
 }
 
-# --- The commit, recorded in the spool with one atomic write. -------------------------------------
-# The record names the commit (and, as post-merge, where the branch was before: ORIG_HEAD); the
-# worker lists the files with git, NUL-safe. Sets CQ_COMMIT and CQ_BASE.
-cq_spool() {
-  root=$1
-  CQ_BASE=
-  if [ "$CQ_HOOK" = post-merge ]; then
-    revs=$(git rev-parse HEAD ORIG_HEAD 2>/dev/null) || revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
-  else
-    cq_head
-    revs=$CQ_HEAD
-    [ -n "$revs" ] || revs=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 1
-  fi
-  set -f
-  # shellcheck disable=SC2086
-  set -- $revs
-  set +f
-  CQ_COMMIT=${1:-}
-  [ -n "$CQ_COMMIT" ] || return 1
-  if [ -n "${2:-}" ] && [ "$2" != "$CQ_COMMIT" ]; then CQ_BASE=$2; fi
-  spool=$root/.code-query/spool
-  [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || return 1
-  tmp=$spool/.tmp.$CQ_COMMIT.$$
-  if [ -n "$CQ_BASE" ]; then
-    printf '%s %s\n' "$CQ_COMMIT" "$CQ_BASE" > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
-  else
-    printf '%s\n' "$CQ_COMMIT" > "$tmp" 2>/dev/null || { rm -f "$tmp"; return 1; }
-  fi
-  mv -f "$tmp" "$spool/$CQ_COMMIT.commit" 2>/dev/null || { rm -f "$tmp"; return 1; }
+# --- The project: the rule of io.codequery.project.ProjectRoots (and of the launcher). ---------
+# Walking up from $1, the first directory holding .code-query/ or .git decides: .code-query/ there
+# is the project; .git alone is that repository's root, or, for a linked worktree (.git is a file
+# naming a git dir with a commondir), the main checkout's root when that holds .code-query/.
+# Builtins only (cd -P and back resolves the common dir). Sets CQ_ROOT.
+cq_root() {
+  CQ_ROOT=
+  d=$1
+  while :; do
+    if [ -d "$d/.code-query" ]; then CQ_ROOT=$d; return 0; fi
+    if [ -e "$d/.git" ]; then
+      CQ_ROOT=$d
+      cq_main_worktree "$d"
+      return 0
+    fi
+    case $d in /) CQ_ROOT=$1; return 0 ;; esac
+    d=${d%/*}
+    [ -n "$d" ] || d=/
+  done
 }
 
-# HEAD's commit id read from the repository's files with builtins, in the plain case only: a .git
-# directory, HEAD naming a loose ref (git commit writes the ref as a loose file) or a commit id.
-# Anything else (worktrees, packed or symbolic chains, reftable) leaves CQ_HEAD empty: ask git.
-cq_head() {
-  CQ_HEAD=
-  gd=${GIT_DIR:-.git}
-  [ -d "$gd" ] && [ -f "$gd/HEAD" ] || return 0
+cq_main_worktree() {
+  [ -f "$1/.git" ] || return 0
+  line=
+  { IFS= read -r line < "$1/.git"; } 2>/dev/null
+  case $line in 'gitdir: '?*) gd=${line#gitdir: } ;; *) return 0 ;; esac
+  case $gd in /*) ;; *) gd=$1/$gd ;; esac
+  [ -f "$gd/commondir" ] || return 0
+  common=
+  { IFS= read -r common < "$gd/commondir"; } 2>/dev/null
+  [ -n "$common" ] || return 0
+  case $common in /*) ;; *) common=$gd/$common ;; esac
+  here=$PWD
+  cd -P "$common" 2>/dev/null || return 0
+  common=$PWD
+  cd "$here" 2>/dev/null || return 0
+  case $common in */.git) main=${common%/.git} ;; *) return 0 ;; esac
+  [ -n "$main" ] || main=/
+  if [ -d "$main/.code-query" ]; then CQ_ROOT=$main; fi
+  return 0
+}
+
+# --- Refs, read from the repository's files with builtins. ----------------------------------------
+# CQ_GITDIR: this worktree's git dir (GIT_DIR, ./.git, or what a .git file names); CQ_COMMONDIR:
+# where branches live (its commondir, for a linked worktree). Empty where anything is unusual.
+cq_gitdir() {
+  CQ_GITDIR='' CQ_COMMONDIR=''
+  if [ -n "${GIT_DIR:-}" ]; then
+    gd=$GIT_DIR
+  elif [ -d .git ]; then
+    gd=.git
+  elif [ -f .git ]; then
+    line=
+    { IFS= read -r line < .git; } 2>/dev/null
+    case $line in 'gitdir: '?*) gd=${line#gitdir: } ;; *) return 0 ;; esac
+  else
+    return 0
+  fi
+  [ -f "$gd/HEAD" ] || return 0
+  CQ_GITDIR=$gd
+  CQ_COMMONDIR=$gd
+  if [ -f "$gd/commondir" ]; then
+    c=
+    { IFS= read -r c < "$gd/commondir"; } 2>/dev/null
+    case $c in '') ;; /*) CQ_COMMONDIR=$c ;; *) CQ_COMMONDIR=$gd/$c ;; esac
+  fi
+}
+
+# The commit id of $1 (HEAD, ORIG_HEAD, or refs/heads/...), one symbolic level followed: a loose
+# ref (what git commit writes) or, failing that, the first 100 lines of packed-refs. Sets CQ_REF;
+# empty means "ask git" (reftable, deeper chains, a long packed-refs, anything odd).
+cq_ref() {
+  CQ_REF=
+  [ -n "$CQ_GITDIR" ] || return 0
+  cq_read_ref "$1"
+  case $h in
+    'ref: refs/heads/'?*) cq_read_ref "${h#ref: }" ;;
+  esac
+  case $h in *[!0-9a-f]* | '') return 0 ;; esac
+  if [ ${#h} -eq 40 ] || [ ${#h} -eq 64 ]; then CQ_REF=$h; fi
+}
+
+cq_read_ref() {
   h=
-  { IFS= read -r h < "$gd/HEAD"; } 2>/dev/null
-  case $h in
-    'ref: refs/heads/'*)
-      ref=$gd/${h#ref: }
-      if [ -f "$ref" ] && [ ! -L "$ref" ]; then { IFS= read -r h < "$ref"; } 2>/dev/null; else h=; fi ;;
-  esac
-  case $h in
-    *[!0-9a-f]* | '') return 0 ;;
-  esac
-  if [ ${#h} -eq 40 ] || [ ${#h} -eq 64 ]; then CQ_HEAD=$h; fi
-}
-
-# How many files the recorded commit hands over: added, copied, modified, renamed, type-changed,
-# outside .code-query/; against ORIG_HEAD (post-merge), else the first parent, else (root) all.
-cq_count() {
-  if [ -n "$CQ_BASE" ]; then
-    range="$CQ_BASE $CQ_COMMIT"
-  else
-    revs=$(git rev-list --parents -n 1 "$CQ_COMMIT" 2>/dev/null)
-    set -f
-    # shellcheck disable=SC2086
-    set -- $revs
-    set +f
-    if [ -n "${2:-}" ]; then range="$2 $CQ_COMMIT"; else range="--root $CQ_COMMIT"; fi
+  case $1 in refs/*) f=$CQ_COMMONDIR/$1 ;; *) f=$CQ_GITDIR/$1 ;; esac
+  if [ -f "$f" ] && [ ! -L "$f" ]; then
+    { IFS= read -r h < "$f"; } 2>/dev/null
+    return 0
   fi
-  # shellcheck disable=SC2086
-  n=$(git diff-tree -r -z -M --no-commit-id --name-only --diff-filter=ACMRT $range -- . ':(exclude).code-query' 2>/dev/null | tr -cd '\000' | wc -c)
-  echo $((n + 0))
+  case $1 in refs/*) ;; *) return 0 ;; esac
+  [ -f "$CQ_COMMONDIR/packed-refs" ] || return 0
+  n=0
+  while IFS=' ' read -r id name && [ $n -lt 100 ]; do
+    n=$((n + 1))
+    if [ "$name" = "$1" ]; then h=$id; return 0; fi
+  done < "$CQ_COMMONDIR/packed-refs" 2>/dev/null
 }
 
-# The string value of "key" in config.json, read with builtins (no JSON parser, no process).
-cq_config_value() {
-  v=
-  while IFS= read -r line || [ -n "$line" ]; do
+# --- What this hook records: lines "commit <id>[ <base>]" in CQ_LINES, the first id in CQ_COMMIT. --
+cq_commits() {
+  CQ_LINES='' CQ_COMMIT=''
+  cq_gitdir
+  case $CQ_HOOK in
+    post-rewrite)
+      # After `commit --amend`, post-commit has recorded the new commit already.
+      [ "${1:-}" = rebase ] || return 0
+      while IFS=' ' read -r _old new _rest; do
+        case $new in *[!0-9a-f]* | '') continue ;; esac
+        # Recorded by post-commit or post-applypatch already (and not yet ingested): skip it.
+        set -- "$CQ_SPOOL/$new".*.rec
+        [ -e "$1" ] && continue
+        case $NL$CQ_LINES in *"${NL}commit $new$NL"*) continue ;; esac
+        CQ_LINES="${CQ_LINES}commit $new$NL"
+        [ -n "$CQ_COMMIT" ] || CQ_COMMIT=$new
+      done <<CQ_PAIRS
+$CQ_STDIN
+CQ_PAIRS
+      ;;
+    post-merge)
+      # A squash merge makes no commit: nothing to record.
+      [ "${1:-0}" = 1 ] && return 0
+      cq_ref HEAD
+      head=$CQ_REF
+      cq_ref ORIG_HEAD
+      base=$CQ_REF
+      if [ -z "$head" ]; then
+        head=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 0
+        base=$(git rev-parse -q --verify ORIG_HEAD 2>/dev/null) || base=
+      fi
+      CQ_COMMIT=$head
+      if [ -n "$base" ] && [ "$base" != "$head" ]; then
+        CQ_LINES="commit $head $base$NL"
+      else
+        CQ_LINES="commit $head$NL"
+      fi
+      ;;
+    *)
+      cq_ref HEAD
+      head=$CQ_REF
+      [ -n "$head" ] || head=$(git rev-parse -q --verify HEAD 2>/dev/null) || return 0
+      CQ_COMMIT=$head
+      CQ_LINES="commit $head$NL"
+      ;;
+  esac
+}
+
+# --- The records, written in place: no temp file, no mv. -----------------------------------------
+# One per commit: spool/<commit>.<pid>.rec holds "commit <id>[ <base>]", then the line "end": the
+# worker takes a record only once it ends so (IngestSpool), so one cut short by a crash or a full
+# disk is never half-read. Created exclusively (noclobber: O_EXCL for a new name), and never where
+# a name exists already, so a link planted there is never followed. Sets CQ_RECORDS (how many were
+# written) and CQ_FAILED (the commits that could not be recorded).
+cq_spool() {
+  CQ_RECORDS=0 CQ_FAILED=''
+  [ -d "$CQ_SPOOL" ] || mkdir -p "$CQ_SPOOL" 2>/dev/null || { CQ_FAILED=$CQ_COMMIT; return 1; }
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    id=${line#commit }
+    id=${id%% *}
+    r=$CQ_SPOOL/$id.$$.rec
+    if [ ! -e "$r" ] && [ ! -L "$r" ] && cq_write "$r" "$line"; then
+      CQ_RECORDS=$((CQ_RECORDS + 1))
+    else
+      CQ_FAILED="$CQ_FAILED${CQ_FAILED:+ }$id"
+    fi
+  done <<CQ_LINES_END
+$CQ_LINES
+CQ_LINES_END
+  [ -z "$CQ_FAILED" ]
+}
+
+# Removes the records this hook wrote (their names are known: commit and PID).
+cq_unspool() {
+  while IFS= read -r line; do
+    id=${line#commit }
+    id=${id%% *}
+    [ -n "$id" ] && rm -f "$CQ_SPOOL/$id.$$.rec" 2>/dev/null
+  done <<CQ_LINES_END
+$CQ_LINES
+CQ_LINES_END
+}
+
+cq_write() {
+  set -C
+  if { printf '%s\nend\n' "$2" > "$1"; } 2>/dev/null; then
+    set +C
+    return 0
+  fi
+  set +C
+  # Cut short (disk full): remove what was written, if anything was.
+  if [ -f "$1" ] && [ ! -L "$1" ]; then rm -f "$1" 2>/dev/null; fi
+  return 1
+}
+
+# --- The hook's settings: two words Java derived from config.json (io.codequery.config.HookSettings).
+# Trusted only while hook.conf is newer than config.json (a regular file, not a link) and says
+# whether config.json exists as it does now. Sets CQ_MODE, CQ_FALLBACK; returns 1 if not trusted.
+cq_settings() {
+  CQ_MODE='' CQ_FALLBACK=''
+  cfg=$1/.code-query/config.json
+  conf=$1/.code-query/hook.conf
+  [ -f "$conf" ] && [ ! -L "$conf" ] || return 1
+  want=absent
+  if [ -e "$cfg" ] || [ -L "$cfg" ]; then
+    # -nt is not in POSIX, but in every sh a hook meets (dash compares nanoseconds); a shell
+    # without it fails the test, and the words are not trusted: Java is asked, which is only slower.
+    # shellcheck disable=SC3013
+    [ -f "$cfg" ] && [ ! -L "$cfg" ] && [ "$conf" -nt "$cfg" ] || return 1
+    want=present
+  fi
+  present=
+  while IFS= read -r line; do
     case $line in
-      *\""$2"\"*:*)
-        v=${line#*\""$2"\"}
-        v=${v#*:}
-        case $v in [[:space:]]*\"* | \"*) v=${v#*\"}; v=${v%%\"*} ;; *) v= ;; esac
-        break ;;
+      config=*) present=${line#config=} ;;
+      mode=auto | mode=manual) CQ_MODE=${line#mode=} ;;
+      fallback=queue | fallback=start | fallback=sync) CQ_FALLBACK=${line#fallback=} ;;
     esac
-  done < "$1"
-  CQ_VALUE=$v
+  done < "$conf"
+  [ "$present" = "$want" ] && [ -n "$CQ_MODE" ] && [ -n "$CQ_FALLBACK" ]
+}
+
+# How many commits wait in the spool (records of this hook and of earlier versions).
+cq_waiting() {
+  CQ_WAITING=0
+  for r in "$CQ_SPOOL"/*.rec; do
+    [ -f "$r" ] || continue
+    while IFS= read -r line; do
+      case $line in 'commit '*) CQ_WAITING=$((CQ_WAITING + 1)) ;; esac
+    done < "$r"
+  done
+  for r in "$CQ_SPOOL"/*.commit "$CQ_SPOOL"/*.files; do
+    [ -f "$r" ] && CQ_WAITING=$((CQ_WAITING + 1))
+  done
 }
 
 cq_main() {
-  # git runs hooks at the top of the working tree; walk up for .code-query/ as the CLI does.
+  # git runs hooks at the top of the working tree.
   cd -P . 2>/dev/null || return 0
-  root=
-  d=$PWD
-  while :; do
-    if [ -d "$d/.code-query" ]; then root=$d; break; fi
-    [ -z "$d" ] || [ "$d" = / ] && break
-    d=${d%/*}
-  done
-  [ -n "$root" ] || root=$CQ_INSTALL_ROOT
+  cq_root "$PWD"
+  root=$CQ_ROOT
+  [ -d "$root/.code-query" ] || root=$CQ_INSTALL_ROOT
   [ -d "$root/.code-query" ] || return 0
+  # Never create anything group- or other-writable, whatever umask git was started with.
+  umask go-w
+  CQ_SPOOL=$root/.code-query/spool
 
-  cfg=$root/.code-query/config.json
-  mode=auto fallback=queue
-  if [ -f "$cfg" ] && [ -r "$cfg" ]; then
-    cq_config_value "$cfg" mode
-    case $CQ_VALUE in auto | manual) mode=$CQ_VALUE ;; esac
+  trusted=0
+  if cq_settings "$root"; then
+    trusted=1
+    [ "$CQ_MODE" = manual ] && return 0
   fi
-  [ "$mode" = manual ] && return 0
-
-  cq_spool "$root" || { cq_say "could not record this commit in $root/.code-query/spool (disk full or no permission?); run 'code-query queue add HEAD' later"; return 0; }
+  cq_commits "$@"
+  [ -n "$CQ_LINES" ] || return 0
+  if ! cq_spool; then
+    cq_say "could not record commit $CQ_FAILED in $CQ_SPOOL (disk full or no permission?); run 'code-query queue add <commit>' for each later"
+    [ "$CQ_RECORDS" -gt 0 ] || return 0
+  fi
 
   cq_detect "$root"
   [ "$CQ_OUTCOME" = running ] && return 0
 
-  if [ -f "$cfg" ] && [ -r "$cfg" ]; then
-    cq_config_value "$cfg" fallback
-    case $CQ_VALUE in queue | start | sync) fallback=$CQ_VALUE ;; esac
+  if [ $trusted = 0 ]; then
+    # config.json changed since Java last read it: ask Java, the one reader, to read it again.
+    if [ -x "$CQ_LAUNCHER" ]; then
+      err=$("$CQ_LAUNCHER" hooks settings --project-root "$root" 2>&1 >/dev/null </dev/null)
+      if ! cq_settings "$root"; then
+        err=${err#code-query: }
+        cq_say "commit $CQ_COMMIT is kept for the worker, but the config cannot be read: ${err%%"$NL"*}"
+        return 0
+      fi
+    else
+      CQ_MODE=auto CQ_FALLBACK=queue
+    fi
+    if [ "$CQ_MODE" = manual ]; then
+      # Manual mode: the worker would drop the records; they never get there.
+      cq_unspool
+      return 0
+    fi
   fi
-  count=$(cq_count)
-  [ "$count" -gt 0 ] || return 0
-  case $fallback in
+  cq_waiting
+  case $CQ_FALLBACK in
     start)
       if [ -x "$CQ_LAUNCHER" ]; then
         ( "$CQ_LAUNCHER" worker start --project-root "$root" >/dev/null 2>&1 & ) 2>/dev/null
-        cq_say "$count file(s) queued; starting the worker in the background"
+        cq_say "$CQ_WAITING commit(s) queued; starting the worker in the background"
       else
-        cq_say "$count file(s) wait for the worker; start it with: code-query worker start"
+        cq_say "$CQ_WAITING commit(s) wait for the worker; start it with: code-query worker start"
       fi ;;
     sync)
       if [ -x "$CQ_LAUNCHER" ]; then
         "$CQ_LAUNCHER" queue process --project-root "$root" </dev/null >&2 || cq_say "processing failed; the files stay queued"
       else
-        cq_say "$count file(s) wait for the worker; start it with: code-query worker start"
+        cq_say "$CQ_WAITING commit(s) wait for the worker; start it with: code-query worker start"
       fi ;;
     *)
-      cq_say "$count file(s) wait for the worker; start it with: code-query worker start" ;;
+      cq_say "$CQ_WAITING commit(s) wait for the worker; start it with: code-query worker start" ;;
   esac
   return 0
 }
 
-if [ "${1:-}" = --detect ]; then
-  cq_detect "$2"
-  echo "$CQ_OUTCOME"
-  exit 0
-fi
+case ${1:-} in
+  --detect)
+    cq_detect "$2"
+    echo "$CQ_OUTCOME"
+    exit 0 ;;
+  --root)
+    # For the agreement table: the project this hook would record into, started in $2.
+    cd "$2" 2>/dev/null && cd -P . && cq_root "$PWD" && printf '%s\n' "$CQ_ROOT"
+    exit 0 ;;
+  --ref)
+    # For the agreement table: the commit id this hook reads for ref $2 in the repository here
+    # (empty: it would ask git).
+    cq_gitdir
+    cq_ref "$2"
+    echo "$CQ_REF"
+    exit 0 ;;
+  --settings)
+    # For the agreement table: the words this hook would act on, or "untrusted".
+    if cq_settings "$2"; then echo "$CQ_MODE $CQ_FALLBACK"; else echo untrusted; fi
+    exit 0 ;;
+esac
 
+# post-rewrite's list of rewritten commits is on stdin, for the chained hook and for us alike.
+CQ_STDIN=
+if [ "$CQ_HOOK" = post-rewrite ]; then
+  while IFS= read -r l; do CQ_STDIN="$CQ_STDIN$l$NL"; done
+fi
 status=0
 if [ -n "$CQ_CHAINED" ] && [ -x "$CQ_CHAINED" ]; then
-  "$CQ_CHAINED" "$@"
+  if [ "$CQ_HOOK" = post-rewrite ]; then
+    printf '%s' "$CQ_STDIN" | "$CQ_CHAINED" "$@"
+  else
+    "$CQ_CHAINED" "$@"
+  fi
   status=$?
 fi
 cq_main "$@" </dev/null >&2

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /** queue status / list / process / retry / add through the CLI, on real SQLite files. */
@@ -50,6 +52,46 @@ class QueueCliTest {
             root.resolve(".code-query/queue.db"), 0, Duration.ofSeconds(60), Clock.systemUTC())) {
       q.enqueue(commit, List.of(files));
     }
+  }
+
+  static void run(Path cwd, String... cmd) throws Exception {
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), String.join(" ", cmd));
+  }
+
+  static boolean root() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  @Test
+  @EnabledIf("root")
+  void queue_add_in_a_repository_git_refuses_passes_gits_reason_on() throws Exception {
+    run(root, "git", "init", "-q");
+    Files.writeString(root.resolve("a.txt"), "a\n");
+    run(root, "git", "add", "a.txt");
+    run(
+        root,
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.invalid",
+        "commit",
+        "-qm",
+        "a");
+    // Owned by another user: git refuses to work in it ("detected dubious ownership"), and that,
+    // not "not a commit", is what the user must read to fix it.
+    run(root, "chown", "-R", "65534:65534", root.toString());
+    Run r = cli("queue", "add", "HEAD");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("dubious ownership"), r.err());
+    assertTrue(r.err().contains("safe.directory"), r.err());
   }
 
   @Test

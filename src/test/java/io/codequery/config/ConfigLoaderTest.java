@@ -93,6 +93,55 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"processing\": {\"mode\": \"manual\", \"mode\": \"auto\"}}|processing.mode|1",
+        "{\"model\": \"a\", \"model\": \"a\"}|model|1",
+        "{\"processing\": {\"mode\": \"auto\"}, \"processing\": {}}|processing|1",
+        "{\"notes\": {\"x\": {\"deep\": 1, \"deep\": 2}}}|notes.x.deep|1",
+        "{\"processing\": {\"command\": [{\"a\": 1, \"a\": 1}]}}|processing.command[0].a|1",
+      })
+  void a_key_given_twice_at_any_depth_is_an_error_naming_the_key_and_the_line(
+      String json, String key, String line) {
+    CodeQueryException e = assertThrows(CodeQueryException.class, () -> parse(json));
+    assertTrue(e.getMessage().startsWith("/p/.code-query/config.json: "), e.getMessage());
+    assertTrue(e.getMessage().contains("key \"" + key + "\" appears twice"), e.getMessage());
+    assertTrue(e.getMessage().contains("at line " + line), e.getMessage());
+  }
+
+  @Test
+  void the_line_of_the_second_key_is_named() {
+    String json =
+        """
+        {"dataset_name": "ds",
+         "notes": {"mode": "manual"},
+         "processing": {"fallback": "queue",
+                        "mode": "manual",
+                        "mode": "auto"}}
+        """;
+    CodeQueryException e = assertThrows(CodeQueryException.class, () -> parse(json));
+    assertTrue(
+        e.getMessage().contains("\"processing.mode\" appears twice at line 5"), e.getMessage());
+  }
+
+  @Test
+  void a_mode_nested_outside_processing_is_an_unknown_key_not_the_mode() {
+    ConfigLoader.Loaded l =
+        parse("{\"notes\": {\"mode\": \"manual\"}, \"processing\": {\"mode\": \"auto\"}}");
+    assertEquals("auto", l.config().mode());
+    assertEquals(1, l.warnings().size(), l.warnings().toString());
+  }
+
+  @Test
+  void text_after_the_value_and_comments_are_not_json() {
+    for (String json : List.of("{} {}", "{} x", "// note\n{}", "{/* c */}", "{\"a\": 1 # c\n}")) {
+      CodeQueryException e = assertThrows(CodeQueryException.class, () -> parse(json), json);
+      assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+  }
+
   @Test
   void an_unreadable_config_names_the_file_and_what_to_do() throws Exception {
     Path cfg = Files.createDirectory(dir.resolve("config.json"));

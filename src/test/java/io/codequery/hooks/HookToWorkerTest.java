@@ -9,12 +9,17 @@ import io.codequery.cli.Main;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.testing.RealWorker;
+import io.codequery.testing.TestLauncher;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,17 +41,7 @@ class HookToWorkerTest {
     Files.createDirectories(root.resolve(".code-query"));
     Files.writeString(root.resolve(".code-query/.gitignore"), "*\n");
     config("queue");
-    // A launcher for this test run's class path, as ./code-query is for the built jar.
-    launcher = tmp.resolve("code-query");
-    Files.writeString(
-        launcher,
-        "#!/bin/sh\nexec "
-            + String.join(
-                " ", RealWorker.javaCommand().stream().map(HooksInstaller::shellQuote).toList())
-            + " "
-            + MAIN
-            + " \"$@\"\n");
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    launcher = TestLauncher.write(tmp.resolve("code-query"));
     new HooksInstaller(root, launcher).install();
   }
 
@@ -111,10 +106,91 @@ class HookToWorkerTest {
   }
 
   @Test
+  void names_that_are_not_utf8_are_each_documented_and_a_submodule_is_skipped() throws Exception {
+    try (RealWorker w = RealWorker.start(root)) {
+      // x\xff.txt and x\xef\xbf\xbd.txt: two files a UTF-8 decoder would merge into one.
+      GitRepo.Run made =
+          repo.run(
+              root,
+              List.of(
+                  "sh",
+                  "-c",
+                  "printf one > \"$(printf 'x\\377.txt')\"; printf two > \"$(printf"
+                      + " 'x\\357\\277\\275.txt')\"; git add -A && git update-index --add"
+                      + " --cacheinfo 160000,"
+                      + "a".repeat(40)
+                      + ",sub"),
+              Map.of());
+      assertEquals(0, made.status(), made.out());
+      GitRepo.Run c = repo.run(root, List.of("git", "commit", "-q", "-m", "odd names"), Map.of());
+      assertEquals(0, c.status(), c.out());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Files.exists(root.resolve(".code-query/queue.db"))
+                      && counts().get(JobState.PENDING) == 0
+                      && counts().get(JobState.RUNNING) == 0
+                      && counts().get(JobState.DONE) + counts().get(JobState.FAILED) >= 2);
+      assertEquals(Map.of(JobState.DONE, 2L, JobState.FAILED, 0L), doneAndFailed());
+      String log = Files.readString(root.resolve(".code-query/worker.log"));
+      assertTrue(log.contains("1 submodule(s)"), log);
+      w.terminate();
+    }
+  }
+
+  @Test
+  void a_commit_in_a_linked_worktree_is_documented_as_committed_there_by_the_main_worker()
+      throws Exception {
+    Files.writeString(root.resolve("shared.txt"), "main's version\n");
+    assertEquals(0, repo.commitAll(root, "first").status());
+    Path wt = tmp.resolve("wt");
+    repo.git("worktree", "add", "-q", wt.toString(), "-b", "side");
+    try (RealWorker w = RealWorker.start(root)) {
+      // `worker status` in the worktree reports the main checkout's worker: one project.
+      GitRepo.Run status =
+          repo.run(wt, List.of(launcher.toString(), "worker", "status", "--json"), Map.of());
+      assertEquals(0, status.status(), status.out());
+      assertTrue(status.out().contains("\"pid\":" + w.pid() + ","), status.out());
+
+      String committed = "the worktree's version\n";
+      Files.writeString(wt.resolve("shared.txt"), committed);
+      Files.writeString(root.resolve("shared.txt"), "main's uncommitted edit\n");
+      GitRepo.Run c = repo.commitAll(wt, "on the side");
+      assertEquals(0, c.status(), c.out());
+      assertEquals("", c.out().strip(), "the worker runs: the hook is silent");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Files.exists(root.resolve(".code-query/queue.db"))
+                      && counts().get(JobState.DONE) == 2L);
+      try (JobQueue q =
+          JobQueue.open(
+              root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+        // Newest first: the worktree's commit (the first commit waited for this worker too).
+        String output = q.list(Optional.empty(), 1).get(0).output();
+        String sha =
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(committed.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(output.contains("\"sha256\":\"" + sha + "\""), output);
+      }
+      w.terminate();
+    }
+  }
+
+  Map<JobState, Long> doneAndFailed() {
+    Map<JobState, Long> all = counts();
+    return Map.of(JobState.DONE, all.get(JobState.DONE), JobState.FAILED, all.get(JobState.FAILED));
+  }
+
+  @Test
   void without_a_worker_the_files_wait_and_the_next_worker_documents_them() throws Exception {
     writeFiles("wait", 3);
     GitRepo.Run c = repo.commitAll(root, "three");
-    assertTrue(c.out().contains("3 file(s) wait for the worker"), c.out());
+    assertTrue(c.out().contains("1 commit(s) wait for the worker"), c.out());
     try (RealWorker w = RealWorker.start(root)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> counts().get(JobState.DONE) == 3L);
       w.terminate();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.project.RepoPath;
 import io.codequery.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,14 +94,14 @@ class JobQueueTest {
   void claim_takes_the_oldest_due_job_and_marks_it_running() {
     queue.enqueue("c1", List.of("first", "second"));
     Job job = queue.claim("worker-1", LEASE).orElseThrow();
-    assertEquals("first", job.file());
+    assertEquals(RepoPath.of("first"), job.file());
     assertEquals(JobState.RUNNING, job.state());
     assertEquals(1, job.attempts());
     assertEquals("worker-1", job.leaseOwner());
     assertEquals(clock.instant().plus(LEASE), job.leaseUntil());
     assertEquals("c1:first", job.describe());
     assertEquals(job, queue.get(job.id()).orElseThrow(), "the returned job is what the row holds");
-    assertEquals("second", queue.claim("worker-1", LEASE).orElseThrow().file());
+    assertEquals(RepoPath.of("second"), queue.claim("worker-1", LEASE).orElseThrow().file());
     assertTrue(queue.claim("worker-1", LEASE).isEmpty());
   }
 
@@ -245,12 +246,15 @@ class JobQueueTest {
     assertEquals(2, queue.depth());
     assertEquals(
         List.of("d", "c", "b", "a"),
-        queue.list(Optional.empty(), 10).stream().map(Job::file).toList());
+        queue.list(Optional.empty(), 10).stream().map(j -> j.file().display()).toList());
     assertEquals(
-        List.of("d", "c"), queue.list(Optional.empty(), 2).stream().map(Job::file).toList());
+        List.of("d", "c"),
+        queue.list(Optional.empty(), 2).stream().map(j -> j.file().display()).toList());
     assertEquals(
         List.of("b"),
-        queue.list(Optional.of(JobState.FAILED), 10).stream().map(Job::file).toList());
+        queue.list(Optional.of(JobState.FAILED), 10).stream()
+            .map(j -> j.file().display())
+            .toList());
     assertEquals(1, queue.retryFailed());
     Job retried = queue.get(b.id()).orElseThrow();
     assertEquals(JobState.PENDING, retried.state());

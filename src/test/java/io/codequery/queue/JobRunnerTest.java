@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.codequery.project.RepoPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,22 @@ class JobRunnerTest {
   private static Job job(String file) {
     Instant t = Instant.EPOCH;
     return new Job(
-        1, "0123abcd", file, JobState.RUNNING, 1, t, "w", t, 1, t, t, null, null, null, null);
+        1,
+        "0123abcd",
+        RepoPath.of(file),
+        null,
+        JobState.RUNNING,
+        1,
+        t,
+        "w",
+        t,
+        1,
+        t,
+        t,
+        null,
+        null,
+        null,
+        null);
   }
 
   private JobRunner runner(List<String> command) {
