@@ -1,11 +1,11 @@
 package io.codequery;
 
+import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.PidFileRead;
 import io.codequery.pidfile.PidFileReader;
 import io.codequery.pidfile.PidParse;
 import io.codequery.pidfile.PidParser;
 import io.codequery.process.IdentityVerifier;
-import io.codequery.process.Platform;
 import io.codequery.process.Verdict;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
@@ -52,7 +52,7 @@ final class DetectWorker {
           t.fileKey());
     }
     PidFileRead.Content content = (PidFileRead.Content) read;
-    PidParse parse = PidParser.parse(content.bytes(), Platform.pidLimit());
+    PidParse parse = PidParser.parse(content.bytes(), ProcessTable.system().pidLimit());
     if (parse instanceof PidParse.Rejected r) {
       return new Result(new Detection.Invalid(r.reason(), false), content.fileKey());
     }

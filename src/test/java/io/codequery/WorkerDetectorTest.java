@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.AtomicFiles;
 import io.codequery.pidfile.PidFileMutex;
-import io.codequery.process.Platform;
 import io.codequery.process.ProcessFacts;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
@@ -336,7 +336,9 @@ class WorkerDetectorTest {
 
       // Control: with this boot's id the record is complete, and the marker plus record verify.
       writeIdentity(
-          root, new WorkerIdentity((int) forged.pid(), ticks, millis, Platform.bootId(), realRoot));
+          root,
+          new WorkerIdentity(
+              (int) forged.pid(), ticks, millis, ProcessTable.system().bootId(), realRoot));
       assertEquals("running", new MinimalWorkerDetector(root).detect().outcome());
 
       writeIdentity(

@@ -1,5 +1,6 @@
 package io.codequery.pidfile;
 
+import io.codequery.os.ProcessTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,16 +18,9 @@ public final class PidFileTrust {
 
   private PidFileTrust() {}
 
-  /** The effective uid of this process (owner of /proc/self), or -1 where unknown. */
+  /** The effective uid of this process, or -1 where unknown. */
   public static int effectiveUid() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException
-        | UnsupportedOperationException
-        | IllegalArgumentException
-        | SecurityException e) {
-      return "root".equals(System.getProperty("user.name")) ? 0 : -1;
-    }
+    return ProcessTable.system().effectiveUid();
   }
 
   /** Why root must not trust {@code pidFile} in {@code dir} for signalling; empty if it may. */

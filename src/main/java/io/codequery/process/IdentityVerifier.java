@@ -1,5 +1,7 @@
 package io.codequery.process;
 
+import io.codequery.os.ProcessStatus;
+import io.codequery.os.ProcessTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +33,7 @@ public final class IdentityVerifier {
    */
   public static Verdict verify(int pid, Optional<WorkerIdentity> record, String root) {
     ProcessFacts facts = ProcessFacts.of(pid);
-    if (!facts.alive() && facts.stat().isEmpty() && Platform.mayHideProcesses()) {
+    if (facts.presence() == ProcessStatus.Presence.HIDDEN) {
       // The specification removes the PID file when a process is not accessible, orphaning a live
       // worker. Under hidepid another user's live worker looks exactly like a gone one.
       return new Verdict.Undetermined(
@@ -42,10 +44,10 @@ public final class IdentityVerifier {
     }
     if (!facts.alive()) {
       return new Verdict.Gone(
-          facts.stat().isPresent() ? "process exited (zombie, not yet reaped)" : "process gone");
+          facts.exited() ? "process exited (zombie, not yet reaped)" : "process gone");
     }
     Optional<WorkerIdentity> own = record.filter(r -> r.pid() == pid);
-    if (own.isPresent() && !own.get().bootId().equals(Platform.bootId())) {
+    if (own.isPresent() && !own.get().bootId().equals(ProcessTable.system().bootId())) {
       return new Verdict.NotOurs(
           "PID file was written before the last reboot; PID " + pid + " is now another process");
     }
@@ -62,6 +64,10 @@ public final class IdentityVerifier {
       }
     }
     if (facts.args().isEmpty()) {
+      // There is a race: the process may have exited since its status was read.
+      if (!ProcessTable.system().status(pid).isAlive()) {
+        return new Verdict.Gone("process exited during the check");
+      }
       return new Verdict.Undetermined(
           "cannot read the command line of PID " + pid + " (permission denied or hidden)");
     }

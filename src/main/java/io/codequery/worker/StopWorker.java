@@ -4,7 +4,6 @@ import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
 import io.codequery.pidfile.PidFileTrust;
-import io.codequery.process.ProcStat;
 import io.codequery.process.ProcessFacts;
 import io.codequery.project.ProjectLayout;
 import java.time.Duration;
@@ -74,7 +73,7 @@ public final class StopWorker {
   }
 
   private static boolean isZombie(int pid) {
-    return ProcessFacts.of(pid).stat().map(ProcStat::isZombie).orElse(false);
+    return ProcessFacts.of(pid).exited();
   }
 
   /** A handle to {@code pid}, taken first and then verified as our worker; empty otherwise. */
