@@ -16,13 +16,13 @@ import java.util.OptionalInt;
  * The decision procedure both detectors share; it reads, never writes. {@code java.base} only, so
  * that {@link MinimalWorkerDetector} stays free of every library.
  */
-final class DetectWorker {
-  private DetectWorker() {}
+final class DecideOutcome {
+  private DecideOutcome() {}
 
   /** One detection, plus the file identity of the PID file it judged (for safe cleanup). */
   record Result(Detection detection, Object fileKey) {}
 
-  static Result detect(ProjectLayout layout) {
+  static Result decide(ProjectLayout layout) {
     PidFileRead read = PidFileReader.read(layout.pidFile());
     if (read instanceof PidFileRead.Absent) {
       return new Result(new Detection.NotRunning("no PID file at " + layout.pidFile()), null);
