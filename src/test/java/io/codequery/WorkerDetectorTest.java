@@ -27,6 +27,7 @@ import io.codequery.testing.ClassDirs;
 import io.codequery.testing.DetectMain;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import io.codequery.worker.StopWorker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -408,12 +409,44 @@ class WorkerDetectorTest {
   void the_callers_own_pid_is_not_the_worker_unless_its_identity_verifies() throws Exception {
     long self = ProcessHandle.current().pid();
     writePidFile(root, self + "\n");
-    // Even a record naming us (with our real start) does not help: we carry no worker marker.
-    writeIdentity(root, ProcessFacts.identityOfSelf(root.toRealPath().toString()));
-    Detection d = new WorkerDetector(root).detect();
+    Detection d = new MinimalWorkerDetector(root).detect();
     assertInstanceOf(Detection.Stale.class, d, d.reason());
     assertEquals(self, d.pid().getAsInt());
-    assertFalse(pidFileExists(root));
+    // A record that pins us (this PID, boot and start time, this root) is what identity means:
+    // only a worker writes one about itself, so the caller is taken at the record's word.
+    writeIdentity(root, ProcessFacts.identityOfSelf(root.toRealPath().toString()));
+    Detection pinned = new MinimalWorkerDetector(root).detect();
+    assertInstanceOf(Detection.Running.class, pinned, pinned.reason());
+    assertEquals(self, pinned.pid().getAsInt());
+  }
+
+  @Test
+  void a_record_forged_to_pin_a_live_stranger_reads_as_running_but_stop_never_signals_it()
+      throws Exception {
+    Process sleep = Processes.sleep();
+    try {
+      // Whoever can write .code-query/ can write this record; the marker check before a signal
+      // keeps them from making stop kill a process that is not a worker.
+      writeIdentity(
+          root,
+          new WorkerIdentity(
+              (int) sleep.pid(),
+              startTicks(sleep.pid()),
+              sleep.info().startInstant().orElseThrow().toEpochMilli(),
+              ProcessTable.system().bootId(),
+              root.toRealPath().toString()));
+      writePidFile(root, sleep.pid() + "\n");
+      Detection d = new WorkerDetector(root).detect();
+      assertInstanceOf(Detection.Running.class, d, d.reason());
+      StopWorker.Outcome stop = new StopWorker(ProjectLayout.of(root), Duration.ofSeconds(5)).run();
+      assertEquals(4, stop.exitCode(), stop.message());
+      assertTrue(stop.message().contains("no signal sent"), stop.message());
+      assertTrue(stop.message().contains("worker marker"), stop.message());
+      assertTrue(sleep.isAlive(), "stop signalled a process that is not a worker");
+      assertTrue(pidFileExists(root));
+    } finally {
+      Processes.kill(sleep);
+    }
   }
 
   @Test
@@ -590,6 +623,10 @@ class WorkerDetectorTest {
       ProjectLayout layout = ProjectLayout.of(root);
       int dead = deadPid();
       Files.writeString(layout.pidFile(), dead + "\n"); // what the detector will first see: stale
+      // As if the newer worker had not taken its lock yet: the lock file moves aside (its inode,
+      // and so the worker's lock, stays) and comes back when the worker "starts".
+      Path lockAside = layout.dir().resolve("worker.lock.aside");
+      Files.move(layout.instanceLockFile(), lockAside);
 
       CompletableFuture<Detection> detection;
       Thread[] detector = new Thread[1];
@@ -607,8 +644,9 @@ class WorkerDetectorTest {
             .until(
                 () -> detector[0] != null && detector[0].getState() == Thread.State.TIMED_WAITING);
         assertTrue(pidFileExists(root));
-        // Meanwhile the newer worker writes its PID file, as workers do: atomically, under the
-        // mutex.
+        // Meanwhile the newer worker takes its lock and writes its PID file, as workers do:
+        // atomically, under the mutex.
+        Files.move(lockAside, layout.instanceLockFile());
         AtomicFiles.write(layout.pidFile(), (w.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
       }
       Detection d = detection.get(60, TimeUnit.SECONDS);

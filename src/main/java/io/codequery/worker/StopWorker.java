@@ -4,8 +4,12 @@ import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
 import io.codequery.pidfile.PidFileTrust;
+import io.codequery.process.IdentityVerifier;
 import io.codequery.process.ProcessFacts;
+import io.codequery.process.ProjectRoot;
 import io.codequery.project.ProjectLayout;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -41,7 +45,15 @@ public final class StopWorker {
                   : ""));
     }
     int pid = r.processId();
-    Optional<String> distrust = PidFileTrust.problemForRoot(layout.dir(), layout.pidFile());
+    // The identity record vouches for the worker; the PID file too where there is one (with the
+    // PID file removed, the lock holder was verified by its record alone).
+    Optional<String> distrust = PidFileTrust.problemForRoot(layout.dir(), layout.identityFile());
+    if (distrust.isEmpty() && Files.exists(layout.pidFile(), LinkOption.NOFOLLOW_LINKS)) {
+      distrust = PidFileTrust.problemForRoot(layout.dir(), layout.pidFile());
+    }
+    if (distrust.isEmpty()) {
+      distrust = IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root()));
+    }
     if (distrust.isPresent()) {
       return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
     }
@@ -83,7 +95,11 @@ public final class StopWorker {
       return h;
     }
     Detection d = new MinimalWorkerDetector(layout.root()).detect();
-    return d instanceof Detection.Running r && r.processId() == pid ? h : Optional.empty();
+    return d instanceof Detection.Running r
+            && r.processId() == pid
+            && IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root())).isEmpty()
+        ? h
+        : Optional.empty();
   }
 
   /**

@@ -71,6 +71,13 @@ class WorkerIdentityTest {
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\t\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\r\n",
+        "version=1\npid=01\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=+1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=007\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=-2\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=-0\nboot_id=b\nroot=/r\n",
+        "version=1\npid=4294967297\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\nnot a pair\n",
         "=1\nversion=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n"
       })
