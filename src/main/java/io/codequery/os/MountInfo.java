@@ -21,7 +21,7 @@ public final class MountInfo {
       List<String> f = Arrays.asList(line.split(" "));
       int dash = f.indexOf("-");
       if (f.size() > 4
-          && f.get(4).equals("/proc")
+          && f.get(4).equals(ProcPath.MOUNT_POINT)
           && dash > 4
           && dash + 3 < f.size()
           && f.get(dash + 1).equals("proc")) {

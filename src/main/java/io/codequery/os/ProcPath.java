@@ -7,7 +7,10 @@ import java.nio.file.Path;
  * it goes through these paths, so a reader of this code base finds every dependency on it here.
  */
 public final class ProcPath {
-  private static final String ROOT = "/proc";
+  /** Where {@code /proc} is mounted (as {@code /proc/self/mountinfo} names the mount point). */
+  public static final String MOUNT_POINT = "/proc";
+
+  private static final String ROOT = MOUNT_POINT;
 
   /** This process's own directory. */
   public static final Path SELF = Path.of(ROOT, "self");
