@@ -56,7 +56,12 @@ public interface ProcessTable {
   /** PIDs are below this: Linux {@code pid_max}, else the largest int. */
   long pidLimit();
 
-  /** The processes holding a POSIX ({@code fcntl}) write lock on {@code file}. */
+  /**
+   * The processes holding a POSIX ({@code fcntl}) write lock on {@code file}. The file is looked at
+   * ({@code lstat}), never opened: closing any descriptor of a file releases every {@code fcntl}
+   * lock its process holds on it, so a detector that opened {@code worker.lock} inside the worker
+   * would free the worker's own lock.
+   */
   LockHolders lockHolders(Path file);
 
   /** The implementation chosen for this JVM (see {@link #PROPERTY}). */
