@@ -21,8 +21,8 @@ cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 # Every process the hook starts costs the commit milliseconds: where the worker runs, this starts
 # none. The PID file, /proc/<pid>/stat, the identity record and the boot id are read with builtins
 # (read, case, parameter expansion); a verified record is the worker's identity, so argv is not
-# read. Only on the way to another answer may it start one: cat (pid_max), tr (a command line),
-# stat (the lock file's inode). Its variables are cqd_*; its helpers cq_d_*.
+# read. Only on the way to another answer may it start one: cat (pid_max, /proc/locks), stat (the
+# lock file's inode), tr (a command line). Its variables are cqd_*; its helpers cq_d_*.
 cq_nl='
 '
 cq_detect() {
@@ -73,7 +73,8 @@ cq_detect() {
 
 # Reads file $1 with builtins into cqd_text, stopping past $2 bytes; cqd_nul=1 where it held NUL
 # bytes, which the shell drops (the read offset in /proc/self/fdinfo counts them). Status 1: cannot
-# be opened.
+# be opened. read takes a byte per system call and cannot stop inside a line: a PID file of
+# megabytes without a newline costs about half a second a megabyte (`worker status` removes it).
 cq_d_read() {
   cqd_text= cqd_nul= cqd_pos=
   {
@@ -209,7 +210,11 @@ cq_d_by_marker() {
     return
   fi
   cqd_mroot=$cqd_root
-  case $cqd_mroot in *"$cq_nl"*) cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001'); cqd_mroot=${cqd_mroot%.} ;; esac
+  case $cqd_mroot in
+    *"$cq_nl"*)
+      cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001')
+      cqd_mroot=${cqd_mroot%.} ;;
+  esac
   cqd_marked= cqd_first=1
   while IFS= read -r cqd_a; do
     if [ $cqd_first = 1 ]; then cqd_first=0; continue; fi
