@@ -19,7 +19,7 @@ public final class MinimalWorkerDetector {
   }
 
   public Detection detect() {
-    return DetectWorker.detect(layout).detection();
+    return DecideOutcome.decide(layout).detection();
   }
 
   /** True only for a live, verified worker of this project. */

@@ -48,7 +48,7 @@ public final class WorkerDetector {
 
   /** Detects, and cleans up a stale or invalid PID file. */
   public Detection detect() {
-    DetectWorker.Result first = DetectWorker.detect(layout);
+    DecideOutcome.Result first = DecideOutcome.decide(layout);
     Detection d = first.detection();
     if (!(d instanceof Detection.Stale) && !(d instanceof Detection.Invalid)) {
       return d;
@@ -70,12 +70,12 @@ public final class WorkerDetector {
     return WorkerInfo.of(r.processId());
   }
 
-  private Detection cleanUp(DetectWorker.Result first) {
+  private Detection cleanUp(DecideOutcome.Result first) {
     Detection verdict;
     try (PidFileMutex mutex = PidFileMutex.acquire(layout.pidMutexFile(), MUTEX_TIMEOUT)) {
       // Decide again under the mutex: a worker may have written a new PID file since the first
       // look, and workers write only while holding this mutex.
-      DetectWorker.Result again = DetectWorker.detect(layout);
+      DecideOutcome.Result again = DecideOutcome.decide(layout);
       verdict = again.detection();
       if (!(verdict instanceof Detection.Stale) && !(verdict instanceof Detection.Invalid)) {
         return verdict;

@@ -220,11 +220,16 @@ class ConcurrentDetectionTest {
       case "stale":
       case "unknown":
         // Only for a worker on its way out (the PID file was read just before it withdrew it), or
-        // for a killed one whose PID file was left behind (stale only: it is gone for good).
+        // for a killed one whose PID file was left behind (stale only: it is gone for good), or
+        // (unknown only) a worker starting up: it holds worker.lock before it has recorded its
+        // identity, and a live lock holder is never "stale" or "not_running".
         if (own == null) {
           return o.outcome() + " for a PID that was never a worker";
         }
         if (own.overlaps(o, own.terminating(), own.exited())) {
+          return null;
+        }
+        if (o.outcome().equals("unknown") && own.overlaps(o, own.launched(), own.settled())) {
           return null;
         }
         return own.killed() && o.outcome().equals("stale") && o.t1() >= own.exited()

@@ -56,16 +56,18 @@ class MinimalDetectorClassPathTest {
   private String runMinimal(List<String[]> loaded) throws Exception {
     Path classes = ClassDirs.mainClasses();
     Path probe = ClassDirs.probeOnly();
-    List<String> cmd =
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(RealWorker.processTableFlag());
+    cmd.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xshare:off", // so every JDK class names its module as its source
             "-Xlog:class+load=info:stdout",
             "-cp",
             classes + ":" + probe,
             DetectMain.class.getName(),
             "minimal",
-            root.toString());
+            root.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     var text = RealWorker.drain(p);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish");

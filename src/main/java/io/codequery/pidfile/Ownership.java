@@ -1,5 +1,7 @@
 package io.codequery.pidfile;
 
+import io.codequery.os.ProcPath;
+import io.codequery.os.ProcessTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,22 +48,15 @@ public record Ownership(
             posix));
   }
 
-  /** The effective user id of this process (the owner of {@code /proc/self}), or -1 if unknown. */
+  /** The effective user id of this process, or -1 if unknown (see {@link ProcessTable}). */
   public static int effectiveUid() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException
-        | UnsupportedOperationException
-        | IllegalArgumentException
-        | SecurityException e) {
-      return "root".equals(System.getProperty("user.name")) ? 0 : -1;
-    }
+    return ProcessTable.system().effectiveUid();
   }
 
   /** The user name of this process's effective user ("uid N" where it has none). */
   public static String effectiveUserName() {
     try {
-      return Files.getOwner(Path.of("/proc/self")).getName();
+      return Files.getOwner(ProcPath.SELF).getName();
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return System.getProperty("user.name", "uid " + effectiveUid());
     }

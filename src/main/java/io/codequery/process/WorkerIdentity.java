@@ -24,7 +24,11 @@ public record WorkerIdentity(
     int pid, long startTicks, long startMillis, String bootId, String root) {
   private static final String VERSION = "1";
 
-  /** The record file's text: one {@code key=value} per line; the root is escaped. */
+  /**
+   * The record file's text: one {@code key=value} per line. In the root, a backslash is written
+   * {@code \\} and a newline {@code \n}, so that it stays on its line; nothing else is escaped,
+   * which keeps the shell detector's comparison to two substitutions it can make with builtins.
+   */
   public byte[] format() {
     String s =
         "version="
@@ -66,8 +70,8 @@ public record WorkerIdentity(
     // that is not ours) must not parse: its last line would pass for a shorter root ("/tmp/" of
     // "/tmp/project"), and the detector would call a live worker another project's and remove its
     // PID file.
-    if (!text.endsWith("\n")) {
-      return Optional.empty();
+    if (!text.endsWith("\n") || text.indexOf('\0') >= 0) {
+      return Optional.empty(); // NUL: no worker writes one, and the shell detector cannot read it
     }
     Map<String, String> kv = new HashMap<>();
     for (String line : text.split("\n", -1)) {
@@ -83,23 +87,49 @@ public record WorkerIdentity(
     if (!VERSION.equals(kv.get("version"))) {
       return Optional.empty();
     }
-    try {
-      int pid = Integer.parseInt(kv.getOrDefault("pid", ""));
-      long ticks = Long.parseLong(kv.getOrDefault("start_ticks", ""));
-      long millis = Long.parseLong(kv.getOrDefault("start_millis", ""));
-      String boot = kv.get("boot_id");
-      Optional<String> root = unescape(kv.get("root"));
-      if (pid <= 0 || boot == null || root.isEmpty() || root.get().isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(new WorkerIdentity(pid, ticks, millis, boot, root.get()));
-    } catch (NumberFormatException e) {
+    // Numbers as format() writes them, and nothing else ("+5", "007" and "-0" are refused): the
+    // shell detector compares them as text.
+    long pid = number(kv.get("pid"));
+    long ticks = number(kv.get("start_ticks"));
+    long millis = number(kv.get("start_millis"));
+    String boot = kv.get("boot_id");
+    Optional<String> root = unescape(kv.get("root"));
+    if (pid <= 0
+        || pid > Integer.MAX_VALUE
+        || ticks < -1
+        || millis < -1
+        || boot == null
+        || root.isEmpty()
+        || root.get().isEmpty()) {
       return Optional.empty();
     }
+    return Optional.of(new WorkerIdentity((int) pid, ticks, millis, boot, root.get()));
+  }
+
+  /** "-1", "0" or ASCII digits without a leading zero (at most 18); else -2. */
+  static long number(String s) {
+    if (s == null || s.isEmpty()) {
+      return -2;
+    }
+    if (s.equals("-1")) {
+      return -1;
+    }
+    if (s.length() > 18 || (s.charAt(0) == '0' && s.length() > 1)) {
+      return -2;
+    }
+    long v = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -2;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    return s.replace("\\", "\\\\").replace("\n", "\\n");
   }
 
   static Optional<String> unescape(String s) {
@@ -119,7 +149,6 @@ public record WorkerIdentity(
       switch (s.charAt(i)) {
         case '\\' -> out.append('\\');
         case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
         default -> {
           return Optional.empty();
         }

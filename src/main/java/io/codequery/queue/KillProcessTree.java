@@ -1,9 +1,6 @@
 package io.codequery.queue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.codequery.os.ProcessTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,17 +68,7 @@ final class KillProcessTree {
    * has already ended.
    */
   static boolean running(ProcessHandle h) {
-    if (!h.isAlive()) {
-      return false;
-    }
-    try {
-      String stat =
-          Files.readString(
-              Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.UTF_8);
-      int close = stat.lastIndexOf(')');
-      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-    } catch (IOException | RuntimeException e) {
-      return h.isAlive(); // no /proc (not Linux) or the process just went away
-    }
+    // Zombie (Z) and dead (X) both count as ended; where the OS cannot tell, ProcessHandle decides.
+    return h.isAlive() && ProcessTable.system().status((int) h.pid()).isAlive();
   }
 }

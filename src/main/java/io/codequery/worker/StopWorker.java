@@ -3,17 +3,18 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.Ownership;
 import io.codequery.pidfile.PidFileTrust;
-import io.codequery.process.ProcStat;
+import io.codequery.process.IdentityVerifier;
 import io.codequery.process.ProcessFacts;
+import io.codequery.process.ProjectRoot;
 import io.codequery.project.ProjectLayout;
 import io.codequery.trust.TrustedRoots;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code worker stop}: SIGTERM to the verified worker, wait, then SIGKILL. Identity is verified
@@ -47,16 +48,22 @@ public final class StopWorker {
                   : ""));
     }
     int pid = r.processId();
-    Optional<Ownership> processOwner = ownerOf(pid);
+    // The files the verification read vouch for the worker (a missing PID file is skipped: with
+    // it removed, the lock holder was verified by its record alone), and the process must carry
+    // the worker marker: a record alone never earns a signal.
+    OptionalInt processOwner = ProcessTable.system().ownerUid(pid);
     Optional<String> distrust =
         PidFileTrust.problemForSignal(
             List.of(layout.dir(), layout.pidFile(), layout.identityFile()),
-            processOwner.map(Ownership::uid).orElse(-1),
+            processOwner.orElse(-1),
             Ownership.effectiveUid(),
             () ->
                 TrustedRoots.ofCurrentUser()
                     .map(t -> t.read().contains(layout.root()))
                     .orElse(false));
+    if (distrust.isEmpty()) {
+      distrust = IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root()));
+    }
     if (distrust.isPresent()) {
       return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
     }
@@ -74,7 +81,7 @@ public final class StopWorker {
               + Ownership.effectiveUserName()
               + ") may not signal the worker, PID "
               + pid
-              + processOwner.map(o -> ", which runs as " + o.owner()).orElse("")
+              + (processOwner.isPresent() ? ", which runs as uid " + processOwner.getAsInt() : "")
               + "; no signal sent. Run stop as that user, or as root.");
     }
     boolean exited = awaitExit(handle.get(), timeout);
@@ -98,17 +105,8 @@ public final class StopWorker {
         0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
   }
 
-  /** Who a process runs as: the owner of /proc/<pid> (its effective uid). */
-  private static Optional<Ownership> ownerOf(int pid) {
-    try {
-      return Ownership.of(Path.of("/proc", Integer.toString(pid)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
   private static boolean isZombie(int pid) {
-    return ProcessFacts.of(pid).stat().map(ProcStat::isZombie).orElse(false);
+    return ProcessFacts.of(pid).exited();
   }
 
   /** A handle to {@code pid}, taken first and then verified as our worker; empty otherwise. */
@@ -118,7 +116,11 @@ public final class StopWorker {
       return h;
     }
     Detection d = new MinimalWorkerDetector(layout.root()).detect();
-    return d instanceof Detection.Running r && r.processId() == pid ? h : Optional.empty();
+    return d instanceof Detection.Running r
+            && r.processId() == pid
+            && IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root())).isEmpty()
+        ? h
+        : Optional.empty();
   }
 
   /**

@@ -1,13 +1,13 @@
 package io.codequery.worker;
 
 import io.codequery.heartbeat.Heartbeat;
+import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.AtomicFiles;
 import io.codequery.pidfile.PidFileMutex;
 import io.codequery.pidfile.PidFileRead;
 import io.codequery.pidfile.PidFileReader;
 import io.codequery.pidfile.PidParse;
 import io.codequery.pidfile.PidParser;
-import io.codequery.process.Platform;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
@@ -66,7 +66,7 @@ final class WorkerFiles {
 
   private boolean pidFileNamesThisWorker() {
     return PidFileReader.read(layout.pidFile()) instanceof PidFileRead.Content c
-        && PidParser.parse(c.bytes(), Platform.pidLimit()) instanceof PidParse.Valid v
+        && PidParser.parse(c.bytes(), ProcessTable.system().pidLimit()) instanceof PidParse.Valid v
         && v.pid() == identity.pid();
   }
 

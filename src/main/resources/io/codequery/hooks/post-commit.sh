@@ -28,106 +28,256 @@ NL='
 cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 
 # --- The shell minimal detector: the rules of MinimalWorkerDetector, as one word in CQ_OUTCOME. ---
-# running | stale | invalid | not_running | unknown. Every process the hook starts costs the commit
-# milliseconds, so this reads with shell builtins wherever the result is the same: two processes
-# (tr for the PID file, whose NUL bytes the shell cannot hold, and tr for /proc/<pid>/cmdline).
+# running | stale | invalid | not_running | unknown (DecideOutcome.java says why each rule holds).
+# Every process the hook starts costs the commit milliseconds: where the worker runs, this starts
+# none. The PID file, /proc/<pid>/stat, the identity record and the boot id are read with builtins
+# (read, case, parameter expansion); a verified record is the worker's identity, so argv is not
+# read. Only on the way to another answer may it start one: cat (pid_max, /proc/locks), stat (the
+# lock file's inode), tr (a command line). Its variables are cqd_*; its helpers cq_d_*.
+cq_nl='
+'
 cq_detect() {
-  root=$1
+  cqd_root=$1
+  cqd_dir=$cqd_root/.code-query
+  cqd_recdone= cqd_bootdone= cqd_eroot=
   CQ_OUTCOME=unknown
-  f=$root/.code-query/worker.pid
-  if [ -L "$f" ]; then return; fi
-  if [ ! -e "$f" ]; then CQ_OUTCOME=not_running; return; fi
-  if [ ! -f "$f" ] || [ ! -r "$f" ]; then return; fi
-  # \r \v \f are whitespace to the Java parser; NUL is not: map it to x. The trailing "." keeps
-  # trailing newlines, so the length is the file's size (tr maps byte for byte).
-  content=$(tr '\015\013\014\000' '   x' < "$f" 2>/dev/null; echo .) || return
-  content=${content%.}
-  if [ ${#content} -gt 64 ]; then CQ_OUTCOME=invalid; return; fi
-  set -f
-  # shellcheck disable=SC2086
-  set -- $content
-  set +f
-  if [ $# -ne 1 ]; then CQ_OUTCOME=invalid; return; fi
-  pid=$1
-  case $pid in
-    *[!0-9]* | '' | 0*) CQ_OUTCOME=invalid; return ;;
+  cqd_f=$cqd_dir/worker.pid
+  if [ -L "$cqd_f" ]; then return; fi
+  if [ ! -e "$cqd_f" ]; then cq_d_by_lock not_running; return; fi
+  if [ ! -f "$cqd_f" ] || [ ! -r "$cqd_f" ]; then return; fi
+  cq_d_read "$cqd_f" 64 || return
+  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 64 ]; then cq_d_by_lock invalid; return; fi
+  # One token of ASCII digits between ASCII whitespace ([[:space:]] in the C locale is Java's set).
+  cqd_pid=$cqd_text
+  while :; do case $cqd_pid in [[:space:]]*) cqd_pid=${cqd_pid#?} ;; *) break ;; esac; done
+  while :; do case $cqd_pid in *[[:space:]]) cqd_pid=${cqd_pid%?} ;; *) break ;; esac; done
+  case $cqd_pid in
+    '' | *[!0-9]* | 0*) cq_d_by_lock invalid; return ;;
   esac
-  if [ ${#pid} -gt 10 ]; then CQ_OUTCOME=invalid; return; fi
+  if [ ${#cqd_pid} -gt 10 ]; then cq_d_by_lock invalid; return; fi
 
   if [ ! -d /proc/self ]; then
     # No /proc: liveness only. A live PID cannot be verified, so it is unknown, never running.
-    if kill -0 "$pid" 2>/dev/null; then return; fi
-    case $(kill -0 "$pid" 2>&1) in *ermi*) ;; *) CQ_OUTCOME=stale ;; esac
+    if kill -0 "$cqd_pid" 2>/dev/null; then return; fi
+    case $(kill -0 "$cqd_pid" 2>&1) in *ermi*) ;; *) CQ_OUTCOME=stale ;; esac
     return
   fi
-  stat=
-  { IFS= read -r stat < "/proc/$pid/stat"; } 2>/dev/null
-  if [ -z "$stat" ]; then
-    # No such process. A PID at or beyond pid_max is no PID at all (only then is pid_max read;
-    # cat, not read: some kernels answer a one-byte read of a sysctl file with one byte, then EOF).
-    pidmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || pidmax=2147483647
-    if [ "$pid" -ge "${pidmax:-2147483647}" ]; then CQ_OUTCOME=invalid; else CQ_OUTCOME=stale; fi
-    return
+  cq_d_stat "$cqd_pid"
+  case $cqd_state in
+    gone)
+      # A PID at or beyond pid_max is no PID at all (only then is pid_max read; cat, not read: some
+      # kernels answer a one-byte read of a sysctl file with one byte, then EOF).
+      cqd_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || cqd_max=
+      case $cqd_max in '' | *[!0-9]*) cqd_max=2147483647 ;; esac
+      if [ "$cqd_pid" -ge "$cqd_max" ]; then cq_d_by_lock invalid; else cq_d_by_lock stale; fi
+      return ;;
+    exited) cq_d_by_lock stale; return ;;
+  esac
+  cq_d_by_record "$cqd_pid" "$cqd_ticks"
+  case $cqd_v in
+    ours) CQ_OUTCOME=running ;;
+    mismatch) cq_d_by_lock stale ;;
+    incomparable) CQ_OUTCOME=unknown ;;
+    *) cq_d_by_marker "$cqd_pid" ;;
+  esac
+}
+
+# Reads file $1 with builtins into cqd_text, stopping past $2 bytes; cqd_nul=1 where it held NUL
+# bytes, which the shell drops (the read offset in /proc/self/fdinfo counts them). Status 1: cannot
+# be opened. read takes a byte per system call and cannot stop inside a line: a PID file of
+# megabytes without a newline costs about half a second a megabyte (`worker status` removes it).
+cq_d_read() {
+  cqd_text= cqd_nul= cqd_pos=
+  {
+    while :; do
+      cqd_line=
+      if IFS= read -r cqd_line <&3; then
+        cqd_text=$cqd_text$cqd_line$cq_nl
+      else
+        cqd_text=$cqd_text$cqd_line
+        break
+      fi
+      [ ${#cqd_text} -le "$2" ] || break
+    done
+    if [ -r /proc/self/fdinfo/3 ]; then read -r cqd_k cqd_pos < /proc/self/fdinfo/3; fi
+  } 3< "$1" 2>/dev/null || return 1
+  if [ -n "$cqd_pos" ]; then
+    [ "$cqd_pos" = ${#cqd_text} ] || cqd_nul=1
+  else
+    # No fdinfo (not Linux): count the NUL bytes with tr.
+    cqd_n=$(tr -cd '\000' < "$1" 2>/dev/null | wc -c)
+    [ $((cqd_n + 0)) = 0 ] || cqd_nul=1
   fi
-  rest=${stat##*) }
+  return 0
+}
+
+# /proc/$1/stat: cqd_state alive | exited | gone, cqd_ticks its start (field 22).
+cq_d_stat() {
+  cqd_stat= cqd_ticks=
+  { IFS= read -r cqd_stat < "/proc/$1/stat"; } 2>/dev/null
+  if [ -z "$cqd_stat" ]; then cqd_state=gone; return; fi
   set -f
   # shellcheck disable=SC2086
-  set -- $rest
+  set -- ${cqd_stat##*) }
   set +f
-  case ${1:-} in Z | X | x) CQ_OUTCOME=stale; return ;; esac
-  ticks=${20:-}
+  case ${1:-} in Z | X | x) cqd_state=exited; return ;; esac
+  cqd_state=alive
+  cqd_ticks=${20:-}
+}
 
-  # The identity record, as the worker wrote it (key=value lines).
-  rec_pid= rec_ticks= rec_boot= rec_root= rec_version=
-  idf=$root/.code-query/worker.identity
-  if [ -f "$idf" ] && [ ! -L "$idf" ] && [ -r "$idf" ]; then
-    # An unterminated last line is a record cut short: ignored, as WorkerIdentity.parse does.
-    while IFS= read -r line; do
-      case $line in
-        version=*) rec_version=${line#version=} ;;
-        pid=*) rec_pid=${line#pid=} ;;
-        start_ticks=*) rec_ticks=${line#start_ticks=} ;;
-        boot_id=*) rec_boot=${line#boot_id=} ;;
-        root=*) rec_root=${line#root=} ;;
-      esac
-    done < "$idf"
-  fi
-  # Only a well-formed record counts, as WorkerIdentity.parse demands.
-  own=0
-  if [ "$rec_version" = 1 ] && [ "$rec_pid" = "$pid" ] && [ -n "$rec_root" ] && [ -n "$rec_boot" ]; then own=1; fi
-  case $rec_ticks in '' | *[!0-9-]* | ?*-*) own=0 ;; esac
-  if [ $own = 1 ]; then
-    boot=
-    { IFS= read -r boot < /proc/sys/kernel/random/boot_id; } 2>/dev/null
-    if [ ${#boot} -ne 36 ]; then boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); fi
-    if [ "$rec_boot" != "$boot" ]; then CQ_OUTCOME=stale; return; fi
-    case $rec_ticks in
-      '' | -*) ;;
-      *) if [ "$rec_ticks" != "$ticks" ]; then CQ_OUTCOME=stale; return; fi ;;
+# The identity record, parsed once as WorkerIdentity.parse does: cqd_rok=1 for a whole, well-formed
+# record (every line key=value and ended by a newline, version 1, numbers as the worker writes them,
+# a root whose only escapes are \\ and \n), with cqd_rpid, cqd_rticks, cqd_rboot, cqd_rroot.
+cq_d_record() {
+  [ -n "$cqd_recdone" ] && return
+  cqd_recdone=1
+  cqd_rok= cqd_rver= cqd_rpid= cqd_rticks= cqd_rmillis= cqd_rboot= cqd_rroot= cqd_hasboot=
+  cqd_idf=$cqd_dir/worker.identity
+  if [ -L "$cqd_idf" ] || [ ! -f "$cqd_idf" ] || [ ! -r "$cqd_idf" ]; then return; fi
+  cq_d_read "$cqd_idf" 8192 || return
+  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 8192 ]; then return; fi
+  case $cqd_text in *"$cq_nl") ;; *) return ;; esac
+  cqd_rest=$cqd_text
+  while [ -n "$cqd_rest" ]; do
+    cqd_line=${cqd_rest%%"$cq_nl"*}
+    cqd_rest=${cqd_rest#*"$cq_nl"}
+    case $cqd_line in
+      '') ;;
+      =*) return ;;
+      version=*) cqd_rver=${cqd_line#version=} ;;
+      pid=*) cqd_rpid=${cqd_line#pid=} ;;
+      start_ticks=*) cqd_rticks=${cqd_line#start_ticks=} ;;
+      start_millis=*) cqd_rmillis=${cqd_line#start_millis=} ;;
+      boot_id=*) cqd_rboot=${cqd_line#boot_id=}; cqd_hasboot=1 ;;
+      root=*) cqd_rroot=${cqd_line#root=} ;;
+      *=*) ;; # another key: ignored
+      *) return ;;
     esac
+  done
+  [ "$cqd_rver" = 1 ] && [ -n "$cqd_hasboot" ] && [ -n "$cqd_rroot" ] || return
+  cq_d_number "$cqd_rpid" && cq_d_number "$cqd_rticks" && cq_d_number "$cqd_rmillis" || return
+  case $cqd_rpid in -1 | 0) return ;; esac
+  [ "$cqd_rpid" -le 2147483647 ] || return
+  cqd_s=$cqd_rroot
+  while :; do
+    case $cqd_s in *\\*) ;; *) break ;; esac
+    cqd_s=${cqd_s#*\\}
+    case $cqd_s in \\* | n*) cqd_s=${cqd_s#?} ;; *) return ;; esac
+  done
+  cqd_rok=1
+}
+
+# "-1", "0", or ASCII digits without a leading zero, at most 18 (as WorkerIdentity.number).
+cq_d_number() {
+  case $1 in -1 | 0) return 0 ;; '' | 0* | *[!0-9]*) return 1 ;; esac
+  [ ${#1} -le 18 ]
+}
+
+# For a live PID $1 started at tick $2, what the record says (IdentityVerifier.verify): cqd_v is
+# ours | mismatch (another boot or start: the PID was reused) | incomparable (no start ticks
+# recorded) | otherroot (it pins the process but names another root) | none (it does not name $1).
+cq_d_by_record() {
+  cq_d_record
+  if [ -z "$cqd_rok" ] || [ "$cqd_rpid" != "$1" ]; then cqd_v=none; return; fi
+  if [ -z "$cqd_bootdone" ]; then
+    cqd_bootdone=1
+    cqd_boot=
+    { read -r cqd_boot < /proc/sys/kernel/random/boot_id; } 2>/dev/null
+    if [ ${#cqd_boot} -ne 36 ]; then cqd_boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); fi
   fi
-  if [ ! -r "/proc/$pid/cmdline" ]; then return; fi
-  args=$(tr '\000' '\n' < "/proc/$pid/cmdline" 2>/dev/null) || return
-  if [ -z "$args" ]; then
-    # An exiting process has an empty command line: no marker, so not our worker.
-    CQ_OUTCOME=stale
+  if [ "$cqd_rboot" != "$cqd_boot" ]; then cqd_v=mismatch; return; fi
+  if [ "$cqd_rticks" = -1 ]; then cqd_v=incomparable; return; fi
+  if [ "$cqd_rticks" != "$2" ]; then cqd_v=mismatch; return; fi
+  if [ -z "$cqd_eroot" ]; then
+    # The root as the record writes it: \ as \\, a newline as \n.
+    cqd_eroot=$cqd_root
+    case $cqd_eroot in *\\*) cq_d_replace "$cqd_eroot" '\' '\\'; cqd_eroot=$cqd_r ;; esac
+    case $cqd_eroot in *"$cq_nl"*) cq_d_replace "$cqd_eroot" "$cq_nl" '\n'; cqd_eroot=$cqd_r ;; esac
+  fi
+  if [ "$cqd_rroot" != "$cqd_eroot" ]; then cqd_v=otherroot; return; fi
+  cqd_v=ours
+}
+
+# cqd_r: $1 with every $2 replaced by $3.
+cq_d_replace() {
+  cqd_r= cqd_s=$1
+  while :; do
+    case $cqd_s in *"$2"*) ;; *) break ;; esac
+    cqd_r=$cqd_r${cqd_s%%"$2"*}$3
+    cqd_s=${cqd_s#*"$2"}
+  done
+  cqd_r=$cqd_r$cqd_s
+}
+
+# No record describes live PID $1 (or it names another root): its argv decides between another
+# process (no marker for this root: stale, unless the lock says otherwise) and cannot tell.
+cq_d_by_marker() {
+  CQ_OUTCOME=unknown
+  if [ ! -r "/proc/$1/cmdline" ]; then return; fi
+  # One argument a line; a newline inside one (a root may hold it) becomes \001, in the root too.
+  cqd_args=$(tr '\n\000' '\001\n' < "/proc/$1/cmdline" 2>/dev/null) || return
+  if [ -z "$cqd_args" ]; then
+    cq_d_by_lock stale # an exiting process has an empty command line: no marker
     return
   fi
-  marked=
-  first=1
-  while IFS= read -r a; do
-    if [ $first = 1 ]; then first=0; continue; fi
-    case $a in -Dcode-query.worker=*) marked=${a#-Dcode-query.worker=}; break ;; esac
+  cqd_mroot=$cqd_root
+  case $cqd_mroot in
+    *"$cq_nl"*)
+      cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001')
+      cqd_mroot=${cqd_mroot%.} ;;
+  esac
+  cqd_marked= cqd_first=1
+  while IFS= read -r cqd_a; do
+    if [ $cqd_first = 1 ]; then cqd_first=0; continue; fi
+    case $cqd_a in -Dcode-query.worker=*) cqd_marked=${cqd_a#-Dcode-query.worker=}; break ;; esac
   done <<CQ_ARGS
-$args
+$cqd_args
 CQ_ARGS
-  if [ -z "$marked" ]; then CQ_OUTCOME=stale; return; fi
-  if [ "$marked" != "$root" ]; then CQ_OUTCOME=stale; return; fi
-  if [ $own = 0 ]; then return; fi
-  case $rec_root in *\\*) return ;; esac
-  if [ "$rec_root" != "$root" ]; then return; fi
-  case $rec_ticks in '' | -*) return ;; esac
-  CQ_OUTCOME=running
+  if [ -z "$cqd_marked" ] || [ "$cqd_marked" != "$cqd_mroot" ]; then cq_d_by_lock stale; fi
+}
+
+# $1 says no worker runs; the holders of worker.lock (fcntl locks, as /proc/locks lists them) have
+# the last word: one its record verifies is running, any other live one makes it unknown.
+cq_d_by_lock() {
+  CQ_OUTCOME=$1
+  cqd_lock=$cqd_dir/worker.lock
+  if [ ! -e "$cqd_lock" ] || [ -L "$cqd_lock" ] || [ ! -r /proc/locks ]; then return; fi
+  cqd_devino=$(stat -c '%d %i' -- "$cqd_lock" 2>/dev/null) || return
+  cqd_dev=${cqd_devino% *} cqd_ino=${cqd_devino#* }
+  case $cqd_dev$cqd_ino in '' | *[!0-9]*) return ;; esac
+  cqd_maj=$(( ((cqd_dev >> 8) & 0xfff) | ((cqd_dev >> 32) & 0xfffff000) ))
+  cqd_min=$(( (cqd_dev & 0xff) | ((cqd_dev >> 12) & 0xffffff00) ))
+  # One read by cat: the kernel lists locks one by one, and a list read a byte at a time (as read
+  # does) can skip a line when a lock before it is released meanwhile.
+  cqd_locks=$(cat /proc/locks 2>/dev/null) || return
+  cqd_holders=
+  while IFS= read -r cqd_line; do
+    set -f
+    # shellcheck disable=SC2086
+    set -- $cqd_line
+    set +f
+    # "<n>: POSIX ADVISORY WRITE <pid> <major>:<minor>:<inode> …" (hex, hex, decimal); a waiter's
+    # line reads "<n>: -> POSIX …" and holds nothing.
+    [ "${2:-}" = POSIX ] && [ "${4:-}" = WRITE ] || continue
+    case ${5:-} in '' | 0 | *[!0-9]*) continue ;; esac
+    cqd_id=${6:-}
+    case $cqd_id in *[!0-9a-f:]* | *:*:*:*) continue ;; ?*:?*:?*) ;; *) continue ;; esac
+    [ "${cqd_id##*:}" = "$cqd_ino" ] || continue
+    cqd_hex=${cqd_id%:*}
+    [ $((0x${cqd_hex%:*})) = "$cqd_maj" ] && [ $((0x${cqd_hex#*:})) = "$cqd_min" ] || continue
+    case " $cqd_holders " in *" $5 "*) ;; *) cqd_holders="$cqd_holders $5" ;; esac
+  done <<CQ_LOCKS
+$cqd_locks
+CQ_LOCKS
+  cqd_unsure=
+  for cqd_h in $cqd_holders; do
+    cq_d_stat "$cqd_h"
+    [ "$cqd_state" = alive ] || continue # gone since: its lock went with it
+    cq_d_by_record "$cqd_h" "$cqd_ticks"
+    if [ "$cqd_v" = ours ]; then CQ_OUTCOME=running; return; fi
+    cqd_unsure=1
+  done
+  if [ -n "$cqd_unsure" ]; then CQ_OUTCOME=unknown; fi
 }
 
 # --- The project: the rule of io.codequery.project.ProjectRoots (and of the launcher). ---------

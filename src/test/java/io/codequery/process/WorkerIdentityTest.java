@@ -3,6 +3,7 @@ package io.codequery.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.os.ProcessTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,13 @@ class WorkerIdentityTest {
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\t\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\\r\n",
+        "version=1\npid=01\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=+1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=007\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=-2\nstart_millis=1\nboot_id=b\nroot=/r\n",
+        "version=1\npid=1\nstart_ticks=1\nstart_millis=-0\nboot_id=b\nroot=/r\n",
+        "version=1\npid=4294967297\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n",
         "version=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\nnot a pair\n",
         "=1\nversion=1\npid=1\nstart_ticks=1\nstart_millis=1\nboot_id=b\nroot=/r\n"
       })
@@ -81,9 +89,9 @@ class WorkerIdentityTest {
   void a_process_records_its_own_identity_with_this_boot_and_its_own_start() {
     WorkerIdentity self = ProcessFacts.identityOfSelf("/r");
     assertEquals(ProcessHandle.current().pid(), self.pid());
-    assertEquals(Platform.bootId(), self.bootId());
+    assertEquals(ProcessTable.system().bootId(), self.bootId());
     assertTrue(self.startMillis() > 0);
-    if (Platform.hasProc()) {
+    if (ProcessTable.system().name().equals("proc")) {
       assertTrue(self.startTicks() > 0);
     }
   }

@@ -102,7 +102,10 @@ public final class ClassDirs {
             "--reuid=65534",
             "--regid=65534",
             "--clear-groups",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(RealWorker.processTableFlag());
+    cmd.addAll(
+        List.of(
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Xmx64m",

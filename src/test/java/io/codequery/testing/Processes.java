@@ -1,7 +1,10 @@
 package io.codequery.testing;
 
 import io.codequery.cli.Main;
+import io.codequery.os.ProcPath;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,36 @@ public final class Processes {
     return p;
   }
 
+  /**
+   * A process holding a lock on {@code file} (created if missing) until killed: an {@code fcntl}
+   * (POSIX record) write lock over the whole file, as the worker holds {@code worker.lock}, or with
+   * {@code flock}, a {@code flock(2)} lock, which is another kind. Returns once the lock is held.
+   */
+  public static Process lockHolder(Path file, boolean flock) throws IOException {
+    Process p =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import fcntl, sys, time\n"
+                    + "f = open(sys.argv[1], 'a')\n"
+                    + (flock
+                        ? "fcntl.flock(f, fcntl.LOCK_EX)\n"
+                        : "fcntl.lockf(f, fcntl.LOCK_EX)\n")
+                    + "print('locked', flush=True)\n"
+                    + "time.sleep(1000)\n",
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String line =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
+    if (!"locked".equals(line)) {
+      p.destroyForcibly();
+      throw new IOException("could not lock " + file + ": " + line);
+    }
+    return p;
+  }
+
   /** Waits until {@code p} has exec'd into its final program (its argv[0] reads {@code name}). */
   public static void awaitArgv0(Process p, String name) throws IOException {
     long deadline = System.nanoTime() + 30_000_000_000L;
@@ -69,9 +102,7 @@ public final class Processes {
 
   public static List<String> cmdline(long pid) throws IOException {
     return List.of(
-        new String(
-                Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                StandardCharsets.UTF_8)
+        new String(Files.readAllBytes(ProcPath.cmdline((int) pid)), StandardCharsets.UTF_8)
             .split("\0"));
   }
 }

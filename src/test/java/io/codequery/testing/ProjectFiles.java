@@ -1,6 +1,7 @@
 package io.codequery.testing;
 
-import io.codequery.process.ProcStat;
+import io.codequery.os.ProcStat;
+import io.codequery.os.ProcessTable;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
@@ -71,13 +72,9 @@ public final class ProjectFiles {
         .orElseThrow(() -> new IllegalStateException("no identity record under " + root));
   }
 
-  /** Start time in clock ticks of a live process, from /proc. */
-  public static long startTicks(long pid) throws IOException {
-    return ProcStat.parse(
-            Files.readString(
-                Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1))
-        .orElseThrow()
-        .startTicks();
+  /** Start time in clock ticks of a live process, where the OS tells (else -1). */
+  public static long startTicks(long pid) {
+    return ProcessTable.system().status((int) pid).stat().map(ProcStat::startTicks).orElse(-1L);
   }
 
   /** A PID that certainly names no process now: a child that ran and was reaped. */

@@ -1,5 +1,6 @@
 package io.codequery.testing;
 
+import io.codequery.os.ProcessTable;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -59,15 +60,22 @@ public final class RealWorker implements AutoCloseable {
   /** {@code java <small-footprint flags> -cp <test class path>}, ready for a main class. */
   public static List<String> javaCommand() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ArrayList<>(
-        List.of(
-            java,
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xmx64m",
-            "-Xshare:auto",
-            "-cp",
-            classPath()));
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(processTableFlag());
+    cmd.addAll(
+        List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Xshare:auto", "-cp"));
+    cmd.add(classPath());
+    return cmd;
+  }
+
+  /**
+   * The {@link ProcessTable#PROPERTY} of this test run, for every JVM it starts: where the tests
+   * run on the portable implementation, the workers and detector processes they start do too (a
+   * worker records its identity through it).
+   */
+  public static List<String> processTableFlag() {
+    String chosen = System.getProperty(ProcessTable.PROPERTY);
+    return chosen == null ? List.of() : List.of("-D" + ProcessTable.PROPERTY + "=" + chosen);
   }
 
   public static String classPath() {

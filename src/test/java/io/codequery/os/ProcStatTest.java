@@ -1,4 +1,4 @@
-package io.codequery.process;
+package io.codequery.os;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +38,16 @@ class ProcStatTest {
   void zombie_and_dead_states_count_as_zombie_and_stopped_does_not() {
     assertTrue(ProcStat.parse("1 (x) Z 1" + TAIL).orElseThrow().isZombie());
     assertTrue(ProcStat.parse("1 (x) X 1" + TAIL).orElseThrow().isZombie());
+    assertTrue(ProcStat.parse("1 (x) x 1" + TAIL).orElseThrow().isZombie());
     assertFalse(ProcStat.parse("1 (x) T 1" + TAIL).orElseThrow().isZombie());
+  }
+
+  @Test
+  void stopped_and_traced_states_count_as_stopped() {
+    assertTrue(ProcStat.parse("1 (x) T 1" + TAIL).orElseThrow().isStopped());
+    assertTrue(ProcStat.parse("1 (x) t 1" + TAIL).orElseThrow().isStopped());
+    assertFalse(ProcStat.parse("1 (x) S 1" + TAIL).orElseThrow().isStopped());
+    assertFalse(ProcStat.parse("1 (x) Z 1" + TAIL).orElseThrow().isStopped());
   }
 
   @Test
@@ -62,9 +71,7 @@ class ProcStatTest {
     Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
     Process p = new ProcessBuilder(exe.toString(), "1000").start();
     try {
-      String line =
-          Files.readString(
-              Path.of("/proc", Long.toString(p.pid()), "stat"), StandardCharsets.ISO_8859_1);
+      String line = Files.readString(ProcPath.stat((int) p.pid()), StandardCharsets.ISO_8859_1);
       assertTrue(line.contains("(a b) (c)"), line);
       ProcStat stat = ProcStat.parse(line).orElseThrow();
       assertEquals(ProcessHandle.current().pid(), stat.ppid());
@@ -78,7 +85,7 @@ class ProcStatTest {
   @Test
   @EnabledOnOs(OS.LINUX)
   void the_test_jvm_reads_its_own_start_ticks_consistently() throws Exception {
-    Path self = Path.of("/proc/self/stat");
+    Path self = ProcPath.SELF.resolve("stat");
     ProcStat a = ProcStat.parse(Files.readString(self, StandardCharsets.ISO_8859_1)).orElseThrow();
     ProcStat b = ProcStat.parse(Files.readString(self, StandardCharsets.ISO_8859_1)).orElseThrow();
     assertEquals(a.startTicks(), b.startTicks());

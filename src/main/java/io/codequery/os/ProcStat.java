@@ -1,15 +1,25 @@
-package io.codequery.process;
+package io.codequery.os;
 
 import java.util.Optional;
 
 /**
  * The fields of Linux {@code /proc/<pid>/stat} that identity needs. A pure parser: the command name
  * (field 2) may hold spaces and parentheses, so fields are counted from the last {@code ')'}.
+ *
+ * @param state field 3: R running, S/D sleeping, T/t stopped, Z zombie, X/x dead, …
+ * @param ppid field 4
+ * @param startTicks field 22: start time in clock ticks since boot
  */
 public record ProcStat(char state, int ppid, long startTicks) {
 
+  /** Exited: a zombie awaiting its parent, or dead (X, shown for an instant while it is reaped). */
   public boolean isZombie() {
     return state == 'Z' || state == 'X' || state == 'x';
+  }
+
+  /** Stopped by a signal ({@code kill -STOP}) or by a tracer. */
+  public boolean isStopped() {
+    return state == 'T' || state == 't';
   }
 
   public static Optional<ProcStat> parse(String line) {

@@ -1,0 +1,206 @@
+package io.codequery.os;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The Linux implementation: {@code /proc/<pid>/stat} for liveness, state and start ticks, {@code
+ * /proc/<pid>/cmdline} for the command line, {@code /proc/locks} for lock holders. {@link
+ * ProcessHandle} only where {@code /proc} cannot answer (an unreadable stat, the start instant).
+ *
+ * <p>Kernel facts that do not change while the system runs (boot id, pid_max, whether {@code /proc}
+ * hides processes) are read once, when first asked.
+ */
+final class ProcFsProcessTable implements ProcessTable {
+  /** Enough of a command line to hold the worker marker and a long root. */
+  private static final int CMDLINE_LIMIT = 16 * 1024;
+
+  /** One read of {@code /proc/locks} takes this much (about 1,500 locks). */
+  private static final int LOCKS_READ = 128 * 1024;
+
+  // Benign races: each is computed from files that do not change while the system runs.
+  private volatile String bootId;
+  private volatile long pidLimit;
+  private volatile Boolean hidesProcesses;
+
+  @Override
+  public String name() {
+    return "proc";
+  }
+
+  @Override
+  public ProcessStatus status(int pid) {
+    String line;
+    try {
+      line = Files.readString(ProcPath.stat(pid), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      return notVisible();
+    } catch (IOException e) {
+      // Unreadable (a security module), or reaped during the read (ESRCH): ask ProcessHandle.
+      return ProcessHandle.of(pid).isPresent()
+          ? new ProcessStatus(ProcessStatus.Presence.ALIVE, Optional.empty())
+          : notVisible();
+    }
+    Optional<ProcStat> stat = ProcStat.parse(line);
+    boolean exited = stat.isPresent() && stat.get().isZombie();
+    return new ProcessStatus(
+        exited ? ProcessStatus.Presence.EXITED : ProcessStatus.Presence.ALIVE, stat);
+  }
+
+  /** A PID without a {@code /proc} entry: gone, unless {@code /proc} hides it from us. */
+  private ProcessStatus notVisible() {
+    return hidesProcesses()
+        ? new ProcessStatus(ProcessStatus.Presence.HIDDEN, Optional.empty())
+        : ProcessStatus.gone();
+  }
+
+  @Override
+  public Optional<List<String>> commandLine(int pid) {
+    byte[] raw = new byte[CMDLINE_LIMIT];
+    int n = 0;
+    try (InputStream in = Files.newInputStream(ProcPath.cmdline(pid))) {
+      int r;
+      while (n < raw.length && (r = in.read(raw, n, raw.length - n)) > 0) {
+        n += r;
+      }
+    } catch (IOException e) {
+      return Optional.empty(); // denied (hidepid, a security module), or gone
+    }
+    return Optional.of(ProcCmdline.split(raw, n));
+  }
+
+  @Override
+  public Optional<String> executable(int pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().command());
+  }
+
+  @Override
+  public Optional<Instant> startInstant(int pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
+  }
+
+  @Override
+  public OptionalInt ownerUid(int pid) {
+    return uidOf(ProcPath.process(pid));
+  }
+
+  @Override
+  public int effectiveUid() {
+    return uidOf(ProcPath.SELF).orElse(-1);
+  }
+
+  private static OptionalInt uidOf(Path procDir) {
+    try {
+      // The owner of /proc/<pid> is the process's effective user (root for a non-dumpable one).
+      return OptionalInt.of((Integer) Files.getAttribute(procDir, "unix:uid"));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  @Override
+  public String bootId() {
+    String id = bootId;
+    if (id == null) {
+      id = readFirstLine(ProcPath.BOOT_ID).orElse("");
+      bootId = id;
+    }
+    return id;
+  }
+
+  @Override
+  public long pidLimit() {
+    long limit = pidLimit;
+    if (limit == 0) {
+      limit = Integer.MAX_VALUE;
+      Optional<String> s = readFirstLine(ProcPath.PID_MAX);
+      try {
+        limit = s.isPresent() ? Long.parseLong(s.get()) : Integer.MAX_VALUE;
+      } catch (NumberFormatException e) {
+        // keep the largest int: the parser still rejects what no kernel hands out
+      }
+      pidLimit = limit;
+    }
+    return limit;
+  }
+
+  /**
+   * True where other users' processes may be invisible to this process: {@code /proc} is mounted
+   * with {@code hidepid} and we are not root. A PID that is not visible may then be alive (as
+   * {@code kill(pid, 0)} failing with EPERM would tell), so it must not be called gone.
+   */
+  boolean hidesProcesses() {
+    Boolean hides = hidesProcesses;
+    if (hides == null) {
+      hides = effectiveUid() != 0 && mountInfoHidesProcesses();
+      hidesProcesses = hides;
+    }
+    return hides;
+  }
+
+  private static boolean mountInfoHidesProcesses() {
+    try {
+      return MountInfo.procHidesProcesses(
+          Files.readString(ProcPath.SELF_MOUNTINFO, StandardCharsets.ISO_8859_1));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public LockHolders lockHolders(Path file) {
+    Optional<FileId> id;
+    try {
+      id = FileId.of(file);
+    } catch (IOException e) {
+      return new LockHolders.Unavailable("cannot stat " + file + ": " + e.getMessage());
+    }
+    if (id.isEmpty()) {
+      return new LockHolders.Known(List.of()); // no such file: nobody holds a lock on it
+    }
+    try {
+      return new LockHolders.Known(ProcLocks.posixWriteHolders(readLocks(), id.get()));
+    } catch (IOException e) {
+      return new LockHolders.Unavailable("cannot read " + ProcPath.LOCKS + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The kernel lists locks one by one: a line can be skipped when a lock before it is released
+   * between two reads of the list. A large buffer makes it one read on all but the busiest systems.
+   */
+  private static String readLocks() throws IOException {
+    try (InputStream in = Files.newInputStream(ProcPath.LOCKS)) {
+      byte[] buffer = new byte[LOCKS_READ];
+      int n = 0;
+      int r;
+      while ((r = in.read(buffer, n, buffer.length - n)) > 0) {
+        n += r;
+        if (n == buffer.length) {
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+      }
+      return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static Optional<String> readFirstLine(Path file) {
+    // /proc files report size 0; read a bounded amount instead of trusting the size.
+    try (InputStream in = Files.newInputStream(file)) {
+      String s = new String(in.readNBytes(256), StandardCharsets.US_ASCII);
+      int nl = s.indexOf('\n');
+      return Optional.of((nl >= 0 ? s.substring(0, nl) : s).trim());
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+}
