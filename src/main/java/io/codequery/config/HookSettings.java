@@ -5,7 +5,6 @@ import io.codequery.pidfile.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -50,19 +49,8 @@ public final class HookSettings {
     Path conf = configFile.resolveSibling(FILE);
     ConfigLoader.Loaded loaded;
     try {
-      if (before != null && Files.isSymbolicLink(configFile)) {
-        // The hook trusts its words by comparing modification times, which a link re-pointed at
-        // an older file would fool; and a link could make us read another user's file.
-        throw new CodeQueryException(
-            configFile
-                + " is a symbolic link; code-query reads its config only from a regular file."
-                + " Replace the link with a copy of the file.");
-      }
-      if (before != null && !Files.isRegularFile(configFile, LinkOption.NOFOLLOW_LINKS)) {
-        // Never open a FIFO or device to read it (it could block forever).
-        throw new CodeQueryException(
-            configFile + " is not a regular file; replace it with one, or run `code-query init`.");
-      }
+      // ConfigLoader reads through StrictFiles: a link (which, re-pointed at an older file, would
+      // fool the hook's comparison of modification times) or a FIFO is refused, never followed.
       loaded = ConfigLoader.load(configFile, defaultDatasetName);
     } catch (CodeQueryException e) {
       // A config Java refuses leaves the hook no words to trust: it asks again, and says why.
