@@ -81,7 +81,7 @@ public final class StopWorker {
               + Ownership.effectiveUserName()
               + ") may not signal the worker, PID "
               + pid
-              + (processOwner.isPresent() ? ", which runs as uid " + processOwner.getAsInt() : "")
+              + runsAs(handle.get(), processOwner)
               + "; no signal sent. Run stop as that user, or as root.");
     }
     boolean exited = awaitExit(handle.get(), timeout);
@@ -103,6 +103,16 @@ public final class StopWorker {
     long ms = (System.nanoTime() - started) / 1_000_000;
     return new Outcome(
         0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+  }
+
+  /** ", which runs as NAME (uid N)", as far as the OS tells. */
+  private static String runsAs(ProcessHandle process, OptionalInt uid) {
+    Optional<String> name = process.info().user();
+    if (uid.isEmpty()) {
+      return name.map(n -> ", which runs as " + n).orElse("");
+    }
+    return ", which runs as "
+        + name.map(n -> n + " (uid " + uid.getAsInt() + ")").orElse("uid " + uid.getAsInt());
   }
 
   private static boolean isZombie(int pid) {
