@@ -33,7 +33,7 @@ public final class JobQueue implements AutoCloseable {
   public static final int SCHEMA_VERSION = QueueSchema.VERSION;
 
   /** Bytes of output kept per job (the runner bounds it first; this guards the table). */
-  public static final int MAX_OUTPUT_CHARS = BoundedOutput.DEFAULT_LIMIT;
+  public static final int MAX_OUTPUT_CHARS = JobRunner.DEFAULT_OUTPUT_LIMIT;
 
   public static final int MAX_ERROR_CHARS = 8 * 1024;
 

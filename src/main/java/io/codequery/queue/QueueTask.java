@@ -117,7 +117,7 @@ public final class QueueTask implements WorkerTask {
         renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
     JobOutcome outcome;
     try {
-      outcome = runner.run(job, this::abandonNow);
+      outcome = runner.run(job, this::abandonNow, started -> {});
     } catch (RuntimeException e) {
       outcome =
           new JobOutcome.Failed(

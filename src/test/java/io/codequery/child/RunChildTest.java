@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.testing.Processes;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,6 +188,18 @@ class RunChildTest {
     run(sh("echo hi; echo err >&2").withScratchDir(dir));
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(), files.toList());
+    }
+  }
+
+  @Test
+  void captured_output_is_whole_under_the_limit_and_head_and_tail_over_it() throws Exception {
+    Path f = Files.writeString(dir.resolve("out"), "0123456789abcdef");
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      assertEquals("0123456789abcdef", RunChild.capture(ch, 16).text());
+      CapturedOutput cut = RunChild.capture(ch, 8);
+      assertEquals(16, cut.total());
+      assertFalse(cut.complete());
+      assertEquals("0123\n…[8 bytes omitted]…\ncdef", cut.text());
     }
   }
 }
