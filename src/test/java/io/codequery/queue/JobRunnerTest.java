@@ -170,7 +170,8 @@ class JobRunnerTest {
             });
     flip.start();
     JobOutcome outcome =
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get, started -> {}));
     assertInstanceOf(JobOutcome.Abandoned.class, outcome);
   }
 
