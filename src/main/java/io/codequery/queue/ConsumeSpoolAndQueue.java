@@ -20,13 +20,22 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   private final JobSlots slots;
   private final JobQueue queue;
   private final ScheduledExecutorService renewer;
+  private final String owner;
+  private final WorkerLog log;
 
   ConsumeSpoolAndQueue(
-      IngestSpool ingest, JobSlots slots, JobQueue queue, ScheduledExecutorService renewer) {
+      IngestSpool ingest,
+      JobSlots slots,
+      JobQueue queue,
+      ScheduledExecutorService renewer,
+      String owner,
+      WorkerLog log) {
     this.ingest = ingest;
     this.slots = slots;
     this.queue = queue;
     this.renewer = renewer;
+    this.owner = owner;
+    this.log = log;
   }
 
   /** The project's worker task: its queue, spool and {@code config.concurrency()} slots. */
@@ -50,12 +59,37 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
               false));
     }
     return new ConsumeSpoolAndQueue(
-        new IngestSpool(layout.spoolDir(), queue, log), new JobSlots(tasks, log), queue, renewer);
+        new IngestSpool(layout.spoolDir(), queue, log),
+        new JobSlots(tasks, log),
+        queue,
+        renewer,
+        owner,
+        log);
   }
 
+  /**
+   * First ends what jobs of dead workers left running (and frees those jobs at once), then starts
+   * the slots — on a thread of its own, so that the loop beats meanwhile.
+   */
   @Override
   public void start(Runnable wakeLoop) {
-    slots.start(wakeLoop);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                int freed = queue.endOrphanedRuns(owner);
+                if (freed > 0) {
+                  log.tryAppend(
+                      "queue", "freed " + freed + " job(s) of a dead worker; their runs are ended");
+                }
+              } catch (RuntimeException e) {
+                log.tryAppend("queue", "could not look for jobs of dead workers: " + e);
+              }
+              slots.start(wakeLoop);
+            },
+            "job-slots-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

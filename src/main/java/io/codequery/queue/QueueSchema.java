@@ -14,7 +14,7 @@ import java.sql.Statement;
  */
 final class QueueSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private QueueSchema() {}
 
@@ -67,8 +67,17 @@ final class QueueSchema {
                         "CREATE UNIQUE INDEX jobs_commit_file ON jobs (commit_id, file)");
                     st.executeUpdate("CREATE INDEX jobs_due ON jobs (state, not_before, id)");
                   }
-                  // Later versions: `if (version < 2) { ALTER TABLE … }`, each step under this
-                  // lock, so it runs once however many processes open the queue at once.
+                  if (version < 2) {
+                    // The run of a job's command (leader PID, its start ticks, the boot), so that
+                    // a later worker can find and end what a dead worker's job left running; and
+                    // an index for the claim's "no other job of this file is running" check.
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_pid INTEGER");
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_start_ticks INTEGER");
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_boot_id TEXT");
+                    st.executeUpdate("CREATE INDEX jobs_file ON jobs (file, state)");
+                  }
+                  // Later versions: `if (version < 3) { … }`, each step under this lock, so it
+                  // runs once however many processes open the queue at once.
                   st.executeUpdate("PRAGMA user_version = " + VERSION);
                 }
                 return null;

@@ -1,7 +1,9 @@
 package io.codequery.queue;
 
+import io.codequery.child.ChildCommand;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
+import io.codequery.process.Platform;
 import io.codequery.project.ProjectLayout;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,7 +144,7 @@ public final class QueueTask implements AutoCloseable {
         renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
     JobOutcome outcome;
     try {
-      outcome = runner.run(job, this::abandonNow, started -> {});
+      outcome = runner.run(job, this::abandonNow, started -> recordRun(job, started));
     } catch (RuntimeException e) {
       outcome =
           new JobOutcome.Failed(
@@ -153,6 +155,19 @@ public final class QueueTask implements AutoCloseable {
     }
     record(job, outcome);
     return true;
+  }
+
+  private void recordRun(Job job, ChildCommand.Started started) {
+    try {
+      if (started.startTicks() > 0) {
+        queue.recordRun(
+            job, new RecordedRun(started.pid(), started.startTicks(), Platform.bootId()));
+      }
+    } catch (RuntimeException e) {
+      // Without the record a later worker cannot end this run's leftovers should this worker die;
+      // the parent-death signal still ends the command itself. Not a reason to stop the job.
+      log.tryAppend("queue", "run of " + job.describe() + " not recorded: " + e.getMessage());
+    }
   }
 
   private boolean abandonNow() {
