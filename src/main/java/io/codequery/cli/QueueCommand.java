@@ -4,11 +4,13 @@ import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
+import io.codequery.queue.WakeWorker;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -50,12 +52,17 @@ final class QueueCommand {
         counts.put(s.id(), 0L);
       }
     }
+    SpoolCount spool = SpoolCount.of(layout.spoolDir());
     if (json) {
-      out.println(JsonOut.write(counts));
+      Map<String, Object> m = new LinkedHashMap<>(counts);
+      m.put("spool_waiting", spool.waiting());
+      m.put("spool_rejected", spool.rejected());
+      out.println(JsonOut.write(m));
     } else {
       List<String> parts = new ArrayList<>();
       counts.forEach((k, v) -> parts.add(v + " " + k));
       out.println(String.join(", ", parts));
+      Render.spool(spool, layout).forEach(out::println);
     }
     return 0;
   }
@@ -135,6 +142,9 @@ final class QueueCommand {
         n = q.retryFailed();
       }
     }
+    if (n > 0) {
+      WakeWorker.request(layout);
+    }
     spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
     return 0;
   }
@@ -205,6 +215,9 @@ final class QueueCommand {
     CommitFiles.Listed listed = CommitFiles.of(layout.root(), commit);
     try (JobQueue q = open(layout, Configs.load(layout, spec))) {
       int n = listed.files().isEmpty() ? 0 : q.enqueue(listed.commit(), listed.files());
+      if (n > 0) {
+        WakeWorker.request(layout);
+      }
       spec.commandLine()
           .getOut()
           .println(
