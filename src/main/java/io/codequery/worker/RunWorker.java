@@ -242,10 +242,7 @@ public final class RunWorker {
     }
 
     @Override
-    public boolean selfCheck() {
-      if (!keepLock()) {
-        return false;
-      }
+    public void repairFiles() {
       try {
         files
             .repairIfNeeded()
@@ -254,15 +251,21 @@ public final class RunWorker {
       } catch (IOException | RuntimeException e) {
         log.tryAppend("worker", "self-check failed: " + e.getMessage());
       }
-      return true;
+    }
+
+    @Override
+    public void failed(String what, RuntimeException e) {
+      log.tryAppend("worker", what + " failed: " + e);
     }
 
     /**
      * Re-establishes a single instance when {@code worker.lock} was removed or replaced: takes the
      * lock on the file the path names now, or, where another worker holds that one, says so
-     * (false). Only then is the PID file repaired: a worker that lost its lock must not write it.
+     * (false). The loop repairs the PID file only after this: a worker that lost its lock must not
+     * write it.
      */
-    private boolean keepLock() {
+    @Override
+    public boolean holdsLock() {
       InstanceLock held = lock.get();
       InstanceLock.PathState state = held.pathState();
       if (state == InstanceLock.PathState.HELD || state == InstanceLock.PathState.UNKNOWN) {

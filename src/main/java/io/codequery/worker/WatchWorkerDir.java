@@ -15,10 +15,10 @@ import java.util.Set;
 
 /**
  * A file-system watch on {@code .code-query/} and its spool, reporting to the worker's loop: a new
- * spool record or wake-up file ({@link WorkerLoop#spoolChanged()}), and the PID file or lock file
- * removed or replaced under a running worker ({@link WorkerLoop#filesChanged()}, e.g. by {@code git
- * clean -fdX}). The loop's heartbeat sweep and self-check remain the safety net for events a watch
- * can miss (overflow, file systems without notification).
+ * spool record or wake-up file ({@link WorkerLoop#spoolChanged()}), and the lock file removed or
+ * replaced under a running worker ({@link WorkerLoop#filesChanged()}, e.g. by {@code git clean
+ * -fdX}). The loop's heartbeat sweep and self-check remain the safety net for events a watch can
+ * miss (overflow, file systems without notification).
  */
 final class WatchWorkerDir implements AutoCloseable {
   private final ProjectLayout layout;
@@ -30,11 +30,9 @@ final class WatchWorkerDir implements AutoCloseable {
   WatchWorkerDir(ProjectLayout layout, WorkerLog log) {
     this.layout = layout;
     this.log = log;
-    this.watchedFiles =
-        Set.of(
-            layout.pidFile().getFileName(),
-            layout.instanceLockFile().getFileName(),
-            layout.identityFile().getFileName());
+    // The PID file is left to the heartbeat's check, as before: rewriting it the instant it goes
+    // would race whoever is replacing it on purpose (tests laying out detector cases, `stop`).
+    this.watchedFiles = Set.of(layout.instanceLockFile().getFileName());
   }
 
   /** Starts watching on a daemon thread; without a watch the loop's sweeps still do the work. */

@@ -3,6 +3,7 @@ package io.codequery.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The worker's main loop: heartbeat, self-check and log rotation every heartbeat interval; the
@@ -29,13 +30,20 @@ public final class WorkerLoop {
     void beat(WorkerStatus status);
 
     /**
-     * Checks that the worker still holds its lock and that its PID file names it, repairing what it
-     * can; false where another worker now holds the lock (this one must stand down).
+     * Checks that the worker still holds the lock on the file its lock path names, taking the lock
+     * again where the file was removed or replaced; false where another worker now holds it (this
+     * one must stand down).
      */
-    boolean selfCheck();
+    boolean holdsLock();
+
+    /** Checks that the PID file and identity record still name the worker; rewrites them if not. */
+    void repairFiles();
 
     /** Rotates the log if it grew too large. */
     void rotateLog();
+
+    /** A duty or the task failed; the loop goes on (it never dies of one failure). */
+    void failed(String what, RuntimeException e);
   }
 
   /** Why {@link #run()} returned. */
@@ -90,7 +98,7 @@ public final class WorkerLoop {
     waiter.wake();
   }
 
-  /** The PID file or lock file changed under the worker: check them now. */
+  /** The lock file changed under the worker: check it now. */
   public void filesChanged() {
     filesChanged.set(true);
     waiter.wake();
@@ -129,11 +137,11 @@ public final class WorkerLoop {
       if (!stopping && stopRequested.get()) {
         stopping = true;
         stopDeadline = now + stopTimeout;
-        task.requestStop();
-        duties.beat(status(true)); // say "stopping" at once, not at the next beat
+        attempt("the stop request", () -> run(task::requestStop), null);
+        beat(true); // say "stopping" at once, not at the next beat
       }
       if (stopping) {
-        if (task.stopped()) {
+        if (attempt("asking the slots", task::stopped, true)) {
           return exit;
         }
         if (now - stopDeadline >= 0) {
@@ -151,32 +159,33 @@ public final class WorkerLoop {
         if (settled || now - nextSweep >= 0) {
           inBurst = false;
           nextSweep = now + heartbeat;
-          int added = task.ingest();
+          int added = attempt("ingesting the spool", task::ingest, 0);
           // After a change, offer work even when nothing was ingested: the change may have been a
           // wake-up from `queue add` or `queue retry`, whose jobs are already in the queue.
           if (settled || added > 0) {
-            task.offerWork(true);
+            offerWork(true);
           }
         }
         if (workAdded.getAndSet(false)) {
-          task.offerWork(true);
+          offerWork(true);
         }
-        if (filesChanged.getAndSet(false) && !duties.selfCheck()) {
+        if (filesChanged.getAndSet(false) && !attempt("the lock check", duties::holdsLock, true)) {
           exit = Exit.LOCK_LOST;
           stopRequested.set(true);
           continue;
         }
       }
       if (now - nextBeat >= 0) {
-        duties.beat(status(stopping));
+        beat(stopping);
         if (!stopping) {
-          if (!duties.selfCheck()) {
+          if (!attempt("the lock check", duties::holdsLock, true)) {
             exit = Exit.LOCK_LOST;
             stopRequested.set(true);
             continue;
           }
-          duties.rotateLog();
-          task.offerWork(false); // retries whose delay has passed, leases that expired
+          attempt("the PID-file check", () -> run(duties::repairFiles), null);
+          attempt("log rotation", () -> run(duties::rotateLog), null);
+          offerWork(false); // retries whose delay has passed, leases that expired
         }
         nextBeat += heartbeat;
         if (now - nextBeat >= 0) {
@@ -202,6 +211,35 @@ public final class WorkerLoop {
         stopRequested.set(true);
       }
     }
+  }
+
+  private void beat(boolean stopping) {
+    attempt("the heartbeat", () -> run(() -> duties.beat(status(stopping))), null);
+  }
+
+  private void offerWork(boolean allSlots) {
+    attempt("offering work", () -> run(() -> task.offerWork(allSlots)), null);
+  }
+
+  /** {@code what}'s answer, or {@code otherwise} where it failed (reported, never thrown). */
+  private <T> T attempt(String what, Supplier<T> work, T otherwise) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      // The loop never dies: a full disk, a locked database, a bug in one duty must not stop the
+      // heartbeat (a dead loop would leave a live worker that looks hung, then a removed PID file).
+      try {
+        duties.failed(what, e);
+      } catch (RuntimeException ignored) {
+        // reporting failed too; nothing left to tell
+      }
+      return otherwise;
+    }
+  }
+
+  private static <T> T run(Runnable r) {
+    r.run();
+    return null;
   }
 
   private WorkerStatus status(boolean stopping) {

@@ -94,6 +94,8 @@ class WorkerLoopTest {
     final List<Heartbeat> written = new ArrayList<>();
     final List<WorkerStatus> statuses = new ArrayList<>();
     int selfChecks;
+    int repairs;
+    final List<String> failures = new ArrayList<>();
     boolean lockLost;
 
     RecordingDuties(FakeTicker ticker, SettableClock wall) {
@@ -116,13 +118,23 @@ class WorkerLoopTest {
     }
 
     @Override
-    public boolean selfCheck() {
+    public boolean holdsLock() {
       selfChecks++;
       return !lockLost;
     }
 
     @Override
+    public void repairFiles() {
+      repairs++;
+    }
+
+    @Override
     public void rotateLog() {}
+
+    @Override
+    public void failed(String what, RuntimeException e) {
+      failures.add(what + ": " + e.getMessage());
+    }
   }
 
   /** A task whose slots are scripted: what runs, when they end. */
@@ -134,6 +146,7 @@ class WorkerLoopTest {
     String last = "";
     boolean stopRequested;
     boolean slotsEnd = true;
+    boolean ingestFails;
     Runnable wakeLoop;
 
     FakeTask(FakeTicker ticker) {
@@ -148,6 +161,9 @@ class WorkerLoopTest {
     @Override
     public int ingest() {
       ingestsAt.add(ticker.millis());
+      if (ingestFails) {
+        throw new IllegalStateException("disk full");
+      }
       return 0;
     }
 
@@ -343,5 +359,16 @@ class WorkerLoopTest {
     waiter.at(7_000, () -> duties.lockLost = true);
     assertEquals(WorkerLoop.Exit.LOCK_LOST, loop.run());
     assertEquals(10_000L, ticker.millis());
+  }
+
+  @Test
+  void a_failing_ingest_is_reported_and_the_heartbeat_goes_on() {
+    task.ingestFails = true;
+    waiter.at(20_000, loop::requestStop);
+    assertEquals(WorkerLoop.Exit.STOPPED, loop.run());
+    assertEquals(List.of(5_000L, 10_000L, 15_000L, 20_000L), duties.beatsAt);
+    assertEquals(4, duties.failures.size(), duties.failures.toString());
+    assertTrue(duties.failures.get(0).startsWith("ingesting the spool: disk full"));
+    assertEquals(3, duties.repairs);
   }
 }
