@@ -25,11 +25,24 @@ public final class EndProcesses {
    * still running.
    */
   public static int endSession(int session, long minStartTicks, String marker, Duration grace) {
-    List<ProcessHandle> found = handles(SessionMembers.find(session, minStartTicks, marker));
+    return endSession(session, minStartTicks, marker, Optional.empty(), grace);
+  }
+
+  /**
+   * As {@link #endSession(int, long, String, Duration)}, looking only at processes started after
+   * {@code since} (see {@link SessionMembers.PidMark}).
+   */
+  static int endSession(
+      int session,
+      long minStartTicks,
+      String marker,
+      Optional<SessionMembers.PidMark> since,
+      Duration grace) {
+    List<ProcessHandle> found = handles(SessionMembers.find(session, minStartTicks, marker, since));
     if (found.isEmpty()) {
       return 0;
     }
-    end(found, grace, () -> handles(SessionMembers.find(session, minStartTicks, marker)));
+    end(found, grace, () -> handles(SessionMembers.find(session, minStartTicks, marker, since)));
     return found.size();
   }
 

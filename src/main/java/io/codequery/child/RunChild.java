@@ -93,6 +93,9 @@ public final class RunChild {
         } else {
           pb.redirectInput(inFile != null ? inFile.toFile() : new File("/dev/null"));
         }
+        // Before the child exists: its whole tree will have PIDs handed out after this mark.
+        Optional<SessionMembers.PidMark> mark =
+            ownSession ? SessionMembers.PidMark.now() : Optional.empty();
         Process p;
         try {
           p = pb.start();
@@ -103,7 +106,7 @@ public final class RunChild {
           // The child holds its own descriptors now; nobody else can open these by name.
           deleteAll(scratch);
         }
-        return await(c, p, ownSession, out, err, start);
+        return await(c, p, ownSession, mark, out, err, start);
       }
     } catch (IOException e) {
       return new ChildRun.NotStarted(
@@ -120,7 +123,13 @@ public final class RunChild {
   }
 
   private static ChildRun await(
-      ChildCommand c, Process p, boolean ownSession, FileChannel out, FileChannel err, long start)
+      ChildCommand c,
+      Process p,
+      boolean ownSession,
+      Optional<SessionMembers.PidMark> mark,
+      FileChannel out,
+      FileChannel err,
+      long start)
       throws IOException {
     long leaderTicks = SessionMembers.startTicks(p.pid()).orElse(0L);
     try {
@@ -157,7 +166,8 @@ public final class RunChild {
       // Whatever the command left running in its session (`cmd &`) would outlive the job
       // unobserved and keep writing into output we are about to read.
       stragglers =
-          EndProcesses.endSession((int) p.pid(), leaderTicks, c.marker(), Duration.ofMillis(500));
+          EndProcesses.endSession(
+              (int) p.pid(), leaderTicks, c.marker(), mark, Duration.ofMillis(500));
     }
     Integer exit = end == ChildRun.End.EXITED ? p.exitValue() : null;
     return new ChildRun.Ended(

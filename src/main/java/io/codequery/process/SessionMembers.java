@@ -28,6 +28,48 @@ public final class SessionMembers {
   /** One process found: its PID and start time in clock ticks since boot. */
   public record Member(long pid, long startTicks) {}
 
+  /**
+   * Where the kernel's PID allocation stood: the last PID handed out in this namespace ({@code
+   * /proc/sys/kernel/ns_last_pid}) and the forks since boot ({@code processes} in {@code
+   * /proc/stat}, every namespace's). A process started after the mark has a PID in the cyclic range
+   * after {@code lastPid} — as long as fewer forks than half the PID space happened since, so that
+   * the allocation cannot have wrapped all the way round.
+   */
+  public record PidMark(long lastPid, long forks) {
+    /** The mark now, where the kernel tells. */
+    public static Optional<PidMark> now() {
+      if (!Platform.hasProc()) {
+        return Optional.empty();
+      }
+      try {
+        long last =
+            Long.parseLong(Platform.readFirstLine(PROC.resolve("sys/kernel/ns_last_pid"), ""));
+        for (String line : Files.readAllLines(PROC.resolve("stat"), StandardCharsets.US_ASCII)) {
+          if (line.startsWith("processes ")) {
+            return Optional.of(new PidMark(last, Long.parseLong(line.substring(10).trim())));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // no mark: callers scan every process
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * True where {@code pid} may have been handed out between this mark and {@code later}; always
+     * true where that cannot be told (too many forks since, or marks out of order).
+     */
+    boolean allocatedBetween(long pid, PidMark later, long pidLimit) {
+      long forksSince = later.forks - forks;
+      if (forksSince < 0 || forksSince >= pidLimit / 2) {
+        return true;
+      }
+      return lastPid <= later.lastPid
+          ? pid > lastPid && pid <= later.lastPid
+          : pid > lastPid || pid <= later.lastPid;
+    }
+  }
+
   /** The session id and start ticks of one {@code /proc/<pid>/stat} line. */
   record SessionStat(char state, int session, long startTicks) {}
 
@@ -38,15 +80,32 @@ public final class SessionMembers {
    * minStartTicks} whose environment holds {@code marker} ({@code NAME=VALUE}, exactly).
    */
   public static List<Member> find(int session, long minStartTicks, String marker) {
+    return find(session, minStartTicks, marker, Optional.empty());
+  }
+
+  /**
+   * As {@link #find(int, long, String)}, looking only at processes started after {@code since}
+   * where that can be told from PIDs alone (a child's whole tree started after a mark taken before
+   * the child): most of {@code /proc} is then skipped unread.
+   */
+  public static List<Member> find(
+      int session, long minStartTicks, String marker, Optional<PidMark> since) {
     List<Member> found = new ArrayList<>();
     if (!Platform.hasProc() || session <= 0) {
       return found;
     }
+    Optional<PidMark> now = since.isPresent() ? PidMark.now() : Optional.empty();
     byte[] wanted = marker.getBytes(StandardCharsets.UTF_8);
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC)) {
       for (Path dir : ds) {
         String name = dir.getFileName().toString();
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        if (now.isPresent()
+            && !since
+                .get()
+                .allocatedBetween(Long.parseLong(name), now.get(), Platform.pidLimit())) {
           continue;
         }
         Optional<SessionStat> st = readStat(dir);

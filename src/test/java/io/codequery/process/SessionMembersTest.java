@@ -53,4 +53,24 @@ class SessionMembersTest {
     Files.write(environ, "X=1\0CODE_QUERY_JOB=7:2:pid-1-ab".getBytes(StandardCharsets.UTF_8));
     assertTrue(SessionMembers.environHolds(environ, wanted), "the last entry, unterminated");
   }
+
+  @Test
+  void a_pid_mark_bounds_the_pids_handed_out_since_unless_they_may_have_wrapped_round() {
+    SessionMembers.PidMark before = new SessionMembers.PidMark(1_000, 50_000);
+    SessionMembers.PidMark after = new SessionMembers.PidMark(1_010, 50_012);
+    assertTrue(before.allocatedBetween(1_001, after, 32_768));
+    assertTrue(before.allocatedBetween(1_010, after, 32_768));
+    assertFalse(before.allocatedBetween(1_000, after, 32_768), "the mark's own last PID is older");
+    assertFalse(before.allocatedBetween(999, after, 32_768));
+    assertFalse(before.allocatedBetween(1_011, after, 32_768));
+    SessionMembers.PidMark wrapped = new SessionMembers.PidMark(305, 50_100);
+    SessionMembers.PidMark nearTop = new SessionMembers.PidMark(32_700, 50_000);
+    assertTrue(nearTop.allocatedBetween(32_750, wrapped, 32_768));
+    assertTrue(nearTop.allocatedBetween(300, wrapped, 32_768));
+    assertFalse(nearTop.allocatedBetween(10_000, wrapped, 32_768));
+    SessionMembers.PidMark manyForksLater = new SessionMembers.PidMark(1_010, 50_000 + 16_384);
+    assertTrue(
+        before.allocatedBetween(10_000, manyForksLater, 32_768),
+        "half the PID space forked since: it may have wrapped, so every PID counts");
+  }
 }
