@@ -5,6 +5,7 @@ import io.codequery.pidfile.PidFileRead;
 import io.codequery.pidfile.PidFileReader;
 import io.codequery.process.ProcessFacts;
 import io.codequery.project.ProjectLayout;
+import io.codequery.project.SpoolCount;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,14 +14,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The specification's health check, without its 100 ms CPU sample: "responsive" means the worker's
- * heartbeat is fresh (at most 1.5 intervals old) and the process is neither stopped nor a zombie,
- * so a worker frozen with {@code kill -STOP} or hung in its loop is reported within two intervals.
+ * heartbeat is fresh (at most 1.5 intervals old, and not dated in the future) and the process is
+ * neither stopped nor a zombie, so a worker frozen with {@code kill -STOP} or hung in its loop is
+ * reported within two intervals. The worker's loop runs no jobs, so a long job never makes it late.
+ * The report also counts the hooks' spool (commits not yet queued, records set aside).
  */
 public final class HealthCheck {
   private HealthCheck() {}
@@ -76,9 +80,17 @@ public final class HealthCheck {
         beat.map(h -> h.intervalMillis() / 1000).orElse(null),
         uptime,
         beat.map(Heartbeat::state).orElse(null),
-        beat.map(Heartbeat::detail).filter(s -> !s.isEmpty()).orElse(null),
+        beat.map(h -> currentJobs(h.detail())).orElse(List.of()),
+        beat.map(h -> h.lastJob().isEmpty() ? h.detail() : h.lastJob())
+            .filter(s -> !s.isEmpty())
+            .orElse(null),
         queueDepth.apply(layout),
+        SpoolCount.of(layout.spoolDir()),
         layout.logFile());
+  }
+
+  private static List<String> currentJobs(String detail) {
+    return detail.isEmpty() ? List.of() : List.of(detail.split(", "));
   }
 
   static Optional<Heartbeat> readHeartbeat(ProjectLayout layout) {

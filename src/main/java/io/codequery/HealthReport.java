@@ -1,6 +1,8 @@
 package io.codequery;
 
+import io.codequery.project.SpoolCount;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +13,12 @@ import java.util.Map;
  *     process_responsive}, in that order
  * @param heartbeatAgeSeconds age of the last heartbeat, or null where there is none
  * @param uptimeSeconds how long the worker has run, or null where it does not
+ * @param workerState "idle", "processing" or "stopping" as the last heartbeat said, or null
+ * @param currentJobs the jobs running as of the last heartbeat ({@code commit:file}), empty if none
+ * @param lastJob the job the worker started last, or null before its first
  * @param queueDepth jobs waiting (pending + running), or null where there is no queue yet
+ * @param spool commits recorded by the hooks and not yet queued, and records set aside as
+ *     unreadable
  */
 public record HealthReport(
     Detection detection,
@@ -20,9 +27,15 @@ public record HealthReport(
     Long heartbeatIntervalSeconds,
     Long uptimeSeconds,
     String workerState,
+    List<String> currentJobs,
     String lastJob,
     Integer queueDepth,
+    SpoolCount spool,
     Path logFile) {
+
+  public HealthReport {
+    currentJobs = List.copyOf(currentJobs);
+  }
 
   public boolean isRunning() {
     return detection.isRunning();

@@ -197,7 +197,7 @@ class HealthCheckTest {
       Heartbeat beat = Heartbeat.parse(Files.readString(hb, StandardCharsets.UTF_8)).orElseThrow();
       Files.write(
           hb,
-          new Heartbeat(w.pid() + 1, beat.timeMillis(), beat.intervalMillis(), "idle", "")
+          new Heartbeat(w.pid() + 1, beat.timeMillis(), beat.intervalMillis(), "idle", "", "")
               .format());
       HealthReport r = HealthCheck.run(root, at(beat.timeMillis()), layout -> null);
       assertEquals(List.of("process_responsive"), failing(r));

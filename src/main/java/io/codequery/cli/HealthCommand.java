@@ -53,8 +53,11 @@ final class HealthCommand implements Callable<Integer> {
       m.put("heartbeat_interval_seconds", r.heartbeatIntervalSeconds());
       m.put("uptime_seconds", r.uptimeSeconds());
       m.put("worker_state", r.workerState());
+      m.put("current_jobs", r.currentJobs());
       m.put("last_job", r.lastJob());
       m.put("queue_depth", r.queueDepth());
+      m.put("spool_waiting", r.spool().waiting());
+      m.put("spool_rejected", r.spool().rejected());
       m.put("log_file", r.logFile().toString());
       out.println(JsonOut.write(m));
     } else {
@@ -71,11 +74,19 @@ final class HealthCommand implements Callable<Integer> {
       }
       if (r.workerState() != null) {
         out.println(
-            "  state: " + r.workerState() + (r.lastJob() != null ? " (" + r.lastJob() + ")" : ""));
+            "  state: "
+                + r.workerState()
+                + (r.currentJobs().isEmpty()
+                    ? ""
+                    : " (" + String.join(", ", r.currentJobs()) + ")"));
+      }
+      if (r.lastJob() != null) {
+        out.println("  last job: " + r.lastJob());
       }
       if (r.queueDepth() != null) {
         out.println("  queue: " + r.queueDepth() + " waiting");
       }
+      Render.spool(r.spool(), ProjectLayout.of(Main.projectRoot(spec))).forEach(out::println);
       out.println("  log: " + r.logFile());
     }
     out.flush();

@@ -4,12 +4,14 @@ import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.Job;
 import io.codequery.queue.JobFile;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.JobState;
 import io.codequery.queue.QueueTask;
+import io.codequery.queue.WakeWorker;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,12 +56,17 @@ final class QueueCommand {
         counts.put(s.id(), 0L);
       }
     }
+    SpoolCount spool = SpoolCount.of(layout.spoolDir());
     if (json) {
-      out.println(JsonOut.write(counts));
+      Map<String, Object> m = new LinkedHashMap<>(counts);
+      m.put("spool_waiting", spool.waiting());
+      m.put("spool_rejected", spool.rejected());
+      out.println(JsonOut.write(m));
     } else {
       List<String> parts = new ArrayList<>();
       counts.forEach((k, v) -> parts.add(v + " " + k));
       out.println(String.join(", ", parts));
+      Render.spool(spool, layout).forEach(out::println);
     }
     return 0;
   }
@@ -144,6 +151,9 @@ final class QueueCommand {
         n = q.retryFailed();
       }
     }
+    if (n > 0) {
+      WakeWorker.request(layout);
+    }
     spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
     return 0;
   }
@@ -219,6 +229,9 @@ final class QueueCommand {
       int n = files.isEmpty() ? 0 : q.enqueueFiles(listing.commit(), files);
       long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
       long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
+      if (n > 0) {
+        WakeWorker.request(layout);
+      }
       spec.commandLine()
           .getOut()
           .println(

@@ -6,6 +6,7 @@ import java.util.List;
  * A project's configuration ({@code .code-query/config.json}), validated. See {@link ConfigLoader}.
  *
  * @param command the documentation command as argv, or null for the built-in processor
+ * @param concurrency how many jobs the worker runs at once (its job slots)
  */
 public record Config(
     String datasetName,
@@ -17,13 +18,14 @@ public record Config(
     int retryDelaySeconds,
     int jobTimeoutSeconds,
     int heartbeatSeconds,
-    int stopTimeoutSeconds) {
+    int stopTimeoutSeconds,
+    int concurrency) {
 
   public static final List<String> MODES = List.of("auto", "manual");
   public static final List<String> FALLBACKS = List.of("queue", "start", "sync");
 
   /** The defaults of the specification and DESIGN. */
   public static Config defaults(String datasetName) {
-    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10);
+    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10, 2);
   }
 }

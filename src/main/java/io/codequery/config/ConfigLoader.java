@@ -44,7 +44,8 @@ public final class ConfigLoader {
           "retry_delay_seconds",
           "job_timeout_seconds",
           "heartbeat_seconds",
-          "stop_timeout_seconds");
+          "stop_timeout_seconds",
+          "concurrency");
   private static final int MAX_CONFIG_BYTES = 1 << 20;
 
   /** The configuration, and the warnings (unknown keys) found while reading it. */
@@ -118,6 +119,7 @@ public final class ConfigLoader {
     int jobTimeout = integer(source, p, "job_timeout_seconds", d.jobTimeoutSeconds(), 1, 86_400);
     int heartbeat = integer(source, p, "heartbeat_seconds", d.heartbeatSeconds(), 1, 3_600);
     int stopTimeout = integer(source, p, "stop_timeout_seconds", d.stopTimeoutSeconds(), 1, 3_600);
+    int concurrency = integer(source, p, "concurrency", d.concurrency(), 1, 64);
     return new Loaded(
         new Config(
             dataset,
@@ -129,7 +131,8 @@ public final class ConfigLoader {
             retryDelay,
             jobTimeout,
             heartbeat,
-            stopTimeout),
+            stopTimeout,
+            concurrency),
         List.copyOf(warnings));
   }
 
@@ -207,6 +210,7 @@ public final class ConfigLoader {
     processing.put("job_timeout_seconds", d.jobTimeoutSeconds());
     processing.put("heartbeat_seconds", d.heartbeatSeconds());
     processing.put("stop_timeout_seconds", d.stopTimeoutSeconds());
+    processing.put("concurrency", d.concurrency());
     Map<String, Object> top = new LinkedHashMap<>();
     top.put("dataset_name", d.datasetName());
     top.put("model", d.model());

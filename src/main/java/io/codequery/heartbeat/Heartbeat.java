@@ -7,19 +7,27 @@ import java.util.Optional;
 
 /**
  * The worker's heartbeat record ({@code worker.heartbeat}), rewritten atomically every interval by
- * the worker's main loop, so a stopped or hung worker stops beating.
+ * the worker's loop — a loop that runs no jobs itself, so a stopped or hung worker stops beating
+ * and a busy one does not.
  *
  * @param pid the worker that wrote it
- * @param timeMillis when it was written (epoch ms)
+ * @param timeMillis when it was written (epoch ms, wall time)
  * @param intervalMillis how often the worker writes it
  * @param state what the worker was doing ("idle", "processing", "stopping")
- * @param detail the current or last job, free text, may be empty
+ * @param detail the jobs running, comma-separated ({@code commit:file}), may be empty
+ * @param lastJob the job most recently started, may be empty
  */
 public record Heartbeat(
-    int pid, long timeMillis, long intervalMillis, String state, String detail) {
+    int pid, long timeMillis, long intervalMillis, String state, String detail, String lastJob) {
 
   /** A heartbeat older than this many intervals means the worker is not responsive. */
   public static final double MAX_AGE_INTERVALS = 1.5;
+
+  /**
+   * A heartbeat dated later than this past now was not written by a worker beating now (a clock set
+   * back since, or a forged file): it is not fresh.
+   */
+  public static final long MAX_FUTURE_MILLIS = 2_000;
 
   public byte[] format() {
     return ("pid="
@@ -36,12 +44,22 @@ public record Heartbeat(
             + "\n"
             + "detail="
             + oneLine(detail)
+            + "\n"
+            + "last_job="
+            + oneLine(lastJob)
             + "\n")
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Written at most 1.5 intervals before {@code nowMillis}, and not in its future. */
   public boolean isFresh(long nowMillis) {
-    return nowMillis - timeMillis <= (long) (MAX_AGE_INTERVALS * intervalMillis);
+    long age = nowMillis - timeMillis;
+    return age <= (long) (MAX_AGE_INTERVALS * intervalMillis) && age >= -MAX_FUTURE_MILLIS;
+  }
+
+  /** True where the record is dated beyond the tolerance after {@code nowMillis}. */
+  public boolean isFromTheFuture(long nowMillis) {
+    return timeMillis - nowMillis > MAX_FUTURE_MILLIS;
   }
 
   public static Optional<Heartbeat> parse(String text) {
@@ -59,7 +77,8 @@ public record Heartbeat(
               Long.parseLong(kv.getOrDefault("time_millis", "")),
               Long.parseLong(kv.getOrDefault("interval_millis", "")),
               kv.getOrDefault("state", ""),
-              kv.getOrDefault("detail", "")));
+              kv.getOrDefault("detail", ""),
+              kv.getOrDefault("last_job", "")));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -1,18 +1,23 @@
 package io.codequery.hooks;
 
 import io.codequery.CodeQueryException;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
+import io.codequery.child.ChildCommand;
+import io.codequery.child.ChildRun;
+import io.codequery.child.RunChild;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** Runs {@code git} in a directory and returns its output; failures become clear exceptions. */
 final class Git {
+  static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  /** Git's stdout is kept whole (a file list); a git writing more than this is stopped. */
+  private static final long MAX_STDOUT_BYTES = 256L * 1024 * 1024;
+
   private Git() {}
 
   /** What git did: its exit status, its output as bytes (names in it need not be UTF-8), stderr. */
@@ -24,36 +29,13 @@ final class Git {
   }
 
   static Result run(Path dir, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("git");
-    cmd.addAll(List.of(args));
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .directory(dir.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-      byte[] out;
-      byte[] err;
-      try (InputStream o = p.getInputStream();
-          InputStream e = p.getErrorStream()) {
-        out = o.readAllBytes();
-        err = e.readAllBytes();
-      }
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new CodeQueryException(
-            "git " + String.join(" ", args) + " did not finish within 60 s in " + dir);
-      }
-      return new Result(p.exitValue(), out, new String(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new CodeQueryException(
-          "cannot run git in " + dir + ": " + e.getMessage() + ". Is git installed and on PATH?",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CodeQueryException("interrupted while running git", e);
-    }
+    return run(
+        dir,
+        DEADLINE,
+        c ->
+            c.withOutputLimits(
+                (int) Math.min(Integer.MAX_VALUE - 8, MAX_STDOUT_BYTES), MAX_STDOUT_BYTES),
+        args);
   }
 
   /**
@@ -61,39 +43,36 @@ final class Git {
    * it with the mode it wants); returns the status and stderr ({@code stdout} empty).
    */
   static Result runToFile(Path dir, Path out, Duration timeout, String... args) {
+    return run(
+        dir, timeout, c -> c.withStdoutTo(out).withOutputLimits(64 * 1024, MAX_STDOUT_BYTES), args);
+  }
+
+  private static Result run(
+      Path dir, Duration deadline, UnaryOperator<ChildCommand> how, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add("git");
     cmd.addAll(List.of(args));
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .directory(dir.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
-              .start();
-      byte[] err;
-      try (InputStream e = p.getErrorStream()) {
-        err = e.readNBytes(64 * 1024);
-      }
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new CodeQueryException(
-            "git "
-                + String.join(" ", args)
-                + " did not finish within "
-                + timeout.toSeconds()
-                + " s in "
-                + dir);
-      }
-      return new Result(p.exitValue(), new byte[0], new String(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
+    String what = "git " + String.join(" ", args);
+    ChildRun run = RunChild.run(how.apply(ChildCommand.of(cmd, dir).withDeadline(deadline)));
+    if (run instanceof ChildRun.NotStarted n) {
       throw new CodeQueryException(
-          "cannot run git in " + dir + ": " + e.getMessage() + ". Is git installed and on PATH?",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CodeQueryException("interrupted while running git", e);
+          "cannot run git in " + dir + ": " + n.message() + ". Is git installed and on PATH?");
     }
+    ChildRun.Ended e = (ChildRun.Ended) run;
+    switch (e.end()) {
+      case TIMED_OUT:
+        throw new CodeQueryException(
+            what + " did not finish within " + deadline.toSeconds() + " s in " + dir + "; killed");
+      case OUTPUT_CAPPED:
+        throw new CodeQueryException(
+            what + " wrote more than " + MAX_STDOUT_BYTES + " bytes in " + dir + "; killed");
+      case ABANDONED:
+        Thread.currentThread().interrupt();
+        throw new CodeQueryException("interrupted while running " + what);
+      default:
+        break;
+    }
+    return new Result(e.exitCode(), e.stdout().bytes(), e.stderr().text());
   }
 
   /** The one-line output of a git query that must succeed. */

@@ -85,4 +85,20 @@ final class PortableProcessTable implements ProcessTable {
   public LockHolders lockHolders(Path file) {
     return new LockHolders.Unavailable("this OS does not list the holders of file locks");
   }
+
+  @Override
+  public boolean findsSessionMembers() {
+    return false;
+  }
+
+  @Override
+  public Optional<PidMark> pidMark() {
+    return Optional.empty();
+  }
+
+  @Override
+  public List<SessionMember> sessionMembers(
+      int session, long minStartTicks, String marker, Optional<PidMark> since) {
+    return List.of(); // ProcessHandle tells neither sessions nor environments
+  }
 }

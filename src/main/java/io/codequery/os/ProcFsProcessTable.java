@@ -3,10 +3,12 @@ package io.codequery.os;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -191,6 +193,66 @@ final class ProcFsProcessTable implements ProcessTable {
       }
       return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
     }
+  }
+
+  @Override
+  public boolean findsSessionMembers() {
+    return true;
+  }
+
+  @Override
+  public Optional<PidMark> pidMark() {
+    try {
+      Optional<String> last = readFirstLine(ProcPath.NS_LAST_PID);
+      if (last.isEmpty()) {
+        return Optional.empty();
+      }
+      for (String line : Files.readAllLines(ProcPath.KERNEL_STAT, StandardCharsets.US_ASCII)) {
+        if (line.startsWith("processes ")) {
+          return Optional.of(
+              new PidMark(Long.parseLong(last.get()), Long.parseLong(line.substring(10).trim())));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no mark: callers look at every process
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public List<SessionMember> sessionMembers(
+      int session, long minStartTicks, String marker, Optional<PidMark> since) {
+    List<SessionMember> found = new ArrayList<>();
+    if (session <= 0) {
+      return found;
+    }
+    Optional<PidMark> now = since.isPresent() ? pidMark() : Optional.empty();
+    byte[] wanted = marker.getBytes(StandardCharsets.UTF_8);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(ProcPath.ALL)) {
+      for (Path dir : ds) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        int pid = Integer.parseInt(name);
+        if (now.isPresent() && !since.get().allocatedBetween(pid, now.get(), pidLimit())) {
+          continue;
+        }
+        Optional<ProcStat> st = status(pid).stat();
+        if (st.isEmpty()
+            || st.get().session() != session
+            || st.get().startTicks() < minStartTicks
+            || st.get().isZombie()) {
+          continue;
+        }
+        if (ProcEnviron.holds(ProcPath.environ(pid), wanted)) {
+          found.add(new SessionMember(pid, st.get().startTicks()));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // /proc unreadable: nothing can be verified, so nothing is reported
+    }
+    return found;
   }
 
   private static Optional<String> readFirstLine(Path file) {

@@ -24,6 +24,15 @@ public final class ProcPath {
   /** A random id the kernel draws at every boot. */
   public static final Path BOOT_ID = Path.of(ROOT, "sys", "kernel", "random", "boot_id");
 
+  /** Every process's directory, named by its PID. */
+  public static final Path ALL = Path.of(ROOT);
+
+  /** System statistics; its {@code processes} line counts the forks since boot. */
+  public static final Path KERNEL_STAT = Path.of(ROOT, "stat");
+
+  /** The last PID handed out in this PID namespace. */
+  public static final Path NS_LAST_PID = Path.of(ROOT, "sys", "kernel", "ns_last_pid");
+
   /** PIDs are below this number. */
   public static final Path PID_MAX = Path.of(ROOT, "sys", "kernel", "pid_max");
 
@@ -37,6 +46,11 @@ public final class ProcPath {
   /** {@code /proc/<pid>/stat}: state, parent, start time in clock ticks (see {@link ProcStat}). */
   public static Path stat(int pid) {
     return Path.of(ROOT, Integer.toString(pid), "stat");
+  }
+
+  /** {@code /proc/<pid>/environ}: the environment it started with, each entry ended by NUL. */
+  public static Path environ(int pid) {
+    return Path.of(ROOT, Integer.toString(pid), "environ");
   }
 
   /** {@code /proc/<pid>/cmdline}: the arguments, each ended by a NUL byte. */

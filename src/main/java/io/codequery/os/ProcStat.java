@@ -8,9 +8,10 @@ import java.util.Optional;
  *
  * @param state field 3: R running, S/D sleeping, T/t stopped, Z zombie, X/x dead, …
  * @param ppid field 4
+ * @param session field 6: the session id (the PID of the session's leader)
  * @param startTicks field 22: start time in clock ticks since boot
  */
-public record ProcStat(char state, int ppid, long startTicks) {
+public record ProcStat(char state, int ppid, int session, long startTicks) {
 
   /** Exited: a zombie awaiting its parent, or dead (X, shown for an instant while it is reaped). */
   public boolean isZombie() {
@@ -28,13 +29,18 @@ public record ProcStat(char state, int ppid, long startTicks) {
       return Optional.empty();
     }
     String[] f = line.substring(close + 2).trim().split(" +");
-    // f[0] is field 3 (state), f[1] field 4 (ppid), f[19] field 22 (starttime in clock ticks).
+    // f[0] is field 3 (state), f[1] field 4 (ppid), f[3] field 6 (session), f[19] field 22
+    // (starttime in clock ticks).
     if (f.length < 20 || f[0].length() != 1) {
       return Optional.empty();
     }
     try {
       return Optional.of(
-          new ProcStat(f[0].charAt(0), Integer.parseInt(f[1]), Long.parseLong(f[19])));
+          new ProcStat(
+              f[0].charAt(0),
+              Integer.parseInt(f[1]),
+              Integer.parseInt(f[3]),
+              Long.parseLong(f[19])));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -64,6 +64,26 @@ public interface ProcessTable {
    */
   LockHolders lockHolders(Path file);
 
+  /**
+   * Whether {@link #sessionMembers} can find a session's processes here (Linux); where it cannot, a
+   * child is not given a session of its own, as nothing could verify its members later.
+   */
+  boolean findsSessionMembers();
+
+  /** Where the kernel's PID allocation stands now, where it tells (see {@link PidMark}). */
+  Optional<PidMark> pidMark();
+
+  /**
+   * The live (not exited) processes of session {@code session}, started at or after {@code
+   * minStartTicks}, whose environment holds {@code marker} ({@code NAME=VALUE}, a whole entry):
+   * what is left of a child started in a session of its own with that marker. A process counts only
+   * if all of these hold — a recycled session id, an unrelated process, or one whose environment
+   * cannot be read never matches. With {@code since}, only PIDs handed out after that mark are
+   * looked at, where that can be told. Empty where the OS cannot tell (never a guess).
+   */
+  List<SessionMember> sessionMembers(
+      int session, long minStartTicks, String marker, Optional<PidMark> since);
+
   /** The implementation chosen for this JVM (see {@link #PROPERTY}). */
   static ProcessTable system() {
     return ChooseProcessTable.SYSTEM;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * The claim protocol and its fence, after db-scheduler: read candidates, then take one with {@code
@@ -18,17 +19,35 @@ import java.util.Optional;
  * expired and whose job was claimed again cannot overwrite the new claimant's result.
  *
  * <p>Delivery is at least once: a running job whose lease expired (its worker died or hung) is
- * claimable again; a job whose lease expired more often than the retry budget allows is marked
+ * claimable again, and is handed out only once what its last run left running has been ended
+ * ({@code endSurvivors}, after the claim's update fenced that run's late results), so a job never
+ * runs twice at once; a job whose lease expired more often than the retry budget allows is marked
  * failed instead of being handed out forever.
+ *
+ * <p>Two jobs of one file never run at once, and they run in the order they were queued (commit
+ * order): a job is not claimed while another job of its file is running under a live lease, or
+ * while an older job of its file is still pending or running. The check is part of the conditional
+ * update itself, so two slots racing for two jobs of one file cannot both win.
  */
 final class ClaimJobs {
   private static final int CANDIDATES = 16;
   private static final int ROUNDS = 8;
 
-  private final int maxRetries;
+  /** No other job of this row's file is running under a live lease, none older is unfinished. */
+  static final String FILE_IS_FREE =
+      "NOT EXISTS (SELECT 1 FROM jobs o WHERE o.file = jobs.file AND o.id <> jobs.id AND"
+          + " ((o.state = 'running' AND o.lease_until >= ?) OR (o.id < jobs.id AND o.state IN"
+          + " ('pending', 'running'))))";
 
-  ClaimJobs(int maxRetries) {
+  private final int maxRetries;
+  private final BiPredicate<Job, RecordedRun> endSurvivors;
+
+  /**
+   * @param endSurvivors ends what a recorded run of a job left running; true when nothing is left
+   */
+  ClaimJobs(int maxRetries, BiPredicate<Job, RecordedRun> endSurvivors) {
     this.maxRetries = maxRetries;
+    this.endSurvivors = endSurvivors;
   }
 
   /** The oldest due job, claimed for {@code owner}; empty when none is due (or all were lost). */
@@ -54,11 +73,14 @@ final class ClaimJobs {
         c.prepareStatement(
             "SELECT "
                 + JobRows.COLUMNS
-                + " FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
-                + " OR (state = 'running' AND lease_until < ?) ORDER BY id LIMIT "
+                + " FROM jobs WHERE ((state = 'pending' AND not_before <= ?)"
+                + " OR (state = 'running' AND lease_until < ?)) AND "
+                + FILE_IS_FREE
+                + " ORDER BY id LIMIT "
                 + CANDIDATES)) {
       ps.setLong(1, now);
       ps.setLong(2, now);
+      ps.setLong(3, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           candidates.add(JobRows.job(rs));
@@ -89,6 +111,8 @@ final class ClaimJobs {
             now);
         continue;
       }
+      Optional<RecordedRun> lastRun =
+          candidate.state() == JobState.RUNNING ? recordedRun(c, candidate) : Optional.empty();
       long leaseUntil = now + lease.toMillis();
       int n =
           take(
@@ -101,7 +125,7 @@ final class ClaimJobs {
               leaseUntil,
               now);
       if (n == 1) {
-        return Optional.of(
+        Job claimed =
             new Job(
                 candidate.id(),
                 candidate.commit(),
@@ -118,12 +142,38 @@ final class ClaimJobs {
                 candidate.exitCode(),
                 candidate.durationMs(),
                 candidate.output(),
-                candidate.error()));
+                candidate.error());
+        // The claim is ours (its version fences the previous holder's late writes); before the job
+        // runs again, end what its previous run left running, so it never runs twice at once.
+        if (lastRun.isPresent() && !endSurvivors.test(candidate, lastRun.get())) {
+          // Some process of that run would not die: hand the claim back, expired, and try again
+          // later (each such attempt counts against the retry budget).
+          update(c, claimed, "lease_until = ?", now - 1);
+          continue;
+        }
+        return Optional.of(claimed);
       }
       // n == 0: another claimant took it (or its owner extended the lease) between our read and
       // our update; try the next one.
     }
     return Optional.empty();
+  }
+
+  /** The run recorded for {@code job}'s current claim, if its command started. */
+  static Optional<RecordedRun> recordedRun(Connection c, Job job) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT run_pid, run_start_ticks, run_boot_id FROM jobs WHERE id = ? AND version = ?"
+                + " AND run_pid IS NOT NULL")) {
+      ps.setLong(1, job.id());
+      ps.setLong(2, job.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(
+                new RecordedRun(rs.getLong(1), rs.getLong(2), String.valueOf(rs.getString(3))))
+            : Optional.empty();
+      }
+    }
   }
 
   /**
@@ -154,10 +204,12 @@ final class ClaimJobs {
             "UPDATE jobs SET "
                 + set
                 + ", version = version + 1 WHERE id = ? AND version = ? AND ((state = 'pending' AND"
-                + " not_before <= ?) OR (state = 'running' AND lease_until < ?))")) {
+                + " not_before <= ?) OR (state = 'running' AND lease_until < ?)) AND "
+                + FILE_IS_FREE)) {
       int i = JobRows.bind(ps, values);
       ps.setLong(i++, candidate.id());
       ps.setLong(i++, candidate.version());
+      ps.setLong(i++, now);
       ps.setLong(i++, now);
       ps.setLong(i, now);
       return ps.executeUpdate();

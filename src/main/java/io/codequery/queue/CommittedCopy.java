@@ -2,7 +2,7 @@ package io.codequery.queue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.hooks.GitObjects;
-import io.codequery.pidfile.SafeModes;
+import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class CommittedCopy {
     Path tmp = realRoot.resolve(ProjectLayout.DIR).resolve(TMP);
     Path dir = null;
     try {
-      Files.createDirectories(tmp, SafeModes.DIR);
+      StrictFiles.ensureDirectory(tmp);
       sweepAbandoned(tmp);
       byte[] random = new byte[8];
       ThreadLocalRandom.current().nextBytes(random);

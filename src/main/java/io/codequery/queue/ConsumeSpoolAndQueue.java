@@ -2,138 +2,130 @@ package io.codequery.queue;
 
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
-import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.ProjectLayout;
 import io.codequery.worker.WorkerTask;
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The worker's task: ingest the hooks' spool into the queue, then run one due job. New spool files
- * are noticed by a file-system watch that wakes the worker at once; a sweep every {@code
- * sweepEvery} is the safety net for events a watch can miss (overflow, a spool directory
- * re-created, file systems without notification).
+ * The worker's task: the hooks' spool ingested into the queue on the worker's loop thread, and the
+ * queue's jobs run by {@code processing.concurrency} job slots ({@link JobSlots}) on threads of
+ * their own.
  */
 public final class ConsumeSpoolAndQueue implements WorkerTask {
   private final IngestSpool ingest;
-  private final QueueTask jobs;
-  private final Path spool;
+  private final JobSlots slots;
+  private final JobQueue queue;
+  private final ScheduledExecutorService renewer;
+  private final String owner;
   private final WorkerLog log;
-  private final Clock clock;
-  private final Duration sweepEvery;
-  private volatile boolean spoolChanged = true;
-  private long lastSweep;
-  private WatchService watch;
-  private Thread watcher;
 
-  public ConsumeSpoolAndQueue(
+  ConsumeSpoolAndQueue(
       IngestSpool ingest,
-      QueueTask jobs,
-      Path spool,
-      WorkerLog log,
-      Clock clock,
-      Duration sweepEvery) {
+      JobSlots slots,
+      JobQueue queue,
+      ScheduledExecutorService renewer,
+      String owner,
+      WorkerLog log) {
     this.ingest = ingest;
-    this.jobs = jobs;
-    this.spool = spool;
+    this.slots = slots;
+    this.queue = queue;
+    this.renewer = renewer;
+    this.owner = owner;
     this.log = log;
-    this.clock = clock;
-    this.sweepEvery = sweepEvery;
   }
 
+  /** The project's worker task: its queue, spool and {@code config.concurrency()} slots. */
   public static ConsumeSpoolAndQueue open(ProjectLayout layout, Config config, Clock clock) {
     JobQueue queue = JobQueue.open(layout, config, clock);
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
-    QueueTask jobs = QueueTask.open(queue, layout, config, clock);
+    JobRunner runner = JobRunner.of(layout, config);
+    ScheduledExecutorService renewer = QueueTask.newRenewer();
+    String owner = QueueTask.newOwner();
+    List<QueueTask> tasks = new ArrayList<>();
+    for (int i = 1; i <= config.concurrency(); i++) {
+      tasks.add(
+          new QueueTask(
+              queue,
+              runner,
+              log,
+              owner + "-s" + i,
+              QueueTask.DEFAULT_LEASE,
+              Duration.ofSeconds(config.stopTimeoutSeconds()),
+              renewer,
+              false));
+    }
     return new ConsumeSpoolAndQueue(
         new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock),
-        jobs,
-        layout.spoolDir(),
-        log,
-        clock,
-        Duration.ofSeconds(config.heartbeatSeconds()));
+        new JobSlots(tasks, log),
+        queue,
+        renewer,
+        owner,
+        log);
+  }
+
+  /**
+   * First ends what jobs of dead workers left running (and frees those jobs at once), then starts
+   * the slots — on a thread of its own, so that the loop beats meanwhile.
+   */
+  @Override
+  public void start(Runnable wakeLoop) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                int freed = queue.endOrphanedRuns(owner);
+                if (freed > 0) {
+                  log.tryAppend(
+                      "queue", "freed " + freed + " job(s) of a dead worker; their runs are ended");
+                }
+              } catch (RuntimeException e) {
+                log.tryAppend("queue", "could not look for jobs of dead workers: " + e);
+              }
+              slots.start(wakeLoop);
+            },
+            "job-slots-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
-  public void attach(Runnable wakeWorker) {
-    try {
-      StrictFiles.ensureDirectory(spool);
-      watch = FileSystems.getDefault().newWatchService();
-      spool.register(
-          watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-    } catch (IOException | UnsupportedOperationException e) {
-      log.tryAppend(
-          "spool",
-          "no file-system watch on "
-              + spool
-              + " ("
-              + e.getMessage()
-              + "); sweeping every "
-              + sweepEvery.toSeconds()
-              + " s");
-      return;
-    }
-    watcher = new Thread(() -> watchLoop(wakeWorker), "spool-watch");
-    watcher.setDaemon(true);
-    watcher.start();
-  }
-
-  private void watchLoop(Runnable wakeWorker) {
-    while (true) {
-      WatchKey key;
-      try {
-        key = watch.take();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      }
-      key.pollEvents();
-      spoolChanged = true;
-      wakeWorker.run();
-      if (!key.reset()) {
-        // The spool directory went away; the sweep still covers a re-created one.
-        return;
-      }
-    }
+  public int ingest() {
+    return ingest.run();
   }
 
   @Override
-  public boolean runOnce() {
-    long now = clock.millis();
-    int added = 0;
-    if (spoolChanged || now - lastSweep >= sweepEvery.toMillis()) {
-      spoolChanged = false;
-      lastSweep = now;
-      added = ingest.run();
-    }
-    return jobs.runOnce() || added > 0;
+  public void offerWork(boolean allSlots) {
+    slots.offer(allSlots);
   }
 
   @Override
-  public String current() {
-    return jobs.current();
+  public List<String> currentJobs() {
+    return slots.currentJobs();
+  }
+
+  @Override
+  public String lastJob() {
+    return slots.lastJob();
   }
 
   @Override
   public void requestStop() {
-    jobs.requestStop();
+    slots.requestStop();
+  }
+
+  @Override
+  public boolean stopped() {
+    return slots.stopped();
   }
 
   @Override
   public void close() {
-    try {
-      if (watch != null) {
-        watch.close();
-      }
-    } catch (IOException ignored) {
-      // closing a watch service is best effort at shutdown
-    }
-    jobs.close();
+    slots.close();
+    renewer.shutdownNow();
+    queue.close();
   }
 }

@@ -34,7 +34,7 @@ public final class JobQueue implements AutoCloseable {
   public static final int SCHEMA_VERSION = QueueSchema.VERSION;
 
   /** Bytes of output kept per job (the runner bounds it first; this guards the table). */
-  public static final int MAX_OUTPUT_CHARS = BoundedOutput.DEFAULT_LIMIT;
+  public static final int MAX_OUTPUT_CHARS = JobRunner.DEFAULT_OUTPUT_LIMIT;
 
   public static final int MAX_ERROR_CHARS = 8 * 1024;
 
@@ -46,7 +46,7 @@ public final class JobQueue implements AutoCloseable {
 
   private JobQueue(SqliteDatabase db, int maxRetries, Duration retryDelay, Clock clock) {
     this.db = db;
-    this.claims = new ClaimJobs(maxRetries);
+    this.claims = new ClaimJobs(maxRetries, EndOrphanedRuns::end);
     this.maxRetries = maxRetries;
     this.retryDelay = retryDelay;
     this.clock = clock;
@@ -265,6 +265,49 @@ public final class JobQueue implements AutoCloseable {
         c ->
             ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now + lease.toMillis(), now)
                 == 1);
+  }
+
+  /**
+   * Records where this claim's command runs (see {@link RecordedRun}); false if the claim no longer
+   * holds the job.
+   */
+  public boolean recordRun(Job job, RecordedRun run) {
+    return db.withConnection(
+        c ->
+            ClaimJobs.update(
+                    c,
+                    job,
+                    "run_pid = ?, run_start_ticks = ?, run_boot_id = ?",
+                    run.pid(),
+                    run.startTicks(),
+                    run.bootId())
+                == 1);
+  }
+
+  /**
+   * Ends what the jobs of dead workers left running and makes those jobs claimable at once instead
+   * of when their lease runs out: for each running job whose lease owner is certainly gone (see
+   * {@link EndOrphanedRuns#ownerGone}) and whose survivors could all be ended. A worker calls this
+   * as it starts. Returns how many jobs were freed.
+   */
+  public int endOrphanedRuns(String ownOwnerPrefix) {
+    List<Job> running = list(Optional.of(JobState.RUNNING), Integer.MAX_VALUE);
+    int freed = 0;
+    for (Job job : running) {
+      if (!EndOrphanedRuns.ownerGone(job.leaseOwner(), ownOwnerPrefix)) {
+        continue;
+      }
+      Optional<RecordedRun> run = db.withConnection(c -> ClaimJobs.recordedRun(c, job));
+      if (run.isPresent() && !EndOrphanedRuns.end(job, run.get())) {
+        continue;
+      }
+      long now = clock.millis();
+      boolean expired =
+          db.withConnection(
+              c -> ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now - 1, now) == 1);
+      freed += expired ? 1 : 0;
+    }
+    return freed;
   }
 
   // ---------------------------------------------------------------- inspecting and repairing

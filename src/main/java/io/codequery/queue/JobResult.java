@@ -6,7 +6,8 @@ package io.codequery.queue;
  * @param exitCode the command's exit status, or null where no process ran (built-in processor, or
  *     the command never started)
  * @param durationMs wall time of the run
- * @param output combined stdout and stderr, already bounded (see {@link BoundedOutput}); may be ""
+ * @param output combined stdout and stderr, already bounded (head and tail; see {@link JobRunner});
+ *     may be ""
  */
 public record JobResult(Integer exitCode, long durationMs, String output) {
   public JobResult {

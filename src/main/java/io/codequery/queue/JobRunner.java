@@ -1,10 +1,12 @@
 package io.codequery.queue;
 
+import io.codequery.child.CapturedOutput;
+import io.codequery.child.ChildCommand;
+import io.codequery.child.ChildRun;
+import io.codequery.child.RunChild;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 /**
  * Runs one job: the configured documentation command for the job's file, or, with no command
@@ -22,9 +23,11 @@ import java.util.regex.Pattern;
  * <p>The command is argv, never a shell: placeholders ({@code {file}}, {@code {commit}}, {@code
  * {project_root}}, {@code {model}}) are substituted inside each element, the working directory is
  * the project root, stdin is {@code /dev/null}, and stdout and stderr are captured together,
- * bounded. On timeout (or when the caller abandons the run) the whole process tree is killed.
- * Timeouts are measured with {@link System#nanoTime()}: they are intervals, immune to wall clock
- * steps, and no test needs to fake them.
+ * bounded ({@link RunChild}: no pipe, no thread per job). The command runs in a session of its own,
+ * marked {@value #JOB_MARKER}{@code =<id>:<version>:<owner>}, with a parent-death signal: on
+ * timeout (or when the caller abandons the run) its whole process tree is killed, and after it
+ * exits whatever it left running in its session is ended. Timeouts are measured with {@link
+ * System#nanoTime()}: they are intervals, immune to wall clock steps.
  *
  * <p>Before anything runs, the file is resolved through symbolic links and refused if it leaves the
  * project root. (The command receives the relative path; a file swapped for a link after this check
@@ -32,18 +35,25 @@ import java.util.regex.Pattern;
  */
 public final class JobRunner {
   /** Between SIGTERM and SIGKILL when a command is killed. */
-  public static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  public static final Duration KILL_GRACE = RunChild.KILL_GRACE;
 
-  private static final long POLL_MS = 100;
-  private static final long READER_JOIN_MS = 5_000;
+  /** Output kept per job: 64 KiB, head and tail. */
+  public static final int DEFAULT_OUTPUT_LIMIT = ChildCommand.DEFAULT_KEEP_BYTES;
+
+  /** The environment variable that marks every process of a job's run. */
+  public static final String JOB_MARKER = "CODE_QUERY_JOB";
+
+  /** A command writing more output than this is killed (it would only fill the disk). */
+  static final long HARD_CAP_BYTES = 64L * 1024 * 1024;
+
   private static final int REASON_TAIL_CHARS = 2_000;
-  private static final Pattern ERRNO = Pattern.compile("error=(\\d+)");
 
   private final Path root;
   private final List<String> command;
   private final String model;
   private final Duration timeout;
   private final int outputLimit;
+  private final Path scratchDir;
 
   /**
    * @param realRoot the project root in its real form (as {@link ProjectLayout#root()} holds it)
@@ -51,6 +61,25 @@ public final class JobRunner {
    */
   public JobRunner(
       Path realRoot, List<String> command, String model, Duration timeout, int outputLimit) {
+    this(
+        realRoot,
+        command,
+        model,
+        timeout,
+        outputLimit,
+        Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * @param scratchDir where a command's output is kept (private, unlinked files) while it runs
+   */
+  public JobRunner(
+      Path realRoot,
+      List<String> command,
+      String model,
+      Duration timeout,
+      int outputLimit,
+      Path scratchDir) {
     if (command != null && (command.isEmpty() || command.get(0).isBlank())) {
       throw new IllegalArgumentException("command must be null or start with a program name");
     }
@@ -59,6 +88,7 @@ public final class JobRunner {
     this.model = model == null ? "" : model;
     this.timeout = timeout;
     this.outputLimit = outputLimit;
+    this.scratchDir = scratchDir;
   }
 
   /** A runner for the project's configured command, model and job timeout. */
@@ -68,18 +98,22 @@ public final class JobRunner {
         config.command(),
         config.model(),
         Duration.ofSeconds(config.jobTimeoutSeconds()),
-        BoundedOutput.DEFAULT_LIMIT);
+        DEFAULT_OUTPUT_LIMIT,
+        layout.dir());
   }
 
   public JobOutcome run(Job job) {
-    return run(job, () -> false);
+    return run(job, () -> false, started -> {});
   }
 
   /**
    * Runs {@code job}. {@code abandonNow} is polled while the command runs (every ~100 ms); once it
    * answers true the command's tree is killed and the outcome is {@link JobOutcome.Abandoned}.
+   * {@code onStart} learns the command's PID and start ticks as soon as it runs (not called for the
+   * built-in processor).
    */
-  public JobOutcome run(Job job, BooleanSupplier abandonNow) {
+  public JobOutcome run(
+      Job job, BooleanSupplier abandonNow, Consumer<ChildCommand.Started> onStart) {
     long start = System.nanoTime();
     JobPaths.Resolved resolved = JobPaths.resolve(root, job);
     if (resolved instanceof JobPaths.Resolved.Missing m) {
@@ -94,7 +128,7 @@ public final class JobRunner {
       }
       return command == null
           ? builtIn(job, input.realPath(), start)
-          : runCommand(job, input.argument(), abandonNow, start);
+          : runCommand(job, input.argument(), abandonNow, onStart, start);
     }
   }
 
@@ -115,7 +149,11 @@ public final class JobRunner {
   }
 
   private JobOutcome runCommand(
-      Job job, String fileArgument, BooleanSupplier abandonNow, long start) {
+      Job job,
+      String fileArgument,
+      BooleanSupplier abandonNow,
+      Consumer<ChildCommand.Started> onStart,
+      long start) {
     List<String> argv =
         Placeholders.substitute(
             command,
@@ -128,103 +166,72 @@ public final class JobRunner {
                 root.toString(),
                 "model",
                 model));
-    ProcessBuilder pb =
-        new ProcessBuilder(argv)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      return startFailed(argv.get(0), e, start);
+    ChildRun run =
+        RunChild.run(
+            ChildCommand.of(argv, root)
+                .withStderrMerged()
+                .withDeadline(timeout)
+                .withOutputLimits(outputLimit, HARD_CAP_BYTES)
+                .withMarker(JOB_MARKER, markerValue(job))
+                .withDieWithParent()
+                .withScratchDir(scratchDir)
+                .withAbandon(abandonNow)
+                .withOnStart(onStart));
+    if (run instanceof ChildRun.NotStarted n) {
+      return startFailed(n, start);
     }
-    BoundedOutput out = new BoundedOutput(outputLimit);
-    Thread reader = drain(p, out);
-    long deadline = start + timeout.toNanos();
-    try {
-      while (!p.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-        if (abandonNow.getAsBoolean()) {
-          KillProcessTree.kill(p, KILL_GRACE);
-          return new JobOutcome.Abandoned(
-              "stopped while running; command killed", finish(p, reader, out, start));
-        }
-        if (System.nanoTime() - deadline >= 0) {
-          KillProcessTree.kill(p, KILL_GRACE);
-          JobResult r = finish(p, reader, out, start);
-          return new JobOutcome.Failed(
-              "timed out after " + timeout.toSeconds() + " s; command killed" + tailOf(r.output()),
-              true,
-              r);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      KillProcessTree.kill(p, KILL_GRACE);
-      return new JobOutcome.Abandoned("interrupted; command killed", finish(p, reader, out, start));
+    ChildRun.Ended e = (ChildRun.Ended) run;
+    JobResult r = result(e.exitCode(), start, e.stdout().text());
+    switch (e.end()) {
+      case ABANDONED:
+        return new JobOutcome.Abandoned("stopped while running; command killed", r);
+      case TIMED_OUT:
+        return new JobOutcome.Failed(
+            "timed out after " + timeout.toSeconds() + " s; command killed" + tailOf(r.output()),
+            true,
+            r);
+      case OUTPUT_CAPPED:
+        return new JobOutcome.Failed(
+            "wrote more than "
+                + HARD_CAP_BYTES
+                + " bytes of output; command killed — not retried"
+                + tailOf(r.output()),
+            false,
+            r);
+      default:
+        break;
     }
-    JobResult r = finish(p, reader, out, start);
     if (r.exitCode() == 0) {
       return new JobOutcome.Succeeded(r);
     }
     return new JobOutcome.Failed("exit code " + r.exitCode() + tailOf(r.output()), true, r);
   }
 
-  private static JobOutcome startFailed(String program, IOException e, long start) {
-    Matcher m = ERRNO.matcher(String.valueOf(e.getMessage()));
-    int errno = m.find() ? Integer.parseInt(m.group(1)) : -1;
-    String where = " (processing.command[0] in config.json)";
-    String reason =
-        switch (errno) {
-          case 2 -> "program not found: " + program + where;
-          case 13 -> "program not executable (permission denied): " + program + where;
-          default -> "cannot start " + program + ": " + e.getMessage();
-        };
-    // Out of processes, memory or descriptors can heal; a wrong program name cannot.
-    boolean retryable = errno == 11 || errno == 12 || errno == 23 || errno == 24;
-    return new JobOutcome.Failed(
-        reason + (retryable ? "" : " — not retried"), retryable, result(null, start, ""));
-  }
-
-  private static Thread drain(Process p, BoundedOutput out) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[8192];
-              try (InputStream in = p.getInputStream()) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                  out.write(buf, 0, n);
-                }
-              } catch (IOException e) {
-                // The pipe closed under us (process killed): what we have is the output.
-              }
-            },
-            "job-output-" + p.pid());
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
   /**
-   * Waits for the output to end. A grandchild that escaped the kill (or was started in the
-   * background) can hold the pipe open; after a bounded wait we keep what we have.
+   * The value of {@value #JOB_MARKER} in a job command's environment: job id, claim version and
+   * lease owner. It names one run of one job in one worker: a later worker ends only processes that
+   * carry it (see {@link EndOrphanedRuns}).
    */
-  private static JobResult finish(Process p, Thread reader, BoundedOutput out, long start) {
-    try {
-      reader.join(READER_JOIN_MS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Integer exit = p.isAlive() ? null : p.exitValue();
-    return result(exit, start, out.toString());
+  static String markerValue(Job job) {
+    return job.id() + ":" + job.version() + ":" + job.leaseOwner();
+  }
+
+  private static JobOutcome startFailed(ChildRun.NotStarted n, long start) {
+    String where =
+        n.errno() == 2 || n.errno() == 13 ? " (processing.command[0] in config.json)" : "";
+    // Out of processes, memory or descriptors can heal; a wrong program name cannot.
+    boolean retryable = n.errno() == 11 || n.errno() == 12 || n.errno() == 23 || n.errno() == 24;
+    return new JobOutcome.Failed(
+        n.message() + where + (retryable ? "" : " — not retried"),
+        retryable,
+        result(null, start, ""));
   }
 
   private static String tailOf(String output) {
     String trimmed = output.strip();
     return trimmed.isEmpty()
         ? ""
-        : "; output ends: " + BoundedOutput.tail(trimmed, REASON_TAIL_CHARS);
+        : "; output ends: " + CapturedOutput.lastChars(trimmed, REASON_TAIL_CHARS);
   }
 
   private static JobResult result(Integer exit, long start, String output) {

@@ -68,7 +68,16 @@ final class QueueSchema {
                     st.executeUpdate("CREATE INDEX jobs_due ON jobs (state, not_before, id)");
                   }
                   // Each later step runs under this lock, so once however many processes open
-                  // the queue at once. (Step 2 comes from the runtime work in parallel.)
+                  // the queue at once.
+                  if (version < 2) {
+                    // The run of a job's command (leader PID, its start ticks, the boot), so that
+                    // a later worker can find and end what a dead worker's job left running; and
+                    // an index for the claim's "no other job of this file is running" check.
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_pid INTEGER");
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_start_ticks INTEGER");
+                    st.executeUpdate("ALTER TABLE jobs ADD COLUMN run_boot_id TEXT");
+                    st.executeUpdate("CREATE INDEX jobs_file ON jobs (file, state)");
+                  }
                   if (version < 3) {
                     // The blob id of the file's content at the commit, as the listing gave it
                     // (null for jobs queued by name alone). The file column keeps its type: a

@@ -1,9 +1,10 @@
 package io.codequery.queue;
 
+import io.codequery.child.ChildCommand;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
+import io.codequery.os.ProcessTable;
 import io.codequery.project.ProjectLayout;
-import io.codequery.worker.WorkerTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * timeout is respected. A job whose lease is lost (another worker reclaimed it) is abandoned the
  * same way; its late result would be refused anyway.
  */
-public final class QueueTask implements WorkerTask {
+public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
@@ -39,7 +40,10 @@ public final class QueueTask implements WorkerTask {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile long stopRequestedAt;
   private volatile boolean leaseLost;
+  private final boolean ownsQueueAndRenewer;
   private volatile String current = "";
+  private volatile String lastStarted = "";
+  private volatile long lastStartedNanos;
   private volatile String lastRecorded = "";
 
   /**
@@ -53,19 +57,40 @@ public final class QueueTask implements WorkerTask {
       String owner,
       Duration lease,
       Duration stopTimeout) {
+    this(queue, runner, log, owner, lease, stopTimeout, newRenewer(), true);
+  }
+
+  /**
+   * A consumer sharing {@code queue} and {@code renewer} with others (job slots); closing it closes
+   * neither.
+   */
+  QueueTask(
+      JobQueue queue,
+      JobRunner runner,
+      WorkerLog log,
+      String owner,
+      Duration lease,
+      Duration stopTimeout,
+      ScheduledExecutorService renewer,
+      boolean ownsQueueAndRenewer) {
     this.queue = queue;
     this.runner = runner;
     this.log = log;
     this.owner = owner;
     this.lease = lease;
     this.finishWithin = finishWithin(stopTimeout);
-    this.renewer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "queue-lease-renewer");
-              t.setDaemon(true);
-              return t;
-            });
+    this.renewer = renewer;
+    this.ownsQueueAndRenewer = ownsQueueAndRenewer;
+  }
+
+  /** One daemon thread that extends the leases of running jobs. */
+  static ScheduledExecutorService newRenewer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "queue-lease-renewer");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The project's queue consumer, configured from {@code config}. */
@@ -100,7 +125,7 @@ public final class QueueTask implements WorkerTask {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  @Override
+  /** Claims one due job and runs it to its end; false when none was due (or stopping). */
   public boolean runOnce() {
     if (stopping.get()) {
       return false;
@@ -111,13 +136,15 @@ public final class QueueTask implements WorkerTask {
     }
     Job job = claimed.get();
     current = job.describe();
+    lastStarted = current;
+    lastStartedNanos = System.nanoTime() | 1; // never 0, which means "none yet"
     leaseLost = false;
     long period = Math.max(1, lease.toMillis() / 3);
     ScheduledFuture<?> renewal =
         renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
     JobOutcome outcome;
     try {
-      outcome = runner.run(job, this::abandonNow);
+      outcome = runner.run(job, this::abandonNow, started -> recordRun(job, started));
     } catch (RuntimeException e) {
       outcome =
           new JobOutcome.Failed(
@@ -128,6 +155,20 @@ public final class QueueTask implements WorkerTask {
     }
     record(job, outcome);
     return true;
+  }
+
+  private void recordRun(Job job, ChildCommand.Started started) {
+    try {
+      if (started.startTicks() > 0) {
+        queue.recordRun(
+            job,
+            new RecordedRun(started.pid(), started.startTicks(), ProcessTable.system().bootId()));
+      }
+    } catch (RuntimeException e) {
+      // Without the record a later worker cannot end this run's leftovers should this worker die;
+      // the parent-death signal still ends the command itself. Not a reason to stop the job.
+      log.tryAppend("queue", "run of " + job.describe() + " not recorded: " + e.getMessage());
+    }
   }
 
   private boolean abandonNow() {
@@ -192,12 +233,22 @@ public final class QueueTask implements WorkerTask {
     return lastRecorded;
   }
 
-  @Override
+  /** The job running now ({@code commit:file}), "" when none. */
   public String current() {
     return current;
   }
 
-  @Override
+  /** The job this consumer started last, "" before the first. */
+  String lastStarted() {
+    return lastStarted;
+  }
+
+  /** When {@link #lastStarted()} started ({@link System#nanoTime()}), 0 before the first. */
+  long lastStartedNanos() {
+    return lastStartedNanos;
+  }
+
+  /** Asks a running {@link #runOnce} to finish or hand back its job; from any thread. */
   public void requestStop() {
     if (!stopping.getAndSet(true)) {
       stopRequestedAt = System.nanoTime() | 1; // never 0, which means "not asked"
@@ -207,7 +258,9 @@ public final class QueueTask implements WorkerTask {
   @Override
   public void close() {
     requestStop();
-    renewer.shutdownNow();
-    queue.close();
+    if (ownsQueueAndRenewer) {
+      renewer.shutdownNow();
+      queue.close();
+    }
   }
 }

@@ -13,15 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * The worker in the foreground: takes the single-instance lock, publishes its identity and PID
- * file, heartbeats, re-checks that the PID file still names it, runs its task, and on SIGTERM or
- * SIGINT withdraws its files and exits 0.
+ * file, runs its {@link WorkerLoop} (heartbeat, self-check, spool, job slots), and on SIGTERM or
+ * SIGINT — or when another worker took over its lock file — withdraws its files and exits 0.
  */
 public final class RunWorker {
   /** worker.log is rotated to worker.log.1 past this size. */
@@ -30,6 +30,15 @@ public final class RunWorker {
   /** Exit status when another worker already holds the lock for this project. */
   public static final int EXIT_ALREADY_RUNNING = 75;
 
+  /** A spool change is ingested once the spool was quiet this long... */
+  static final Duration SETTLE = Duration.ofMillis(200);
+
+  /** ...or this long after the first change of a burst. */
+  static final Duration SETTLE_CAP = Duration.ofSeconds(2);
+
+  /** How long the shutdown waits for the loop beyond the stop timeout it enforces itself. */
+  private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+
   private final ProjectLayout layout;
   private final Duration heartbeat;
   private final Duration stopTimeout;
@@ -37,12 +46,10 @@ public final class RunWorker {
   private final PrintStream out;
   private final PrintStream err;
   private final WorkerLog log;
-  private final AtomicBoolean stopping = new AtomicBoolean();
-
-  /** Permits wake the loop early: new work, or a stop request. */
-  private final Semaphore wake = new Semaphore(0);
-
+  private final AtomicBoolean shutDownStarted = new AtomicBoolean();
   private final CountDownLatch loopDone = new CountDownLatch(1);
+  private final CountDownLatch shutDownDone = new CountDownLatch(1);
+  private volatile WorkerLoop.Exit exit = WorkerLoop.Exit.STOPPED;
 
   public RunWorker(
       ProjectLayout layout,
@@ -61,9 +68,10 @@ public final class RunWorker {
   }
 
   /**
-   * Runs until SIGTERM/SIGINT; returns an exit status only where the worker could not start. The
-   * task is created only once this worker holds the lock (a worker that loses the race touches
-   * nothing but the lock file).
+   * Runs until SIGTERM/SIGINT (then the JVM halts with status 0) or until another worker holds the
+   * lock (then returns 0); returns another status only where the worker could not start. The task
+   * is created only once this worker holds the lock (a worker that loses the race touches nothing
+   * but the lock file).
    */
   public int run(Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();
@@ -78,8 +86,8 @@ public final class RunWorker {
       return 2;
     }
     layout.ensureDir();
-    Optional<InstanceLock> lock = InstanceLock.tryAcquire(layout.instanceLockFile());
-    if (lock.isEmpty()) {
+    Optional<InstanceLock> acquired = InstanceLock.tryAcquire(layout.instanceLockFile());
+    if (acquired.isEmpty()) {
       err.println(
           "✗ another worker already runs for "
               + root
@@ -88,16 +96,37 @@ public final class RunWorker {
               + ")");
       return EXIT_ALREADY_RUNNING;
     }
+    AtomicReference<InstanceLock> lock = new AtomicReference<>(acquired.get());
     WorkerTask task = taskFactory.get();
-    // Before the PID file appears: whoever sees the worker running sees it fully set up.
-    task.attach(wake::release);
     WorkerIdentity identity = ProcessFacts.identityOfSelf(root);
     WorkerFiles files = new WorkerFiles(layout, identity);
+    KeepWorkerFiles duties = new KeepWorkerFiles(files, identity, lock);
+    WorkerLoop loop =
+        new WorkerLoop(
+            Ticker.system(),
+            Waiter.create(),
+            heartbeat,
+            stopTimeout,
+            SETTLE,
+            SETTLE_CAP,
+            duties,
+            task);
+    WatchWorkerDir watch = new WatchWorkerDir(layout, log);
+    // Before the PID file appears: whoever sees the worker running sees it fully set up.
+    watch.start(loop);
     files.publish();
-    beat(files, identity, task, "idle");
+    duties.beat(new WorkerStatus("idle", List.of(), ""));
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> shutDown(files, identity, task, lock.get()), "worker-shutdown"));
+            new Thread(
+                () -> {
+                  shutDown(loop, task, watch, files, identity, lock);
+                  out.flush();
+                  err.flush();
+                  // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
+                  Runtime.getRuntime().halt(0);
+                },
+                "worker-shutdown"));
     log.tryAppend(
         "worker",
         "started pid="
@@ -109,120 +138,176 @@ public final class RunWorker {
             + "s");
     out.println("ready pid=" + identity.pid());
     out.flush();
+    task.start(loop::nudge);
     try {
-      loop(files, identity, task);
+      exit = loop.run();
     } finally {
       loopDone.countDown();
     }
+    // The loop returns by itself only when another worker holds the lock now: stand down.
+    shutDown(loop, task, watch, files, identity, lock);
     return 0;
   }
 
-  private void loop(WorkerFiles files, WorkerIdentity identity, WorkerTask task) {
-    long nextBeat = clock.millis() + heartbeat.toMillis();
-    while (!stopping.get()) {
-      boolean worked = false;
-      try {
-        worked = task.runOnce();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception | LinkageError e) {
-        // The loop never dies: a failing task is logged and retried after the next heartbeat.
-        log.tryAppend("worker", "task failed: " + e);
-      }
-      if (Thread.interrupted() && stopping.get()) {
-        break;
-      }
-      long now = clock.millis();
-      if (now >= nextBeat) {
-        beat(files, identity, task, task.current().isEmpty() ? "idle" : "processing");
-        selfCheck(files);
-        rotateLog();
-        nextBeat = now + heartbeat.toMillis();
-      }
-      if (!worked) {
-        try {
-          if (wake.tryAcquire(Math.max(1, nextBeat - clock.millis()), TimeUnit.MILLISECONDS)) {
-            wake.drainPermits();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          if (stopping.get()) {
-            break;
-          }
-        }
-      }
-    }
-  }
-
-  private void beat(WorkerFiles files, WorkerIdentity identity, WorkerTask task, String state) {
-    try {
-      files.beat(
-          new Heartbeat(
-              identity.pid(), clock.millis(), heartbeat.toMillis(), state, task.current()));
-    } catch (IOException | RuntimeException e) {
-      log.tryAppend("worker", "heartbeat not written: " + e.getMessage());
-    }
-  }
-
-  private void selfCheck(WorkerFiles files) {
-    try {
-      files
-          .repairIfNeeded()
-          .ifPresent(
-              why -> log.tryAppend("worker", "rewrote PID file and identity record: " + why));
-    } catch (IOException | RuntimeException e) {
-      log.tryAppend("worker", "self-check failed: " + e.getMessage());
-    }
-  }
-
-  private void rotateLog() {
-    try {
-      log.rotateIfLarger(LOG_MAX_BYTES);
-    } catch (IOException | RuntimeException e) {
-      log.tryAppend("worker", "log not rotated: " + e.getMessage());
-    }
-  }
-
+  /**
+   * Stops the loop (which stops the slots within the stop timeout), closes the task, withdraws the
+   * worker's files if they still name it, and releases the lock. Runs once, from the shutdown hook
+   * or after the loop returned by itself; a second caller waits for the first.
+   */
   private void shutDown(
-      WorkerFiles files, WorkerIdentity identity, WorkerTask task, InstanceLock lock) {
-    if (stopping.getAndSet(true)) {
+      WorkerLoop loop,
+      WorkerTask task,
+      WatchWorkerDir watch,
+      WorkerFiles files,
+      WorkerIdentity identity,
+      AtomicReference<InstanceLock> lock) {
+    if (shutDownStarted.getAndSet(true)) {
+      awaitQuietly(shutDownDone, stopTimeout.plus(SHUTDOWN_SLACK).multipliedBy(2));
       return;
     }
-    task.requestStop();
-    wake.release();
-    boolean finished;
     try {
-      finished = loopDone.await(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      loop.requestStop();
+      boolean loopEnded = awaitQuietly(loopDone, stopTimeout.plus(SHUTDOWN_SLACK));
+      watch.close();
+      try {
+        task.close();
+      } catch (RuntimeException e) {
+        log.tryAppend("worker", "task did not close cleanly: " + e);
+      }
+      String why =
+          switch (exit) {
+            case LOCK_LOST -> " (another worker holds the lock now; this one stood down)";
+            case STOP_TIMED_OUT -> " (a job did not end within " + stopTimeout.toSeconds() + "s)";
+            case STOPPED -> loopEnded ? "" : " (the loop did not end in time)";
+          };
+      try {
+        boolean removed = files.withdraw();
+        log.tryAppend(
+            "worker",
+            "stopped pid="
+                + identity.pid()
+                + why
+                + (removed ? "" : " (the PID file no longer named this worker; left as it was)"));
+      } catch (IOException | RuntimeException e) {
+        log.tryAppend(
+            "worker",
+            "stopped pid=" + identity.pid() + why + "; PID file not removed: " + e.getMessage());
+      }
+      try {
+        lock.get().close();
+      } catch (IOException ignored) {
+        // the kernel releases it at exit anyway
+      }
+    } finally {
+      shutDownDone.countDown();
+    }
+  }
+
+  private static boolean awaitQuietly(CountDownLatch latch, Duration timeout) {
+    try {
+      return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      finished = false;
+      Thread.currentThread().interrupt();
+      return false;
     }
-    try {
-      task.close();
-    } catch (Exception e) {
-      log.tryAppend("worker", "task did not close cleanly: " + e);
+  }
+
+  /** The loop's duties: the heartbeat, the lock and PID-file checks, log rotation. */
+  private final class KeepWorkerFiles implements WorkerLoop.Duties {
+    private final WorkerFiles files;
+    private final WorkerIdentity identity;
+    private final AtomicReference<InstanceLock> lock;
+
+    KeepWorkerFiles(
+        WorkerFiles files, WorkerIdentity identity, AtomicReference<InstanceLock> lock) {
+      this.files = files;
+      this.identity = identity;
+      this.lock = lock;
     }
-    try {
-      boolean removed = files.withdraw();
-      log.tryAppend(
-          "worker",
-          "stopped pid="
-              + identity.pid()
-              + (finished
-                  ? ""
-                  : " (work loop did not finish within " + stopTimeout.toSeconds() + "s)")
-              + (removed ? "" : " (the PID file no longer named this worker; left as it was)"));
-    } catch (IOException | RuntimeException e) {
-      log.tryAppend(
-          "worker", "stopped pid=" + identity.pid() + "; PID file not removed: " + e.getMessage());
+
+    @Override
+    public void beat(WorkerStatus status) {
+      try {
+        files.beat(
+            new Heartbeat(
+                identity.pid(),
+                clock.millis(),
+                heartbeat.toMillis(),
+                status.state(),
+                String.join(", ", status.currentJobs()),
+                status.lastJob()));
+      } catch (IOException | RuntimeException e) {
+        log.tryAppend("worker", "heartbeat not written: " + e.getMessage());
+      }
     }
-    try {
-      lock.close();
-    } catch (IOException ignored) {
-      // the kernel releases it at exit anyway
+
+    @Override
+    public void repairFiles() {
+      try {
+        files
+            .repairIfNeeded()
+            .ifPresent(
+                why -> log.tryAppend("worker", "rewrote PID file and identity record: " + why));
+      } catch (IOException | RuntimeException e) {
+        log.tryAppend("worker", "self-check failed: " + e.getMessage());
+      }
     }
-    out.flush();
-    err.flush();
-    // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
-    Runtime.getRuntime().halt(0);
+
+    @Override
+    public void failed(String what, RuntimeException e) {
+      log.tryAppend("worker", what + " failed: " + e);
+    }
+
+    /**
+     * Re-establishes a single instance when {@code worker.lock} was removed or replaced: takes the
+     * lock on the file the path names now, or, where another worker holds that one, says so
+     * (false). The loop repairs the PID file only after this: a worker that lost its lock must not
+     * write it.
+     */
+    @Override
+    public boolean holdsLock() {
+      InstanceLock held = lock.get();
+      InstanceLock.PathState state = held.pathState();
+      if (state == InstanceLock.PathState.HELD || state == InstanceLock.PathState.UNKNOWN) {
+        return true;
+      }
+      try {
+        Optional<InstanceLock> fresh = InstanceLock.tryAcquire(held.file());
+        if (fresh.isEmpty()) {
+          log.tryAppend(
+              "worker",
+              held.file()
+                  + " was "
+                  + (state == InstanceLock.PathState.GONE ? "removed" : "replaced")
+                  + " and another worker holds the new one; releasing jobs and standing down");
+          return false;
+        }
+        lock.set(fresh.get());
+        try {
+          held.close();
+        } catch (IOException ignored) {
+          // the old file is unlinked; its lock protects nothing any more
+        }
+        log.tryAppend(
+            "worker",
+            held.file()
+                + " was "
+                + (state == InstanceLock.PathState.GONE ? "removed" : "replaced")
+                + "; locked the new file (one worker again)");
+        return true;
+      } catch (IOException | RuntimeException e) {
+        log.tryAppend("worker", "cannot lock " + held.file() + " again: " + e.getMessage());
+        return true;
+      }
+    }
+
+    @Override
+    public void rotateLog() {
+      try {
+        log.rotateIfLarger(LOG_MAX_BYTES);
+      } catch (IOException | RuntimeException e) {
+        log.tryAppend("worker", "log not rotated: " + e.getMessage());
+      }
+    }
   }
 }

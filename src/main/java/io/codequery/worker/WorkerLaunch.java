@@ -13,8 +13,11 @@ import java.util.List;
 
 /**
  * The command line of a detached worker: the same JVM and class path as the caller, the worker
- * marker first (it must stay within the first page of the command line), small-footprint flags, and
- * a new session via {@code setsid} where available so the worker outlives the terminal.
+ * marker first (it must stay within the first page of the command line), small-footprint flags, a
+ * new session via {@code setsid} where available so the worker outlives the terminal, and a lower
+ * CPU and I/O priority ({@code nice}, {@code ionice}) where available so that it never competes
+ * with its user's foreground work. Each prefix execs the next: the worker's own command line still
+ * starts with {@code java}.
  */
 public final class WorkerLaunch {
   /** Flags for a small idle footprint: one GC thread, a small heap, C1 only. */
@@ -28,7 +31,27 @@ public final class WorkerLaunch {
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:CICompilerCount=1");
 
+  /** The worker's niceness: it yields the CPU to anything of normal priority. */
+  public static final int NICENESS = 10;
+
   private WorkerLaunch() {}
+
+  /**
+   * {@code nice -n 10} and {@code ionice -c 2 -n 7 -t} (best effort, lowest priority; {@code -t}:
+   * go on where the I/O class cannot be set), each where installed. The job commands inherit both.
+   */
+  public static List<String> yieldingPrefix() {
+    List<String> prefix = new ArrayList<>();
+    Path nice = Path.of("/usr/bin/nice");
+    if (Files.isExecutable(nice)) {
+      prefix.addAll(List.of(nice.toString(), "-n", Integer.toString(NICENESS)));
+    }
+    Path ionice = Path.of("/usr/bin/ionice");
+    if (Files.isExecutable(ionice)) {
+      prefix.addAll(List.of(ionice.toString(), "-c", "2", "-n", "7", "-t"));
+    }
+    return prefix;
+  }
 
   public static List<String> command(ProjectLayout layout) {
     List<String> cmd = new ArrayList<>();
@@ -36,6 +59,7 @@ public final class WorkerLaunch {
     if (Files.isExecutable(setsid)) {
       cmd.add(setsid.toString());
     }
+    cmd.addAll(yieldingPrefix());
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(WorkerMarker.forRoot(layout.root().toString()));
     cmd.addAll(JVM_FLAGS);

@@ -1,29 +1,37 @@
 package io.codequery.worker;
 
+import java.util.List;
+
 /**
- * One unit of the worker's work, run between heartbeats on the worker's main thread (the queue
- * consumer plugs in here). Implementations must return promptly when there is nothing to do.
+ * The worker's work, as its loop drives it (the queue consumer plugs in here). The loop thread
+ * calls {@link #ingest()} and {@link #offerWork}; jobs run on threads of the task's own (job
+ * slots), so heartbeats and self-checks never wait for a job.
  */
 public interface WorkerTask extends AutoCloseable {
-  /** Does one piece of work if there is one; true if it did (the loop then asks again at once). */
-  boolean runOnce() throws Exception;
-
   /**
-   * Called once before the loop starts with a callback that wakes the loop early (e.g. when new
-   * work arrives), instead of at the next heartbeat.
+   * Starts the job slots. {@code wakeLoop} wakes the worker's loop (e.g. when a slot ends during a
+   * stop); safe to call from any thread.
    */
-  default void attach(Runnable wakeWorker) {}
+  void start(Runnable wakeLoop);
 
-  /** What the task is doing now, for the heartbeat ("" when idle). */
-  default String current() {
-    return "";
-  }
+  /** Takes new work in (the hooks' spool into the queue); returns how many jobs were added. */
+  int ingest();
 
-  /**
-   * Asks a running {@link #runOnce} to finish or hand back its work; called from another thread.
-   */
-  default void requestStop() {}
+  /** Asks idle slots to look for due jobs: all of them, or one. Returns at once. */
+  void offerWork(boolean allSlots);
+
+  /** The jobs running now, for the heartbeat (empty when idle). */
+  List<String> currentJobs();
+
+  /** The job most recently started, "" before the first. */
+  String lastJob();
+
+  /** Asks every slot to finish or hand back its job, then end. Returns at once. */
+  void requestStop();
+
+  /** True once every slot has ended (after {@link #requestStop()}). */
+  boolean stopped();
 
   @Override
-  default void close() throws Exception {}
+  void close();
 }

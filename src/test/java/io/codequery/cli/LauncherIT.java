@@ -288,6 +288,27 @@ class LauncherIT {
     assertEquals(3, status.code(), status::toString);
   }
 
+  @Test
+  void the_launcher_runs_the_worker_niced_with_its_marker_still_first() throws Exception {
+    assertEquals(0, codeQuery(root, "init").code());
+    Path out = tmp.resolve("worker.out");
+    Process worker = workerInBackground(root, out);
+    awaitReady(worker, out);
+    assertEquals(niceness(ProcessHandle.current().pid()) + 10, niceness(worker.pid()));
+    List<String> argv =
+        List.of(
+            Files.readString(Path.of("/proc/" + worker.pid() + "/cmdline"), StandardCharsets.UTF_8)
+                .split("\0"));
+    assertTrue(argv.get(0).endsWith("java"), argv.toString());
+    assertEquals("-Dcode-query.worker=" + root, argv.get(1));
+  }
+
+  /** Field 19 of /proc/<pid>/stat. */
+  private static int niceness(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+  }
+
   private static String read(Path p) {
     try {
       return Files.readString(p, StandardCharsets.UTF_8);

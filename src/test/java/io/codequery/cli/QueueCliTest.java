@@ -99,7 +99,9 @@ class QueueCliTest {
     Run r = cli("queue", "status", "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
-    assertEquals(List.of("pending", "running", "done", "failed"), List.copyOf(o.keySet()));
+    assertEquals(
+        List.of("pending", "running", "done", "failed", "spool_waiting", "spool_rejected"),
+        List.copyOf(o.keySet()));
     assertEquals(0, o.get("pending").getAsInt());
     assertTrue(
         Files.notExists(root.resolve(".code-query/queue.db")), "status does not create a queue");
@@ -163,5 +165,20 @@ class QueueCliTest {
     Run r = cli("queue", "status");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("queue.db"), r.err());
+  }
+
+  @Test
+  void status_counts_the_spool_and_the_records_set_aside_with_a_hint() throws Exception {
+    Path spool = Files.createDirectories(root.resolve(".code-query/spool/rejected"));
+    Files.writeString(spool.resolveSibling("0123abcd.commit"), "0123abcd\n");
+    Files.writeString(spool.resolveSibling(".wake"), "\n");
+    Files.writeString(spool.resolve("bad.files"), "x");
+    JsonObject o = JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject();
+    assertEquals(1, o.get("spool_waiting").getAsInt());
+    assertEquals(1, o.get("spool_rejected").getAsInt());
+    String text = cli("queue", "status").out();
+    assertTrue(text.contains("1 commit(s) recorded by the hooks, not yet queued"), text);
+    assertTrue(text.contains("set aside as unreadable"), text);
+    assertTrue(text.contains("worker.log"), text);
   }
 }

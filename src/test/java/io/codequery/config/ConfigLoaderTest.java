@@ -46,11 +46,11 @@ class ConfigLoaderTest {
                 {"dataset_name": "ds", "model": "opus",
                  "processing": {"mode": "manual", "fallback": "sync", "command": ["doc", "{file}"],
                  "max_retries": 0, "retry_delay_seconds": 5, "job_timeout_seconds": 30,
-                 "heartbeat_seconds": 2, "stop_timeout_seconds": 3}}\
+                 "heartbeat_seconds": 2, "stop_timeout_seconds": 3, "concurrency": 4}}\
                 """)
             .config();
     assertEquals(
-        new Config("ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3), c);
+        new Config("ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3, 4), c);
   }
 
   @Test
@@ -71,6 +71,8 @@ class ConfigLoaderTest {
         "{\"processing\": {\"heartbeat_seconds\": 0}}|processing.heartbeat_seconds|an integer from"
             + " 1 to 3600",
         "{\"processing\": {\"max_retries\": 1.5}}|processing.max_retries|an integer from 0 to 100",
+        "{\"processing\": {\"concurrency\": 0}}|processing.concurrency|an integer from 1 to 64",
+        "{\"processing\": {\"concurrency\": 65}}|processing.concurrency|an integer from 1 to 64",
         "{\"processing\": {\"max_retries\": -1}}|processing.max_retries|an integer from 0 to 100",
         "{\"processing\": {\"fallback\": \"later\"}}|processing.fallback|one of [queue, start,"
             + " sync]",

@@ -23,15 +23,22 @@ class ProcStatTest {
   @Test
   void state_ppid_and_start_ticks_are_read_from_a_plain_line() {
     assertEquals(
-        Optional.of(new ProcStat('S', 1, 987654)), ProcStat.parse("4242 (java) S 1" + TAIL));
+        Optional.of(new ProcStat('S', 1, 4242, 987654)), ProcStat.parse("4242 (java) S 1" + TAIL));
+  }
+
+  @Test
+  void the_session_is_field_six() {
+    assertEquals(
+        7, ProcStat.parse("9 (a) (b) c)) Z 1 7 7" + TAIL.substring(10)).orElseThrow().session());
   }
 
   @Test
   void a_command_name_with_spaces_and_parentheses_does_not_shift_the_fields() {
     assertEquals(
-        Optional.of(new ProcStat('T', 77, 987654)),
+        Optional.of(new ProcStat('T', 77, 4242, 987654)),
         ProcStat.parse("4242 (a b) R 1 (c) d) T 77" + TAIL));
-    assertEquals(Optional.of(new ProcStat('Z', 9, 987654)), ProcStat.parse("9 ()) Z 9" + TAIL));
+    assertEquals(
+        Optional.of(new ProcStat('Z', 9, 4242, 987654)), ProcStat.parse("9 ()) Z 9" + TAIL));
   }
 
   @Test

@@ -86,7 +86,8 @@ class CommittedContentTest {
   }
 
   JobRunner runner(List<String> command) {
-    return new JobRunner(root, command, "m", Duration.ofSeconds(30), BoundedOutput.DEFAULT_LIMIT);
+    return new JobRunner(
+        root, command, "m", Duration.ofSeconds(30), JobRunner.DEFAULT_OUTPUT_LIMIT);
   }
 
   String output(JobOutcome o) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.codequery.child.EndProcesses;
 import io.codequery.project.RepoPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class JobRunnerTest {
   }
 
   private JobRunner runner(List<String> command) {
-    return new JobRunner(root, command, "sonnet", TIMEOUT, BoundedOutput.DEFAULT_LIMIT);
+    return new JobRunner(root, command, "sonnet", TIMEOUT, JobRunner.DEFAULT_OUTPUT_LIMIT);
   }
 
   private Path file(String name, String content) throws Exception {
@@ -155,7 +156,7 @@ class JobRunnerTest {
             List.of("sh", "-c", "sleep 300 & echo $! > \"$1\"; wait", "sh", pidFile.toString()),
             "m",
             Duration.ofSeconds(1),
-            BoundedOutput.DEFAULT_LIMIT);
+            JobRunner.DEFAULT_OUTPUT_LIMIT);
     JobOutcome.Failed failed =
         assertTimeoutPreemptively(
             Duration.ofSeconds(60),
@@ -164,7 +165,7 @@ class JobRunnerTest {
     assertTrue(failed.retryable());
     long childPid = Long.parseLong(Files.readString(pidFile).trim());
     assertFalse(
-        ProcessHandle.of(childPid).map(KillProcessTree::running).orElse(false),
+        ProcessHandle.of(childPid).map(EndProcesses::running).orElse(false),
         "the child sleep " + childPid + " survived the timeout");
   }
 
@@ -185,7 +186,8 @@ class JobRunnerTest {
             });
     flip.start();
     JobOutcome outcome =
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60), () -> r.run(job("a.txt"), abandon::get, started -> {}));
     assertInstanceOf(JobOutcome.Abandoned.class, outcome);
   }
 
@@ -276,5 +278,43 @@ class JobRunnerTest {
     assertTrue(output.endsWith("TAIL\n"), output);
     assertTrue(output.contains("bytes omitted"), output);
     assertTrue(output.length() < 1200, "length " + output.length());
+  }
+
+  @Test
+  void a_command_runs_marked_with_its_job_and_nothing_it_leaves_running_outlives_it()
+      throws Exception {
+    file("a.txt", "x");
+    Path pidFile = tmp.resolve("bg.pid");
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class,
+            assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () ->
+                    runner(
+                            List.of(
+                                "sh",
+                                "-c",
+                                "sleep 300 & echo $! > \"$0\"; echo \"$CODE_QUERY_JOB\"",
+                                pidFile.toString()))
+                        .run(job("a.txt"))));
+    assertEquals("1:1:w\n", ok.result().output(), "id:version:owner of the claim");
+    long bg = Long.parseLong(Files.readString(pidFile).trim());
+    assertFalse(
+        ProcessHandle.of(bg).map(EndProcesses::running).orElse(false),
+        "the background sleep " + bg + " outlived its job");
+  }
+
+  @Test
+  void a_command_flooding_its_output_past_the_hard_cap_is_killed_and_not_retried()
+      throws Exception {
+    file("a.txt", "x");
+    JobOutcome.Failed failed =
+        assertInstanceOf(
+            JobOutcome.Failed.class,
+            assertTimeoutPreemptively(
+                Duration.ofSeconds(120), () -> runner(List.of("yes")).run(job("a.txt"))));
+    assertFalse(failed.retryable());
+    assertTrue(failed.reason().startsWith("wrote more than"), failed.reason());
   }
 }

@@ -2,6 +2,7 @@ package io.codequery.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.project.RepoPath;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +84,17 @@ class QueueSchemaTest {
         ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       rs.next();
       assertEquals(JobQueue.SCHEMA_VERSION, rs.getInt(1));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA table_info(jobs)")) {
+      Set<String> columns = new TreeSet<>();
+      while (rs.next()) {
+        columns.add(rs.getString("name"));
+      }
+      assertTrue(
+          columns.containsAll(Set.of("run_pid", "run_start_ticks", "run_boot_id", "blob_id")),
+          columns.toString());
     }
   }
 

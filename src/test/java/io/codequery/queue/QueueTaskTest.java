@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.child.EndProcesses;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.testing.SettableClock;
@@ -53,7 +54,11 @@ class QueueTaskTest {
   private QueueTask task(List<String> command, Duration lease, Duration stopTimeout) {
     JobRunner runner =
         new JobRunner(
-            layout.root(), command, "sonnet", Duration.ofSeconds(120), BoundedOutput.DEFAULT_LIMIT);
+            layout.root(),
+            command,
+            "sonnet",
+            Duration.ofSeconds(120),
+            JobRunner.DEFAULT_OUTPUT_LIMIT);
     task = new QueueTask(queue, runner, log, "test-owner", lease, stopTimeout);
     return task;
   }
@@ -120,7 +125,7 @@ class QueueTaskTest {
     assertEquals(0, job.attempts(), "a released job does not count an attempt");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     assertFalse(
-        ProcessHandle.of(pid).map(KillProcessTree::running).orElse(false),
+        ProcessHandle.of(pid).map(EndProcesses::running).orElse(false),
         "the command survived the stop");
     assertFalse(t.runOnce(), "a stopped task claims nothing");
     assertEquals("", t.current());

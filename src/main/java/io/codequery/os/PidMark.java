@@ -1,0 +1,23 @@
+package io.codequery.os;
+
+/**
+ * Where the kernel's PID allocation stood: the last PID handed out in this namespace ({@code
+ * ns_last_pid}) and the forks since boot (every namespace's). A process started after the mark has
+ * a PID in the cyclic range after {@code lastPid} — as long as fewer forks than half the PID space
+ * happened since, so that the allocation cannot have wrapped all the way round.
+ */
+public record PidMark(long lastPid, long forks) {
+  /**
+   * True where {@code pid} may have been handed out between this mark and {@code later}; always
+   * true where that cannot be told (too many forks since, or marks out of order).
+   */
+  public boolean allocatedBetween(long pid, PidMark later, long pidLimit) {
+    long forksSince = later.forks - forks;
+    if (forksSince < 0 || forksSince >= pidLimit / 2) {
+      return true;
+    }
+    return lastPid <= later.lastPid
+        ? pid > lastPid && pid <= later.lastPid
+        : pid > lastPid || pid <= later.lastPid;
+  }
+}

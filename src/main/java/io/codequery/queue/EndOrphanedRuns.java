@@ -1,0 +1,68 @@
+package io.codequery.queue;
+
+import io.codequery.child.EndProcesses;
+import io.codequery.os.ProcessStatus;
+import io.codequery.os.ProcessTable;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Ends what a dead worker's job left running, before that job runs again, so that a job never runs
+ * twice at once. A process is ended only if its identity verifies as that very run (see {@link
+ * ProcessTable#sessionMembers}): the recorded session, started no earlier than the recorded leader,
+ * this boot, and {@value JobRunner#JOB_MARKER}{@code =<id>:<version>:<owner>} in its environment.
+ * An unrelated process — in another session, or a recycled PID — is never signalled.
+ */
+public final class EndOrphanedRuns {
+  /** Between SIGTERM and SIGKILL for a survivor. */
+  static final Duration GRACE = Duration.ofSeconds(2);
+
+  private EndOrphanedRuns() {}
+
+  /**
+   * Ends the survivors of {@code run}, the run of {@code job} as claimed (its version and lease
+   * owner); true when none is left (or none can be: the run was before this boot).
+   */
+  public static boolean end(Job job, RecordedRun run) {
+    if (!run.bootId().equals(ProcessTable.system().bootId())
+        || run.pid() <= 0
+        || run.pid() > Integer.MAX_VALUE) {
+      return true; // a reboot ended it (or there is nothing that could be verified)
+    }
+    String marker = JobRunner.JOB_MARKER + "=" + JobRunner.markerValue(job);
+    int session = (int) run.pid();
+    EndProcesses.endSession(session, run.startTicks(), marker, GRACE);
+    return !EndProcesses.sessionAlive(session, run.startTicks(), marker);
+  }
+
+  /**
+   * True where the worker named by lease owner {@code owner} ({@code pid-<pid>-<random>…}, see
+   * {@link QueueTask#newOwner()}) is certainly gone: its PID names no live process, or names this
+   * very process under another owner (a recycled PID). False where it may live, or the owner is not
+   * of that form.
+   */
+  public static boolean ownerGone(String owner, String ownOwnerPrefix) {
+    Optional<Long> pid = pidOf(owner);
+    if (pid.isEmpty()) {
+      return false;
+    }
+    if (pid.get() == ProcessHandle.current().pid()) {
+      return !owner.startsWith(ownOwnerPrefix);
+    }
+    // A PID hidden from us (hidepid) may still run: only gone or exited counts as gone.
+    ProcessStatus.Presence p = ProcessTable.system().status((int) (long) pid.get()).presence();
+    return p == ProcessStatus.Presence.GONE || p == ProcessStatus.Presence.EXITED;
+  }
+
+  static Optional<Long> pidOf(String owner) {
+    if (owner == null || !owner.startsWith("pid-")) {
+      return Optional.empty();
+    }
+    int end = owner.indexOf('-', 4);
+    try {
+      return Optional.of(Long.parseLong(end < 0 ? owner.substring(4) : owner.substring(4, end)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}
