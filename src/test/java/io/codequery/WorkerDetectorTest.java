@@ -636,8 +636,10 @@ class WorkerDetectorTest {
       int dead = deadPid();
       Files.writeString(layout.pidFile(), dead + "\n"); // what the detector will first see: stale
       // As if the newer worker had not taken its lock yet: the lock file moves aside (its inode,
-      // and so the worker's lock, stays) and comes back when the worker "starts".
+      // and so the worker's lock, stays) and comes back when the worker "starts". The worker is
+      // frozen meanwhile: awake, it would take the path again the moment the file left it.
       Path lockAside = layout.dir().resolve("worker.lock.aside");
+      Processes.signal(w.pid(), "STOP");
       Files.move(layout.instanceLockFile(), lockAside);
 
       CompletableFuture<Detection> detection;
@@ -659,6 +661,7 @@ class WorkerDetectorTest {
         // Meanwhile the newer worker takes its lock and writes its PID file, as workers do:
         // atomically, under the mutex.
         Files.move(lockAside, layout.instanceLockFile());
+        Processes.signal(w.pid(), "CONT");
         AtomicFiles.write(layout.pidFile(), (w.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
       }
       Detection d = detection.get(60, TimeUnit.SECONDS);

@@ -107,14 +107,29 @@ class DetectorAgreementTest {
     return locks.resolve(lock.name().toLowerCase() + ".lock");
   }
 
-  /** Moves the lock file of {@code lock} to {@code worker.lock}, the one there back home. */
+  /**
+   * Moves the lock file of {@code lock} to {@code worker.lock}, the one there back home. While its
+   * own lock file is away, our worker is frozen (SIGSTOP): a live worker notices at once that
+   * {@code worker.lock} no longer names the file it locked and takes the path again, so a case
+   * without its lock can only be laid out while it cannot look. Back in place, it resumes and finds
+   * the very file it locked.
+   */
   static void place(Lock lock) throws Exception {
     Path at = root.resolve(".code-query/worker.lock");
+    if (inPlace == lock) {
+      return;
+    }
+    if (inPlace == Lock.OURS) {
+      Processes.signal(ours.pid(), "STOP");
+    }
     if (inPlace != Lock.NONE) {
       Files.move(at, home(inPlace));
     }
     if (lock != Lock.NONE) {
       Files.move(home(lock), at);
+    }
+    if (lock == Lock.OURS) {
+      Processes.signal(ours.pid(), "CONT");
     }
     inPlace = lock;
   }
@@ -524,9 +539,12 @@ class DetectorAgreementTest {
             PORTABLE ? "stale" : "running",
             disagreements,
             wrong);
+        // Frozen while its lock file is away, or it would take the path again at once.
+        Processes.signal(w.pid(), "STOP");
         Files.move(dir.resolve("worker.lock"), odd.resolve("lock.aside"));
         judge(label + ": a live stranger's PID, no lock", odd, "stale", disagreements, wrong);
         Files.move(odd.resolve("lock.aside"), dir.resolve("worker.lock"));
+        Processes.signal(w.pid(), "CONT");
       }
     }
     assertEquals(Map.of(), disagreements, "shell and Java detectors disagree");

@@ -95,6 +95,17 @@ public final class Processes {
   }
 
   /** Kills and reaps. */
+  /**
+   * Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to {@code pid} with kill(1) and waits
+   * for it to be delivered.
+   */
+  public static void signal(long pid, String signal) throws IOException, InterruptedException {
+    Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      throw new IOException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
   public static void kill(Process p) throws InterruptedException {
     p.destroyForcibly();
     p.waitFor(30, TimeUnit.SECONDS);
