@@ -639,7 +639,7 @@ class WorkerDetectorTest {
       // and so the worker's lock, stays) and comes back when the worker "starts". The worker is
       // frozen meanwhile: awake, it would take the path again the moment the file left it.
       Path lockAside = layout.dir().resolve("worker.lock.aside");
-      Processes.signal(w.pid(), "STOP");
+      Processes.freeze(w.pid());
       Files.move(layout.instanceLockFile(), lockAside);
 
       CompletableFuture<Detection> detection;

@@ -120,7 +120,7 @@ class DetectorAgreementTest {
       return;
     }
     if (inPlace == Lock.OURS) {
-      Processes.signal(ours.pid(), "STOP");
+      Processes.freeze(ours.pid());
     }
     if (inPlace != Lock.NONE) {
       Files.move(at, home(inPlace));
@@ -540,7 +540,7 @@ class DetectorAgreementTest {
             disagreements,
             wrong);
         // Frozen while its lock file is away, or it would take the path again at once.
-        Processes.signal(w.pid(), "STOP");
+        Processes.freeze(w.pid());
         Files.move(dir.resolve("worker.lock"), odd.resolve("lock.aside"));
         judge(label + ": a live stranger's PID, no lock", odd, "stale", disagreements, wrong);
         Files.move(odd.resolve("lock.aside"), dir.resolve("worker.lock"));

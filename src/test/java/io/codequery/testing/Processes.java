@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +94,36 @@ public final class Processes {
       Thread.onSpinWait();
     }
     throw new IOException("process " + p.pid() + " did not exec " + name + " within 30 s");
+  }
+
+  /**
+   * Freezes {@code pid} with SIGSTOP and waits until every one of its threads has stopped: kill(2)
+   * returns before a thread running on another CPU has taken the signal, and for that moment it can
+   * still act.
+   */
+  public static void freeze(long pid) throws IOException, InterruptedException {
+    signal(pid, "STOP");
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      boolean allStopped = true;
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+        for (Path task : ds) {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.ISO_8859_1);
+          char state = stat.charAt(stat.lastIndexOf(')') + 2);
+          allStopped &= state == 'T' || state == 't';
+        }
+      } catch (NoSuchFileException e) {
+        return; // a thread ended meanwhile, or the process: nothing left to act
+      }
+      if (allStopped) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException("process " + pid + " did not stop within 10 s of SIGSTOP");
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** Kills and reaps. */
