@@ -1,5 +1,6 @@
 package io.codequery.cli;
 
+import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
@@ -41,7 +42,11 @@ final class QueueCommand {
     return JobQueue.open(layout, config, Clock.systemUTC());
   }
 
-  @Command(name = "status", description = "Counts of jobs by state.")
+  @Command(
+      name = "status",
+      description = "Counts of jobs by state, and of the commits the hooks recorded.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:counted", "2:a bad --project-root, a broken config or queue"})
   int status(@Option(names = "--json", description = "Print one JSON object.") boolean json) {
     ProjectLayout layout = layout();
     PrintWriter out = spec.commandLine().getOut();
@@ -68,10 +73,14 @@ final class QueueCommand {
       out.println(String.join(", ", parts));
       Render.spool(spool, layout).forEach(out::println);
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
-  @Command(name = "list", description = "Jobs, newest first.")
+  @Command(
+      name = "list",
+      description = "Jobs, newest first.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:listed (also where none)", "2:a bad option, --project-root or queue"})
   int list(
       @Option(
               names = "--state",
@@ -80,17 +89,24 @@ final class QueueCommand {
           String state,
       @Option(
               names = "--limit",
+              paramLabel = "N",
               defaultValue = "50",
-              description = "At most this many (default: ${DEFAULT-VALUE}).")
+              description = "At most this many, 1 or more (default: ${DEFAULT-VALUE}).")
           int limit,
       @Option(names = "--json", description = "Print a JSON array.") boolean json) {
+    OptionChecks.atLeast(
+        spec.subcommands().get("list").getCommandSpec(),
+        "--limit",
+        limit,
+        1,
+        "how many jobs to list at most");
     ProjectLayout layout = layout();
     Optional<JobState> filter = Optional.empty();
     if (state != null) {
       try {
         filter = Optional.of(JobState.of(state.toLowerCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new io.codequery.CodeQueryException(
+        throw new CodeQueryException(
             "--state " + state + ": expected pending, running, done or failed");
       }
     }
@@ -98,7 +114,7 @@ final class QueueCommand {
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       Configs.load(layout, spec); // a broken config is said here too
       try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-        jobs = q.list(filter, Math.max(1, limit));
+        jobs = q.list(filter, limit);
       }
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -122,7 +138,7 @@ final class QueueCommand {
         rows.add(m);
       }
       out.println(JsonOut.write(rows));
-      return 0;
+      return ExitStatus.OK;
     }
     if (jobs.isEmpty()) {
       out.println("no jobs" + (state != null ? " in state " + state : ""));
@@ -139,11 +155,17 @@ final class QueueCommand {
               ? "  — " + WorkerLog.escape(firstLine(j.error()))
               : "");
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
-  @Command(name = "retry", description = "Put failed jobs back to pending.")
-  int retry() {
+  @Command(
+      name = "retry",
+      description = "Put failed jobs back to pending; a running worker takes them at once.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:done (also where none failed)", "2:a bad --project-root, config or queue"})
+  int retry(
+      @Option(names = "--json", description = "Print one JSON object: {\"retried\": N}.")
+          boolean json) {
     ProjectLayout layout = layout();
     int n = 0;
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
@@ -154,8 +176,14 @@ final class QueueCommand {
     if (n > 0) {
       WakeWorker.request(layout);
     }
-    spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
-    return 0;
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("retried", n);
+      spec.commandLine().getOut().println(JsonOut.write(m));
+    } else {
+      spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
+    }
+    return ExitStatus.OK;
   }
 
   @Command(
@@ -213,14 +241,33 @@ final class QueueCommand {
               + " failed or to retry"
               + (waiting > 0 ? "; " + waiting + " wait for a retry later" : ""));
     }
-    return failed == 0 ? 0 : 1;
+    return failed == 0 ? ExitStatus.OK : ExitStatus.FAILED;
   }
 
   @Command(
       name = "add",
       description =
-          "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
-  int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
+          "Queue the files of a commit (as the git hook does), e.g. after a hook could not; a"
+              + " running worker takes them at once.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:queued (also where every job was queued already)",
+        "2:not a commit (git's own message is shown), a bad --project-root, config or queue"
+      })
+  int add(
+      @Parameters(
+              index = "0",
+              arity = "0..1",
+              defaultValue = "HEAD",
+              paramLabel = "COMMIT",
+              description = "The commit whose files to queue (default: ${DEFAULT-VALUE}).")
+          String commit,
+      @Option(
+              names = "--json",
+              description =
+                  "Print one JSON object: commit, files, queued, skipped_submodules,"
+                      + " skipped_symlinks.")
+          boolean json) {
     ProjectLayout layout = layout();
     CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
     List<JobFile> files =
@@ -231,6 +278,16 @@ final class QueueCommand {
       long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
       if (n > 0) {
         WakeWorker.request(layout);
+      }
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("commit", listing.commit());
+        m.put("files", files.size());
+        m.put("queued", n);
+        m.put("skipped_submodules", gitlinks);
+        m.put("skipped_symlinks", symlinks);
+        spec.commandLine().getOut().println(JsonOut.write(m));
+        return ExitStatus.OK;
       }
       spec.commandLine()
           .getOut()
@@ -244,7 +301,7 @@ final class QueueCommand {
                   + (gitlinks > 0 ? "; " + gitlinks + " submodule(s) skipped" : "")
                   + (symlinks > 0 ? "; " + symlinks + " symbolic link(s) skipped" : ""));
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
   private static String firstLine(String s) {

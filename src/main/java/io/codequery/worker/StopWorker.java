@@ -23,8 +23,6 @@ import java.util.OptionalInt;
  * recycled in between is never hit. A PID file naming a stranger never leads to a signal.
  */
 public final class StopWorker {
-  public record Outcome(int exitCode, String message) {}
-
   private final ProjectLayout layout;
   private final Duration timeout;
 
@@ -33,19 +31,14 @@ public final class StopWorker {
     this.timeout = timeout;
   }
 
-  public Outcome run() {
+  public StopResult run() {
     WorkerDetector detector = new WorkerDetector(layout.root());
     Detection d = detector.detect();
-    if (d instanceof Detection.Unknown) {
-      return new Outcome(4, "? cannot verify the worker, no signal sent — " + d.reason());
+    if (d instanceof Detection.Unknown u) {
+      return new StopResult.Unverified(u);
     }
     if (!(d instanceof Detection.Running r)) {
-      return new Outcome(
-          0,
-          "✓ not running"
-              + (d.cleanedUp()
-                  ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")"
-                  : ""));
+      return new StopResult.NotRunning(d);
     }
     int pid = r.processId();
     // The files the verification read vouch for the worker (a missing PID file is skipped: with
@@ -65,54 +58,36 @@ public final class StopWorker {
       distrust = IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root()));
     }
     if (distrust.isPresent()) {
-      return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
+      return new StopResult.Refused(pid, distrust.get());
     }
     long started = System.nanoTime();
     Optional<ProcessHandle> handle = verifiedHandle(pid);
     if (handle.isEmpty()) {
-      return new Outcome(0, "✓ not running (PID " + pid + " exited or changed during the check)");
+      return new StopResult.GoneBeforeSignal(pid);
     }
     // destroy() is kill(2): false where the process is gone, or where we may not signal it (EPERM:
     // another user's worker). Waiting for it to exit would then take the whole timeout for nothing.
     if (!handle.get().destroy() && handle.get().isAlive()) {
-      return new Outcome(
-          4,
-          "✗ permission denied: you ("
-              + Ownership.effectiveUserName()
-              + ") may not signal the worker, PID "
-              + pid
-              + runsAs(handle.get(), processOwner)
-              + "; no signal sent. Run stop as that user, or as root.");
+      return new StopResult.PermissionDenied(
+          pid, Ownership.effectiveUserName(), handle.get().info().user(), processOwner);
     }
     boolean exited = awaitExit(handle.get(), timeout);
-    String how = "";
+    Optional<Duration> killedAfter = Optional.empty();
     if (!exited) {
       Optional<ProcessHandle> again = verifiedHandle(pid);
       if (again.isPresent()) {
         again.get().destroyForcibly();
         awaitExit(again.get(), Duration.ofSeconds(10));
-        how = " (killed with SIGKILL after " + timeout.toSeconds() + " s)";
+        killedAfter = Optional.of(timeout);
       }
     }
     // A worker killed with SIGKILL cannot remove its PID file; the detector does, once verified
     // stale.
     Detection after = detector.detect();
     if (after.isRunning()) {
-      return new Outcome(1, "✗ the worker (PID " + after.pid().getAsInt() + ") is still running");
+      return new StopResult.StillRunning(after.pid().getAsInt());
     }
-    long ms = (System.nanoTime() - started) / 1_000_000;
-    return new Outcome(
-        0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
-  }
-
-  /** ", which runs as NAME (uid N)", as far as the OS tells. */
-  private static String runsAs(ProcessHandle process, OptionalInt uid) {
-    Optional<String> name = process.info().user();
-    if (uid.isEmpty()) {
-      return name.map(n -> ", which runs as " + n).orElse("");
-    }
-    return ", which runs as "
-        + name.map(n -> n + " (uid " + uid.getAsInt() + ")").orElse("uid " + uid.getAsInt());
+    return new StopResult.Stopped(pid, Duration.ofNanos(System.nanoTime() - started), killedAfter);
   }
 
   private static boolean isZombie(int pid) {
