@@ -188,7 +188,15 @@ final class QueueCommand {
 
   @Command(
       name = "process",
-      description = "Process the waiting jobs now, in the foreground (for use without a worker).")
+      description =
+          "Process the waiting jobs now, in the foreground (for use without a worker): a progress"
+              + " bar with the file being worked on on a terminal, plain lines otherwise.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:every job done (also where none waited)",
+        "1:some failed or wait for a retry",
+        "2:refused: an untrusted project (see `code-query trust`), a broken config or queue"
+      })
   int process() {
     ProjectLayout layout = layout();
     ProjectTrust.require(layout); // it runs config.json's command as this user
@@ -198,42 +206,36 @@ final class QueueCommand {
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     JobQueue queue = open(layout, config);
     new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock).run();
-    long total = queue.counts().get(JobState.PENDING);
-    boolean terminal = System.console() != null;
+    Progress progress = new Progress(out, System.console() != null, queue.due());
     int done = 0;
     int failed = 0;
     try (QueueTask task = QueueTask.open(queue, layout, config, clock)) {
-      int n = 0;
-      while (task.runOnce()) {
-        n++;
-        String line = task.lastRecorded();
-        if (line.startsWith("done")) {
+      while (task.runOnce(job -> progress.started(job.file().display()))) {
+        Optional<Job> after = task.lastRecordedJob();
+        String verdict;
+        String detail = "";
+        if (after.isPresent() && after.get().state() == JobState.DONE) {
           done++;
+          verdict = "done";
+          Long ms = after.get().durationMs();
+          detail = ms == null ? "" : "(" + ms + " ms)";
         } else {
           failed++;
+          verdict =
+              after.isEmpty()
+                  ? "discarded"
+                  : after.get().state() == JobState.PENDING ? "will retry" : "failed";
+          String error = after.map(Job::error).orElse(null);
+          detail = error == null ? "" : "— " + WorkerLog.escape(firstLine(error));
         }
-        if (terminal) {
-          int width = 30;
-          int filled = total == 0 ? width : (int) Math.min(width, width * n / Math.max(1, total));
-          out.printf(
-              "\r[%s%s] %d/%d %-40.40s",
-              "#".repeat(filled),
-              " ".repeat(width - filled),
-              n,
-              Math.max(n, total),
-              WorkerLog.escape(line));
-          out.flush();
-        } else {
-          out.println("[" + n + "/" + Math.max(n, total) + "] " + WorkerLog.escape(line));
-        }
+        String name = after.map(j -> j.file().display()).orElse("");
+        progress.finished(verdict, name, detail, queue.due());
       }
-      if (terminal && n > 0) {
-        out.println();
-      }
+      progress.end();
       long waiting = queue.counts().get(JobState.PENDING);
       out.println(
           "✓ processed "
-              + n
+              + (done + failed)
               + " job(s): "
               + done
               + " done, "

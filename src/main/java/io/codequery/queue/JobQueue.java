@@ -344,6 +344,28 @@ public final class JobQueue implements AutoCloseable {
         });
   }
 
+  /**
+   * Jobs that may be claimed now: pending ones past their retry delay, and running ones whose lease
+   * expired (their worker died). Jobs that wait for an older job of their file count too.
+   */
+  public long due() {
+    long now = clock.millis();
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
+                      + " OR (state = 'running' AND lease_until < ?)")) {
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
   /** Up to {@code limit} jobs, newest first, optionally only those in {@code state}. */
   public List<Job> list(Optional<JobState> state, int limit) {
     if (limit < 0) {

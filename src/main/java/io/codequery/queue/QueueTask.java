@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The worker's queue consumer: each {@link #runOnce} claims one due job, runs it with the {@link
@@ -45,6 +46,7 @@ public final class QueueTask implements AutoCloseable {
   private volatile String lastStarted = "";
   private volatile long lastStartedNanos;
   private volatile String lastRecorded = "";
+  private volatile Optional<Job> lastRecordedJob = Optional.empty();
 
   /**
    * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
@@ -127,6 +129,14 @@ public final class QueueTask implements AutoCloseable {
 
   /** Claims one due job and runs it to its end; false when none was due (or stopping). */
   public boolean runOnce() {
+    return runOnce(job -> {});
+  }
+
+  /**
+   * As {@link #runOnce()}, and tells {@code onClaimed} which job it is about to run (for a progress
+   * display; called on this thread, before the job runs).
+   */
+  public boolean runOnce(Consumer<Job> onClaimed) {
     if (stopping.get()) {
       return false;
     }
@@ -135,6 +145,7 @@ public final class QueueTask implements AutoCloseable {
       return false;
     }
     Job job = claimed.get();
+    onClaimed.accept(job);
     current = job.describe();
     lastStarted = current;
     lastStartedNanos = System.nanoTime() | 1; // never 0, which means "none yet"
@@ -226,11 +237,21 @@ public final class QueueTask implements AutoCloseable {
     }
     log.tryAppend("queue", line);
     lastRecorded = line;
+    lastRecordedJob = recorded;
   }
 
   /** The log line of the last job this task recorded ("done …", "will retry …", "failed …"). */
   public String lastRecorded() {
     return lastRecorded;
+  }
+
+  /**
+   * The row of the last job this task recorded, as recorded: {@code done}, {@code failed}, or
+   * {@code pending} again (to be retried, or released); empty before the first, and where the
+   * result was discarded (its lease was lost to another worker).
+   */
+  public Optional<Job> lastRecordedJob() {
+    return lastRecordedJob;
   }
 
   /** The job running now ({@code commit:file}), "" when none. */
