@@ -117,7 +117,7 @@ final class JsonOut {
       outcome = "still_running";
       pid = ((StopResult.StillRunning) r).pid();
       signalled = true;
-      reason = "the worker is still running after SIGTERM and SIGKILL";
+      reason = "the worker is still running after the signals";
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("outcome", outcome);
