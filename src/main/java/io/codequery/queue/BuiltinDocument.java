@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The built-in processor's document of a file (the job's output when no {@code processing.command}
@@ -46,6 +47,7 @@ public final class BuiltinDocument {
   private static final int MAX_SIGNATURE_CHARS = 160;
   private static final int MAX_INDENT = 12;
   private static final String LOG_SOURCE = "builtin";
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Map<String, String> CTAGS_LANGUAGES =
       Map.of("sh", "shell", "c++", "cpp", "c#", "csharp", "objectivec", "objective-c");
 
@@ -203,7 +205,9 @@ public final class BuiltinDocument {
       line.append(printable(s.kind())).append(' ');
     }
     line.append(
-        code(shorten(s.name(), MAX_NAME_CHARS) + shorten(s.signature(), MAX_SIGNATURE_CHARS)));
+        code(
+            shorten(s.name(), MAX_NAME_CHARS)
+                + shorten(compact(s.signature()), MAX_SIGNATURE_CHARS)));
     if (!e.parentFound()) {
       line.append(" in ");
       if (!s.scopeKind().isEmpty()) {
@@ -230,6 +234,11 @@ public final class BuiltinDocument {
   private static String code(String text) {
     String p = printable(text);
     return p.indexOf('`') < 0 ? "`" + p + "`" : "`` " + p + " ``";
+  }
+
+  /** A signature written over several lines, as one: {@code (int a, int b)}. */
+  private static String compact(String signature) {
+    return WHITESPACE.matcher(signature).replaceAll(" ").replace("( ", "(").replace(" )", ")");
   }
 
   private static String shorten(String text, int max) {

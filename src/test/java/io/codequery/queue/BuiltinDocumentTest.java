@@ -314,12 +314,13 @@ class BuiltinDocumentTest {
   }
 
   @Test
-  void names_never_break_a_line_and_backticks_in_names_stay_code() {
+  void names_never_break_a_line_signatures_are_one_line_and_backticks_stay_code() {
     List<Symbol> odd =
         List.of(
             new Symbol("two\nlines", "function", 1, 0, "", "", "", "C"),
             new Symbol("a`b", "function", 2, 0, "", "", "", "C"),
-            new Symbol("m", "method", 3, 0, "Other", "class", "()", "C"));
+            new Symbol("m", "method", 3, 0, "Other", "class", "()", "C"),
+            new Symbol("await", "method", 4, 9, "", "", "( int a,\n      long b )", "Java"));
     String doc =
         BuiltinDocument.render(
             "odd\\x0a.c",
@@ -329,7 +330,8 @@ class BuiltinDocumentTest {
         doc.endsWith(
             "- function `two\\x0alines` — line 1\n"
                 + "- function `` a`b `` — line 2\n"
-                + "- method `m()` in class `Other` — line 3\n"),
+                + "- method `m()` in class `Other` — line 3\n"
+                + "- method `await(int a, long b)` — lines 4–9\n"),
         doc);
     assertTrue(doc.startsWith("# odd\\x0a.c\n"), doc);
   }
