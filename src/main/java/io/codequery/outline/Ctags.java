@@ -85,14 +85,17 @@ public final class Ctags {
                 .withOutputLimits(KEEP_BYTES, HARD_CAP_BYTES)
                 .withDieWithParent());
     if (run instanceof ChildRun.NotStarted n) {
-      return new CtagsRun.Failed(n.message());
+      // An interrupt that came first fails the start (its files' channels close on it).
+      return Thread.currentThread().isInterrupted()
+          ? new CtagsRun.Stopped()
+          : new CtagsRun.Failed(n.message());
     }
     ChildRun.Ended e = (ChildRun.Ended) run;
     switch (e.end()) {
       case TIMED_OUT:
         return new CtagsRun.Failed("ctags timed out after " + deadline.toSeconds() + " s");
       case ABANDONED:
-        return new CtagsRun.Failed("ctags was stopped");
+        return new CtagsRun.Stopped();
       case OUTPUT_CAPPED:
         return tags(e.stdout(), true);
       default:

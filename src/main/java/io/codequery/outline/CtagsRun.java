@@ -18,4 +18,7 @@ public sealed interface CtagsRun {
 
   /** ctags did not finish with tags: timed out, failed, or could not start. */
   record Failed(String reason) implements CtagsRun {}
+
+  /** The calling thread was interrupted (the worker stops): ctags was killed, nothing is known. */
+  record Stopped() implements CtagsRun {}
 }

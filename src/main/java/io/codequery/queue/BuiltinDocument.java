@@ -8,6 +8,7 @@ import io.codequery.outline.FindCtags;
 import io.codequery.outline.Outline;
 import io.codequery.outline.Symbol;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,8 @@ public final class BuiltinDocument {
    * @param log where the first document of this process says which ctags makes outlines (or why
    *     none does), and where a ctags failure on one file is recorded
    * @throws java.nio.file.NoSuchFileException where {@code file} does not exist (any more)
+   * @throws InterruptedIOException where the calling thread was interrupted while ctags ran (the
+   *     interrupt flag stays set): no document, rather than one without its outline
    * @throws IOException where it cannot be read
    */
   public static String of(Path file, String displayName, WorkerLog log) throws IOException {
@@ -92,7 +95,8 @@ public final class BuiltinDocument {
   }
 
   private static OutlineSection outline(
-      Path file, String displayName, FileFacts facts, WorkerLog log, Supplier<CtagsLookup> lookup) {
+      Path file, String displayName, FileFacts facts, WorkerLog log, Supplier<CtagsLookup> lookup)
+      throws InterruptedIOException {
     if (facts.sizeBytes() == 0) {
       return OutlineSection.none("the file is empty");
     }
@@ -112,6 +116,10 @@ public final class BuiltinDocument {
     }
     Ctags ctags = ((CtagsLookup.Found) found).ctags();
     CtagsRun run = ctags.symbolsOf(file);
+    if (run instanceof CtagsRun.Stopped) {
+      // A document without its outline would be kept as this content's document for good.
+      throw new InterruptedIOException("stopped while ctags read " + displayName);
+    }
     if (run instanceof CtagsRun.Failed f) {
       log.tryAppend(LOG_SOURCE, "no outline of " + displayName + ": " + f.reason());
       return OutlineSection.none(f.reason());

@@ -1,8 +1,10 @@
 package io.codequery.outline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +205,44 @@ class CtagsTest {
             Duration.ofSeconds(30),
             () -> assertInstanceOf(CtagsRun.Failed.class, hangs.symbolsOf(f)));
     assertEquals("ctags timed out after 1 s", failed.reason());
+  }
+
+  @Test
+  void an_interrupted_caller_stops_ctags_and_learns_nothing() throws Exception {
+    Path started = tmp.resolve("started");
+    Ctags hangs = fake("touch '" + started + "'; exec sleep 300", Duration.ofSeconds(120));
+    Path f = file("a.c", "int x;\n");
+    Thread caller = Thread.currentThread();
+    Thread interrupter =
+        new Thread(
+            () -> {
+              await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+              caller.interrupt();
+            });
+    interrupter.start();
+    try {
+      // Not preemptively: the interrupt belongs to this thread.
+      CtagsRun run = assertTimeout(Duration.ofSeconds(30), () -> hangs.symbolsOf(f));
+      assertInstanceOf(CtagsRun.Stopped.class, run);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+    } finally {
+      interrupter.join();
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void a_caller_interrupted_before_ctags_starts_learns_nothing_either() throws Exception {
+    Ctags hangs = fake("exec sleep 300", Duration.ofSeconds(120));
+    Path f = file("a.c", "int x;\n");
+    Thread.currentThread().interrupt();
+    try {
+      CtagsRun run = assertTimeout(Duration.ofSeconds(30), () -> hangs.symbolsOf(f));
+      assertInstanceOf(CtagsRun.Stopped.class, run);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.codequery.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.log.WorkerLog;
@@ -9,6 +11,7 @@ import io.codequery.outline.CtagsLookup;
 import io.codequery.outline.FindCtags;
 import io.codequery.outline.Outline;
 import io.codequery.outline.Symbol;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -266,6 +269,36 @@ class BuiltinDocumentTest {
                 "[builtin] no outline of src/A.java: ctags exited with status 3: ctags: out of"
                     + " luck"),
         lines.get(1));
+  }
+
+  @Test
+  void an_interrupted_worker_thread_gets_no_document_rather_than_one_without_its_outline()
+      throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("slow-bin"));
+    Path ctags = dir.resolve("ctags");
+    Files.writeString(
+        ctags,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = --version ]; then\n"
+            + "  echo 'Universal Ctags 9.9.9, Copyright (C) 2015 Universal Ctags Team +json'\n"
+            + "  exit 0\n"
+            + "fi\n"
+            + "exec sleep 300\n");
+    Files.setPosixFilePermissions(ctags, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Supplier<CtagsLookup> slow = () -> FindCtags.on(dir.toString());
+    assertInstanceOf(CtagsLookup.Found.class, slow.get(), "looked up before the interrupt");
+    file("src/A.java", "class A {}\n");
+    Thread.currentThread().interrupt();
+    try {
+      InterruptedIOException e =
+          assertThrows(
+              InterruptedIOException.class,
+              () -> BuiltinDocument.of(root.resolve("src/A.java"), "src/A.java", log, slow));
+      assertEquals("stopped while ctags read src/A.java", e.getMessage());
+      assertTrue(Thread.currentThread().isInterrupted());
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test
