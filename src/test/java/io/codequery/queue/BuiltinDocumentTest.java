@@ -142,6 +142,18 @@ class BuiltinDocumentTest {
   }
 
   @Test
+  void a_file_that_is_not_utf8_is_outlined_as_far_as_ctags_can_name_its_symbols() throws Exception {
+    // ctags leaves out the heading whose text is not UTF-8, and the scope it would give the next.
+    Path latin1 = root.resolve("notes.md");
+    Files.write(
+        latin1,
+        new byte[] {'#', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n', '#', '#', ' ', 'o', 'k', '\n'});
+    String doc = document("notes.md");
+    assertTrue(doc.contains("- Lines: 2\n"), doc);
+    assertTrue(doc.endsWith("## Outline\n\n- section `ok` — line 2\n"), doc);
+  }
+
+  @Test
   void a_script_without_extension_takes_its_language_from_ctags() throws Exception {
     file("bin/deploy", "#!/bin/sh\nship() { :; }\n");
     String doc = document("bin/deploy");
