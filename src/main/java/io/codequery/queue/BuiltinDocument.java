@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
 public final class BuiltinDocument {
   /**
    * The processor's identity, for the documentation store: a document made by another version of
-   * the built-in processor (version 1 wrote the facts as JSON) says so by its different identity.
+   * the built-in processor ({@code builtin:facts-1} wrote the facts as JSON) says so by its
+   * different identity. The next change to what the document says is {@code builtin:outline-2}.
    */
-  public static final String PROCESSOR = "builtin:2";
+  public static final String PROCESSOR = "builtin:outline-1";
 
   /** Files larger than this get the facts only: 1 MiB, past any hand-written source file. */
   public static final long MAX_OUTLINE_BYTES = 1024 * 1024;
