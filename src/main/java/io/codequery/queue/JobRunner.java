@@ -5,6 +5,7 @@ import io.codequery.child.ChildCommand;
 import io.codequery.child.ChildRun;
 import io.codequery.child.RunChild;
 import io.codequery.config.Config;
+import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * Runs one job: the configured documentation command for the job's file, or, with no command
- * configured, the built-in processor ({@link FileFacts}).
+ * configured, the built-in processor ({@link BuiltinDocument}).
  *
  * <p>The command is argv, never a shell: placeholders ({@code {file}}, {@code {commit}}, {@code
  * {project_root}}, {@code {model}}) are substituted inside each element, the working directory is
@@ -134,9 +135,10 @@ public final class JobRunner {
 
   private JobOutcome builtIn(Job job, Path real, long start) {
     try {
-      FileFacts facts = FileFacts.of(real);
-      return new JobOutcome.Succeeded(
-          result(null, start, facts.toJson(job.file().display(), job.commit())));
+      String document =
+          BuiltinDocument.of(
+              real, job.file().display(), new WorkerLog(ProjectLayout.of(root).logFile()));
+      return new JobOutcome.Succeeded(result(null, start, document));
     } catch (NoSuchFileException e) {
       return new JobOutcome.Failed(
           "file " + job.file().display() + " disappeared while it was read — not retried",

@@ -175,7 +175,7 @@ class HookToWorkerTest {
                 .formatHex(
                     MessageDigest.getInstance("SHA-256")
                         .digest(committed.getBytes(StandardCharsets.UTF_8)));
-        assertTrue(output.contains("\"sha256\":\"" + sha + "\""), output);
+        assertTrue(output.contains("\n- SHA-256: " + sha + "\n"), output);
       }
       w.terminate();
     }

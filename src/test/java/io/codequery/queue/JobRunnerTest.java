@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.codequery.child.EndProcesses;
 import io.codequery.project.RepoPath;
 import java.nio.charset.StandardCharsets;
@@ -70,20 +68,23 @@ class JobRunnerTest {
   }
 
   @Test
-  void built_in_processor_records_size_lines_sha256_and_language() throws Exception {
-    file("src/hello.py", "hello\n");
+  void built_in_processor_writes_a_document_of_the_facts_and_the_outline() throws Exception {
+    file("src/hello.py", "def hello():\n    pass\n");
     JobOutcome outcome = runner(null).run(job("src/hello.py"));
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, outcome);
     assertNull(ok.result().exitCode());
-    JsonObject facts = JsonParser.parseString(ok.result().output()).getAsJsonObject();
     assertEquals(
-        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
-        facts.get("sha256").getAsString());
-    assertEquals(6, facts.get("size_bytes").getAsLong());
-    assertEquals(1, facts.get("lines").getAsLong());
-    assertEquals("python", facts.get("language").getAsString());
-    assertEquals("src/hello.py", facts.get("file").getAsString());
-    assertEquals("0123abcd", facts.get("commit").getAsString());
+        "# src/hello.py\n"
+            + "\n"
+            + "- Language: python\n"
+            + "- Size: 22 bytes\n"
+            + "- Lines: 2\n"
+            + "- SHA-256: e3163528c26697e825dd5eec25279a8679ef2c05095c92a8a952de7fe7514ea5\n"
+            + "\n"
+            + "## Outline\n"
+            + "\n"
+            + "- function `hello()` — lines 1–2\n",
+        ok.result().output());
   }
 
   @Test
