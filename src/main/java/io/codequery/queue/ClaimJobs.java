@@ -1,5 +1,8 @@
 package io.codequery.queue;
 
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.RecordedRun;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

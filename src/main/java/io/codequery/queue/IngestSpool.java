@@ -5,6 +5,7 @@ import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.RepoPath;
+import io.codequery.store.JobFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

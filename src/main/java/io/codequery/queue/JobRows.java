@@ -1,6 +1,8 @@
 package io.codequery.queue;
 
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

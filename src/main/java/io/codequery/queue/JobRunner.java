@@ -6,6 +6,8 @@ import io.codequery.child.ChildRun;
 import io.codequery.child.RunChild;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

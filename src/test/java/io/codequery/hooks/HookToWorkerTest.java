@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.cli.Main;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.TestLauncher;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,9 @@ package io.codequery.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.RecordedRun;
 import io.codequery.testing.SettableClock;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobState;
 import io.codequery.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,6 +11,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.child.EndProcesses;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codequery.child.EndProcesses;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import io.codequery.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

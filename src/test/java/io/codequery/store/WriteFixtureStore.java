@@ -1,11 +1,7 @@
 package io.codequery.store;
 
 import io.codequery.project.RepoPath;
-import io.codequery.queue.Job;
-import io.codequery.queue.JobFile;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobResult;
-import io.codequery.queue.RecordedRun;
 import io.codequery.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;

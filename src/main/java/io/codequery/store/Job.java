@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 import io.codequery.project.RepoPath;
 import java.time.Instant;
@@ -11,7 +11,7 @@ import java.time.Instant;
  * expired and was reclaimed cannot overwrite the new claimant's result).
  *
  * @param file project-relative path as git's bytes, '/'-separated, validated by {@link
- *     JobPaths#checkFile(RepoPath)}
+ *     PathRules#checkPath(RepoPath)}
  * @param blob the git blob id of the file's content at {@code commit}, as the commit's listing gave
  *     it; null for jobs queued by name alone (then the working-tree file is documented)
  * @param attempts how many times the job has been claimed to run (a release gives one back)

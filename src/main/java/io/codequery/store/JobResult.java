@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 /**
  * What one run of a job produced.
