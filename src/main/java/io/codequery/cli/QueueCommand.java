@@ -179,7 +179,7 @@ final class QueueCommand {
       while (task.runOnce()) {
         n++;
         String line = task.lastRecorded();
-        if (line.startsWith("done")) {
+        if (line.startsWith("done") || line.startsWith("skipped")) {
           done++;
         } else {
           failed++;

@@ -96,6 +96,10 @@ public final class CommitFiles {
       return Kind.of(newMode);
     }
 
+    public Kind oldKind() {
+      return Kind.of(oldMode);
+    }
+
     /**
      * Documented today: added, copied, modified, renamed or re-typed, and a file after the change
      * (a submodule's commit or a symbolic link's target text is not a file to document).

@@ -145,7 +145,10 @@ final class ClaimJobs {
                 candidate.exitCode(),
                 candidate.durationMs(),
                 candidate.output(),
-                candidate.error());
+                candidate.error(),
+                candidate.force(),
+                candidate.outcome(),
+                candidate.note());
         // The claim is ours (its version fences the previous holder's late writes); before the job
         // runs again, end what its previous run left running, so it never runs twice at once.
         if (lastRun.isPresent() && !endSurvivors.test(candidate, lastRun.get())) {

@@ -78,6 +78,9 @@ class CommittedContentTest {
               null,
               null,
               null,
+              null,
+              false,
+              null,
               null));
     }
     return jobs;
@@ -93,7 +96,7 @@ class CommittedContentTest {
   }
 
   String output(JobOutcome o) {
-    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().output();
+    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().document().text();
   }
 
   List<Path> copiesLeft() throws Exception {
@@ -178,6 +181,9 @@ class CommittedContentTest {
             null,
             null,
             null,
+            null,
+            false,
+            null,
             null);
     JobOutcome.Failed f =
         assertInstanceOf(JobOutcome.Failed.class, runner(List.of("true")).run(job));
@@ -207,6 +213,9 @@ class CommittedContentTest {
             t,
             null,
             null,
+            null,
+            null,
+            false,
             null,
             null);
     JobOutcome.Failed f =

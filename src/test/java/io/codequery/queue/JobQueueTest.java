@@ -59,9 +59,10 @@ class JobQueueTest {
     assertEquals(
         1, queue.enqueue("def456", List.of("src/A.java")), "same file, other commit: a new job");
     assertEquals(
-        Map.of(JobState.PENDING, 4L, JobState.RUNNING, 0L, JobState.DONE, 0L, JobState.FAILED, 0L),
-        queue.counts());
-    assertEquals(4, queue.depth());
+        Map.of(JobState.PENDING, 3L, JobState.RUNNING, 0L, JobState.DONE, 1L, JobState.FAILED, 0L),
+        queue.counts(),
+        "abc123's pending job of src/A.java is superseded by def456's: done, never run");
+    assertEquals(3, queue.depth());
   }
 
   @Test

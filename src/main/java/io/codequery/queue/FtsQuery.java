@@ -1,0 +1,49 @@
+package io.codequery.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns any user query into one FTS5 accepts: its words, each a quoted string. Pure. */
+final class FtsQuery {
+  private static final int MAX_SHOWN = 80;
+
+  private FtsQuery() {}
+
+  /**
+   * The words of {@code query} as an FTS5 query every one of them must match: each
+   * whitespace-separated token that holds a letter or digit becomes a quoted string (its own quotes
+   * doubled, so nothing in it is syntax; the tokenizer splits {@code worker-loop} into the phrase
+   * "worker loop"), and a token ending in {@code *} stays a prefix. Empty where no token holds a
+   * letter or digit.
+   */
+  static Optional<String> plainWords(String query) {
+    List<String> terms = new ArrayList<>();
+    for (String token : query.strip().split("\\s+")) {
+      boolean prefix = token.endsWith("*");
+      String word = prefix ? token.replaceAll("\\*+$", "") : token;
+      if (!word.codePoints().anyMatch(Character::isLetterOrDigit)) {
+        continue;
+      }
+      terms.add("\"" + word.replace("\"", "\"\"") + "\"" + (prefix ? "*" : ""));
+    }
+    return terms.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", terms));
+  }
+
+  /** The query as one line for a message: control characters escaped, long ones cut. */
+  static String shown(String query) {
+    StringBuilder sb = new StringBuilder();
+    query
+        .codePoints()
+        .limit(MAX_SHOWN)
+        .forEach(
+            cp -> {
+              if (Character.isISOControl(cp)) {
+                sb.append(String.format("\\x%02x", cp));
+              } else {
+                sb.appendCodePoint(cp);
+              }
+            });
+    return query.codePointCount(0, query.length()) > MAX_SHOWN ? sb + "…" : sb.toString();
+  }
+}

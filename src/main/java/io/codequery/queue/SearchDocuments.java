@@ -1,0 +1,92 @@
+package io.codequery.queue;
+
+import io.codequery.project.RepoPath;
+import io.codequery.store.SearchHit;
+import io.codequery.store.SearchOutcome;
+import io.codequery.store.SearchRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Full-text search of the current documents with SQLite FTS5: bm25 ranking (a path's words weigh
+ * four times a text's), {@code snippet()} passages. The user's query is bound as a parameter, never
+ * spliced into SQL; FTS5 reads it with its own syntax (terms, {@code "phrases"}, {@code prefix*},
+ * {@code AND}/{@code OR}/{@code NOT}, {@code path:} and {@code text:} column filters). Where that
+ * syntax refuses it ({@code "}, {@code AND(}, {@code *} alone, {@code NEAR/}, {@code a-b}), its
+ * words are searched instead (see {@link FtsQuery#plainWords}).
+ */
+final class SearchDocuments {
+  private SearchDocuments() {}
+
+  static SearchOutcome search(Connection c, SearchRequest request) throws SQLException {
+    try {
+      return new SearchOutcome.Hits(run(c, request.query(), request), false);
+    } catch (SQLException e) {
+      if (!isQuerySyntaxError(e)) {
+        throw e;
+      }
+    }
+    Optional<String> words = FtsQuery.plainWords(request.query());
+    if (words.isEmpty()) {
+      return new SearchOutcome.Unsearchable(
+          "nothing to search for in \""
+              + FtsQuery.shown(request.query())
+              + "\": give at least one word or number (e.g. `docs search worker`)");
+    }
+    return new SearchOutcome.Hits(run(c, words.get(), request), true);
+  }
+
+  private static List<SearchHit> run(Connection c, String match, SearchRequest request)
+      throws SQLException {
+    String glob = request.pathGlob();
+    String sql =
+        "SELECT d.path_key, d.commit_id, -documents_fts.rank, snippet(documents_fts, -1, '**',"
+            + " '**', '…', 16) FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+            + " WHERE documents_fts MATCH ?"
+            + (glob == null ? "" : " AND (d.path GLOB ? OR d.path GLOB ?)")
+            + " ORDER BY documents_fts.rank LIMIT ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setString(i++, match);
+      if (glob != null) {
+        ps.setString(i++, glob);
+        // A glob without wildcards names a directory too, as a git pathspec does.
+        ps.setString(i++, glob.endsWith("/") ? glob + "*" : glob + "/*");
+      }
+      ps.setInt(i, request.limit());
+      List<SearchHit> hits = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          hits.add(
+              new SearchHit(
+                  RepoPath.ofBytes(rs.getBytes(1)),
+                  rs.getString(2),
+                  rs.getDouble(3),
+                  rs.getString(4)));
+        }
+      }
+      return hits;
+    }
+  }
+
+  /** True for FTS5's refusals of a query's syntax (SQLITE_ERROR with FTS5's words). */
+  static boolean isQuerySyntaxError(SQLException e) {
+    if (!(e instanceof SQLiteException se) || se.getResultCode() != SQLiteErrorCode.SQLITE_ERROR) {
+      return false;
+    }
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("fts5:")
+        || m.contains("unterminated string")
+        || m.contains("unknown special query")
+        || m.contains("no such column")
+        || m.contains("malformed match");
+  }
+}
