@@ -133,18 +133,22 @@ final class DocumentRows {
 
   /**
    * Moves the document of {@code from} to {@code to}, replacing what {@code to} had; returns how
-   * many moved (0 where {@code from} has none: then {@code to} keeps its own).
+   * many moved (0 where {@code from} has none: then {@code to} keeps its own). The moved document
+   * takes {@code at}, the rename's place in the order, so that only jobs of {@code to} queued after
+   * the rename may replace it.
    */
-  static int move(Connection c, RepoPath from, RepoPath to) throws SQLException {
+  static int move(Connection c, RepoPath from, RepoPath to, long at) throws SQLException {
     if (findEntry(c, from).isEmpty()) {
       return 0;
     }
     remove(c, to);
     try (PreparedStatement ps =
-        c.prepareStatement("UPDATE documents SET path_key = ?, path = ? WHERE path_key = ?")) {
+        c.prepareStatement(
+            "UPDATE documents SET path_key = ?, path = ?, job_id = ? WHERE path_key = ?")) {
       JobRows.bindPath(ps, 1, to);
       ps.setString(2, to.display());
-      JobRows.bindPath(ps, 3, from);
+      ps.setLong(3, at);
+      JobRows.bindPath(ps, 4, from);
       return ps.executeUpdate();
     }
   }

@@ -82,8 +82,9 @@ final class IngestChanges implements AutoCloseable {
     } else {
       PathChange.Move m = (PathChange.Move) change;
       String why = "renamed to " + m.path().display() + " in this commit";
-      if (insertRow(m.from(), null, "removal", why).isPresent()) {
-        moved += DocumentRows.move(c, m.from(), m.path());
+      Optional<Long> at = insertRow(m.from(), null, "removal", why);
+      if (at.isPresent()) {
+        moved += DocumentRows.move(c, m.from(), m.path(), at.get());
       }
       document(m.path(), m.blob());
     }

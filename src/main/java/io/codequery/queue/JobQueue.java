@@ -227,20 +227,15 @@ public final class JobQueue implements Store {
           if (result.document() != null) {
             // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
             // of this path can be ingested between this look and the document's write.
-            Optional<NewerChange> newer = NewerChange.of(c, job);
-            String set = "outcome = 'documented'";
-            if (newer.isPresent()) {
-              set = "outcome = 'not_stored', note = ?";
-            } else {
+            Optional<String> refused = NewerChange.refusesDocumentOf(c, job);
+            if (refused.isEmpty()) {
               DocumentRows.store(c, job, result.document(), result.durationMs(), now);
             }
             try (PreparedStatement ps =
-                c.prepareStatement("UPDATE jobs SET " + set + " WHERE id = ?")) {
-              int i = 1;
-              if (newer.isPresent()) {
-                ps.setString(i++, "document not stored: " + newer.get().describe());
-              }
-              ps.setLong(i, job.id());
+                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
+              ps.setString(1, (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id());
+              ps.setString(2, refused.map(why -> "document not stored: " + why).orElse(null));
+              ps.setLong(3, job.id());
               ps.executeUpdate();
             }
           }

@@ -27,19 +27,19 @@ final class SearchDocuments {
   private SearchDocuments() {}
 
   static SearchOutcome search(Connection c, SearchRequest request) throws SQLException {
-    try {
-      return new SearchOutcome.Hits(run(c, request.query(), request), false);
-    } catch (SQLException e) {
-      if (!isQuerySyntaxError(e)) {
-        throw e;
-      }
-    }
     Optional<String> words = FtsQuery.plainWords(request.query());
     if (words.isEmpty()) {
       return new SearchOutcome.Unsearchable(
           "nothing to search for in \""
               + FtsQuery.shown(request.query())
               + "\": give at least one word or number (e.g. `docs search worker`)");
+    }
+    try {
+      return new SearchOutcome.Hits(run(c, request.query(), request), false);
+    } catch (SQLException e) {
+      if (!isQuerySyntaxError(e)) {
+        throw e;
+      }
     }
     return new SearchOutcome.Hits(run(c, words.get(), request), true);
   }

@@ -66,8 +66,9 @@ public interface JobStore {
 
   /**
    * Records success and, in the same transaction, the document the run wrote (where it wrote one,
-   * and unless a newer change of the path came meanwhile: see {@link Outcome#NOT_STORED}). Returns
-   * the job as done, or empty if this claim no longer holds the job: the result is then discarded.
+   * and unless that would overwrite a newer state of its path: see {@link Outcome#NOT_STORED}).
+   * Returns the job as done, or empty if this claim no longer holds the job: the result is then
+   * discarded.
    */
   Optional<Job> complete(Job job, JobResult result);
 

@@ -14,8 +14,8 @@ public enum Outcome {
   /** Done without running: a newer change of its path was queued (or its path left git). */
   SUPERSEDED,
   /**
-   * The command ran, but a newer change of its path was queued meanwhile: its document was not
-   * stored, so it never overwrites a newer state.
+   * The command ran, but its path was removed meanwhile, or a newer change's document was stored
+   * first: its document was not stored, so it never overwrites a newer state.
    */
   NOT_STORED;
 
