@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
       InitCommand.class,
       WorkerCommand.class,
       QueueCommand.class,
+      DocsCommand.class,
       HooksCommand.class,
       TrustCommand.class
     })

@@ -1,5 +1,6 @@
 package io.codequery.cli;
 
+import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
@@ -7,11 +8,14 @@ import io.codequery.project.ProjectLayout;
 import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.JobQueue;
+import io.codequery.queue.ListingChanges;
 import io.codequery.queue.QueueTask;
 import io.codequery.queue.WakeWorker;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
 import io.codequery.store.Job;
-import io.codequery.store.JobFile;
 import io.codequery.store.JobState;
+import io.codequery.store.PathChange;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -90,7 +94,7 @@ final class QueueCommand {
       try {
         filter = Optional.of(JobState.of(state.toLowerCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new io.codequery.CodeQueryException(
+        throw new CodeQueryException(
             "--state " + state + ": expected pending, running, done or failed");
       }
     }
@@ -118,6 +122,8 @@ final class QueueCommand {
         m.put("exit_code", j.exitCode());
         m.put("duration_ms", j.durationMs());
         m.put("error", j.error());
+        m.put("outcome", j.outcome() == null ? null : j.outcome().id());
+        m.put("note", j.note());
         m.put("updated_at", j.updatedAt().toString());
         rows.add(m);
       }
@@ -137,7 +143,7 @@ final class QueueCommand {
           j.file().display(),
           j.error() != null && j.state() != JobState.DONE
               ? "  — " + WorkerLog.escape(firstLine(j.error()))
-              : "");
+              : j.note() != null ? "  — " + WorkerLog.escape(firstLine(j.note())) : "");
     }
     return 0;
   }
@@ -219,18 +225,52 @@ final class QueueCommand {
   @Command(
       name = "add",
       description =
-          "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
-  int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
+          "Queue the files of a commit (as the git hook does), deletions and renames included;"
+              + " with --all, every file tracked at HEAD (a backfill).")
+  int add(
+      @Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit,
+      @Option(
+              names = "--all",
+              description =
+                  "Every file tracked at HEAD whose content is not documented yet; documents of"
+                      + " files no longer tracked leave.")
+          boolean all,
+      @Option(names = "--force", description = "Document again even what is documented already.")
+          boolean force,
+      @Option(names = "--json", description = "Print one JSON object.") boolean json) {
     ProjectLayout layout = layout();
+    Config config = Configs.load(layout, spec);
+    if (all) {
+      if (!"HEAD".equals(commit)) {
+        throw new CodeQueryException(
+            "--all queues every file tracked at HEAD; leave out the commit " + commit);
+      }
+      return AddAll.run(layout, config, force, json, spec.commandLine().getOut());
+    }
     CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
-    List<JobFile> files =
-        listing.documented().stream().map(c -> new JobFile(c.newPath(), c.newBlob())).toList();
-    try (JobQueue q = open(layout, Configs.load(layout, spec))) {
-      int n = files.isEmpty() ? 0 : q.enqueueFiles(listing.commit(), files);
+    try (JobQueue q = open(layout, config)) {
+      List<PathChange> changes = ListingChanges.of(listing, refused -> {});
+      Ingested done =
+          changes.isEmpty()
+              ? Ingested.NOTHING
+              : q.ingest(listing.commit(), changes, new IngestOptions(force, null));
+      int n = done.queued();
       long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
       long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
       if (n > 0) {
         WakeWorker.request(layout);
+      }
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("commit", listing.commit());
+        m.put("files", listing.documented().size());
+        m.put("queued", n);
+        m.put("removed", done.removed());
+        m.put("moved", done.moved());
+        m.put("skipped_submodules", gitlinks);
+        m.put("skipped_symlinks", symlinks);
+        spec.commandLine().getOut().println(JsonOut.write(m));
+        return 0;
       }
       spec.commandLine()
           .getOut()
@@ -238,9 +278,11 @@ final class QueueCommand {
               "✓ queued "
                   + n
                   + " new job(s) for "
-                  + files.size()
+                  + listing.documented().size()
                   + " file(s) of "
                   + listing.commit()
+                  + (done.removed() > 0 ? "; " + done.removed() + " document(s) removed" : "")
+                  + (done.moved() > 0 ? "; " + done.moved() + " document(s) moved" : "")
                   + (gitlinks > 0 ? "; " + gitlinks + " submodule(s) skipped" : "")
                   + (symlinks > 0 ? "; " + symlinks + " symbolic link(s) skipped" : ""));
     }

@@ -6,8 +6,6 @@ import java.util.Optional;
 
 /** Turns any user query into one FTS5 accepts: its words, each a quoted string. Pure. */
 final class FtsQuery {
-  private static final int MAX_SHOWN = 80;
-
   private FtsQuery() {}
 
   /**
@@ -30,22 +28,5 @@ final class FtsQuery {
       terms.add("\"" + word.replace("\"", "\"\"") + "\"" + (prefix ? "*" : ""));
     }
     return terms.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", terms));
-  }
-
-  /** The query as one line for a message: control characters escaped, long ones cut. */
-  static String shown(String query) {
-    StringBuilder sb = new StringBuilder();
-    query
-        .codePoints()
-        .limit(MAX_SHOWN)
-        .forEach(
-            cp -> {
-              if (Character.isISOControl(cp)) {
-                sb.append(String.format("\\x%02x", cp));
-              } else {
-                sb.appendCodePoint(cp);
-              }
-            });
-    return query.codePointCount(0, query.length()) > MAX_SHOWN ? sb + "…" : sb.toString();
   }
 }

@@ -28,11 +28,8 @@ final class SearchDocuments {
 
   static SearchOutcome search(Connection c, SearchRequest request) throws SQLException {
     Optional<String> words = FtsQuery.plainWords(request.query());
-    if (words.isEmpty()) {
-      return new SearchOutcome.Unsearchable(
-          "nothing to search for in \""
-              + FtsQuery.shown(request.query())
-              + "\": give at least one word or number (e.g. `docs search worker`)");
+    if (request.wordless() || words.isEmpty()) {
+      return new SearchOutcome.Unsearchable(request.wordlessReason());
     }
     try {
       return new SearchOutcome.Hits(run(c, request.query(), request), false);

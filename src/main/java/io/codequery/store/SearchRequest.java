@@ -16,6 +16,34 @@ import io.codequery.CodeQueryException;
 public record SearchRequest(String query, int limit, String pathGlob) {
   public static final int MAX_LIMIT = 1000;
 
+  /**
+   * True where the query holds no letter or digit at all: there is nothing to search for, whatever
+   * the store ({@link SearchOutcome.Unsearchable}).
+   */
+  public boolean wordless() {
+    return query.codePoints().noneMatch(Character::isLetterOrDigit);
+  }
+
+  /** Why a {@link #wordless()} query cannot be searched, in one line. */
+  public String wordlessReason() {
+    StringBuilder shown = new StringBuilder();
+    query
+        .codePoints()
+        .limit(80)
+        .forEach(
+            cp -> {
+              if (Character.isISOControl(cp)) {
+                shown.append(String.format("\\x%02x", cp));
+              } else {
+                shown.appendCodePoint(cp);
+              }
+            });
+    return "nothing to search for in \""
+        + shown
+        + (query.codePointCount(0, query.length()) > 80 ? "…" : "")
+        + "\": give at least one word or number (e.g. `docs search worker`)";
+  }
+
   public SearchRequest {
     if (query == null) {
       throw new CodeQueryException("a search needs a query");
