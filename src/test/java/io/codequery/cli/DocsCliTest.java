@@ -1,5 +1,6 @@
 package io.codequery.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.codequery.testing.RealWorker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +131,30 @@ class DocsCliTest {
 
     Run globbed = cli("docs", "search", "worker", "--path", "*.md", "--json");
     assertEquals(1, globbed.json().getAsJsonArray("results").size());
+  }
+
+  @Test
+  void the_quick_start_ends_with_a_search_that_finds_something_with_a_real_worker()
+      throws Exception {
+    Files.delete(root.resolve(".code-query/config.json")); // the built-in processor
+    try (RealWorker w = RealWorker.start(root)) {
+      assertEquals(0, cli("queue", "add", "--all").code());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cli("docs", "status", "--json").json().get("stale").getAsInt() == 0);
+      Run found = cli("docs", "search", "worker");
+      assertEquals(0, found.code(), found.toString());
+      assertTrue(found.out().contains("src/worker/Loop.java"), found.out());
+      // A commit after: the worker documents the new file, the search follows (the built-in
+      // document holds facts, not the text: its path is what is found).
+      Files.writeString(root.resolve("zebra.txt"), "stripes\n");
+      commit("zebra");
+      assertEquals(0, cli("queue", "add").code());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cli("docs", "search", "zebra").code() == 0);
+      assertEquals(0, w.terminate());
+    }
   }
 
   @Test
