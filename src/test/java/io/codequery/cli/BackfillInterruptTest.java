@@ -6,26 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.testing.CliProcess;
 import io.codequery.testing.RealWorker;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ctrl-C during {@code queue add --all} on a real repository of 20,000 files, in a JVM of its own,
- * while a batch's transaction is open (held up by another writer): the queue keeps whole batches
- * only and passes SQLite's integrity check, and running it again queues exactly what is missing.
- * (Ctrl-C between batches, which ends the run after the batch in hand and says so, is {@code
- * BackfillTest}'s.)
+ * {@code queue add --all} on a real repository of 20,000 files, in a JVM of its own, interrupted
+ * for real: Ctrl-C ends it after the batch in hand and says so; {@code kill -9} in the middle of a
+ * batch leaves no part of it. Either way the queue holds whole batches only and passes SQLite's
+ * integrity check, and running it again queues exactly what is missing.
+ *
+ * <p>To interrupt it midway whatever the machine's speed, the process is frozen ({@code SIGSTOP})
+ * as soon as it says how many files it will queue — before its first batch or within one — and
+ * signalled while frozen.
  */
 class BackfillInterruptTest {
   private static final int FILES = 20_000;
@@ -52,8 +58,64 @@ class BackfillInterruptTest {
     }
   }
 
+  static void assertSound(Path db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+      rs.next();
+      assertEquals("ok", rs.getString(1));
+    }
+    long queued = count(db, "SELECT COUNT(*) FROM jobs");
+    assertTrue(queued < FILES, "interrupted before the end: " + queued);
+    assertEquals(0, queued % 500, "whole batches only: " + queued);
+  }
+
+  /** A backfill frozen once it has said how many files it will queue; its output so far. */
+  record Frozen(Process process, List<String> lines) {
+    static Frozen start(Path root) throws Exception {
+      List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
+      cmd.addAll(List.of("io.codequery.cli.Main", "queue", "add", "--all"));
+      Process p =
+          new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+      List<String> lines = Collections.synchronizedList(new ArrayList<>());
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                    if (line.startsWith("0/" + FILES + " files")) {
+                      sh(root, "kill -STOP " + p.pid());
+                    }
+                  }
+                } catch (Exception e) {
+                  lines.add("reader: " + e);
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      await().atMost(Duration.ofSeconds(120)).until(() -> stopped(p) || !p.isAlive());
+      assertTrue(p.isAlive(), "it ended before it could be frozen: " + lines);
+      return new Frozen(p, lines);
+    }
+
+    private static boolean stopped(Process p) throws Exception {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    }
+
+    String output() {
+      synchronized (lines) {
+        return String.join("\n", lines);
+      }
+    }
+  }
+
   @Test
-  void ctrl_c_leaves_whole_batches_and_a_second_run_finishes_the_work() throws Exception {
+  void ctrl_c_or_kill_9_leave_whole_batches_and_a_run_after_finishes_the_work() throws Exception {
     Path root = Files.createDirectory(tmp.resolve("big")).toRealPath();
     for (int d = 0; d < FILES / 500; d++) {
       Path dir = Files.createDirectories(root.resolve("d" + d));
@@ -64,83 +126,30 @@ class BackfillInterruptTest {
     sh(root, "git init -q . && git add -A");
     sh(root, "git -c user.name=t -c user.email=t@example.invalid commit -qm big");
     Files.createDirectories(root.resolve(".code-query"));
-
     Path db = root.resolve(".code-query/queue.db");
-    List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
-    cmd.addAll(List.of("io.codequery.cli.Main", "queue", "add", "--all"));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(db) || !p.isAlive());
-    long seen;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db + "?busy_timeout=0")) {
-      // Take the write lock the moment a batch is in: the backfill's next transaction now waits
-      // for it, so Ctrl-C lands inside a transaction, the hard case.
-      seen = lockAfterFirstBatch(c, p);
-      sh(root, "kill -INT " + p.pid());
-      // It waits (10 s) for the batch in hand, which cannot end while the lock is held; then the
-      // JVM halts with that transaction open.
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      assertEquals(130, p.exitValue(), "ended by SIGINT");
-      try (Statement st = c.createStatement()) {
-        st.execute("ROLLBACK");
-      }
-    }
-    assertTrue(seen > 0 && seen < FILES, "interrupted midway: " + seen + " queued");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
-      rs.next();
-      assertEquals("ok", rs.getString(1));
-    }
-    long queued = count(db, "SELECT COUNT(*) FROM jobs");
-    assertEquals(seen, queued, "nothing of the interrupted transaction stayed");
-    assertEquals(0, queued % 500, "whole batches only: " + queued);
 
+    // Ctrl-C: the batch in hand ends, then the backfill stops and says so.
+    Frozen first = Frozen.start(root);
+    sh(root, "kill -INT " + first.process().pid() + " && kill -CONT " + first.process().pid());
+    assertTrue(first.process().waitFor(60, TimeUnit.SECONDS));
+    assertEquals(130, first.process().exitValue(), "ended by SIGINT: " + first.output());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> first.output().contains("run `code-query queue add --all` again to finish"));
+    assertTrue(first.output().contains("✗ interrupted: " + FILES + " tracked file(s)"));
+    assertSound(db);
+
+    // kill -9 wherever it is (inside a batch's transaction, or between two): nothing half done.
+    Frozen second = Frozen.start(root);
+    sh(root, "kill -KILL " + second.process().pid());
+    assertTrue(second.process().waitFor(60, TimeUnit.SECONDS));
+    assertSound(db);
+
+    long queued = count(db, "SELECT COUNT(*) FROM jobs");
     CliProcess.Result again = CliProcess.in(root).run("queue", "add", "--all", "--json");
     assertEquals(0, again.code(), again.toString());
     assertTrue(again.out().contains("\"queued\":" + (FILES - queued)), again.out());
     assertEquals(FILES, count(db, "SELECT COUNT(*) FROM jobs"));
     assertEquals(FILES, count(db, "SELECT COUNT(DISTINCT file) FROM jobs"));
-  }
-
-  /**
-   * Waits until the backfill's first batch is committed, then holds the write lock ({@code BEGIN
-   * IMMEDIATE} on {@code c}); returns how many jobs were in the queue then.
-   */
-  private static long lockAfterFirstBatch(Connection c, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      assertTrue(p.isAlive(), "the backfill ended before a batch could be held up");
-      try (Statement st = c.createStatement()) {
-        st.execute("BEGIN IMMEDIATE");
-        long n = 0;
-        try (ResultSet rs =
-            st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'jobs'")) {
-          if (rs.next() && rs.getLong(1) == 1) {
-            try (ResultSet jobs = st.executeQuery("SELECT COUNT(*) FROM jobs")) {
-              jobs.next();
-              n = jobs.getLong(1);
-            }
-          }
-        }
-        if (n > 0) {
-          return n;
-        }
-        st.execute("ROLLBACK");
-      } catch (SQLException busy) {
-        // the backfill holds the lock right now: look again
-        try (Statement st = c.createStatement()) {
-          st.execute("ROLLBACK");
-        } catch (SQLException notInATransaction) {
-          // BEGIN itself was refused
-        }
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("no batch within 120 s");
   }
 }
