@@ -23,8 +23,10 @@ import io.codequery.store.Skip;
 import io.codequery.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,34 +164,17 @@ public final class JobQueue implements Store {
 
   @Override
   public Skip skipIfUnneeded(Job job, String processor) {
+    // Most jobs must run: look first without the write lock, and take it only to record a skip
+    // (looking again under it: a change ingested in between may have decided otherwise).
+    if (db.withConnection(c -> Unneeded.of(c, job, processor)).isEmpty()) {
+      return new Skip.Run();
+    }
     long now = clock.millis();
     return db.inTransaction(
         c -> {
-          Optional<NewerChange> newer = NewerChange.of(c, job);
-          String note;
-          Outcome outcome;
-          if (newer.isPresent()) {
-            outcome = Outcome.SUPERSEDED;
-            note = "not run: " + newer.get().describe();
-          } else {
-            Optional<DocumentEntry> current =
-                job.blob() == null || job.force()
-                    ? Optional.empty()
-                    : DocumentRows.findEntry(c, job.file());
-            if (current.isEmpty()
-                || !job.blob().equals(current.get().blob())
-                || !processor.equals(current.get().processor())) {
-              return new Skip.Run();
-            }
-            outcome = Outcome.ALREADY_DOCUMENTED;
-            note =
-                "not run: this content is documented already (blob "
-                    + job.blob()
-                    + ", commit "
-                    + current.get().commit()
-                    + ", by "
-                    + processor
-                    + ")";
+          Optional<Unneeded> unneeded = Unneeded.of(c, job, processor);
+          if (unneeded.isEmpty()) {
+            return new Skip.Run();
           }
           if (ClaimJobs.update(
                   c,
@@ -197,13 +182,42 @@ public final class JobQueue implements Store {
                   "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
                       + " outcome = ?, note = ?, error = NULL",
                   now,
-                  outcome.id(),
-                  note)
+                  unneeded.get().outcome().id(),
+                  unneeded.get().note())
               != 1) {
             return new Skip.Lost();
           }
           return new Skip.Skipped(JobRows.find(c, job.id()).orElseThrow());
         });
+  }
+
+  /** Why a claimed job need not run, in its row's words. */
+  private record Unneeded(Outcome outcome, String note) {
+    static Optional<Unneeded> of(Connection c, Job job, String processor) throws SQLException {
+      Optional<NewerChange> newer = NewerChange.of(c, job);
+      if (newer.isPresent()) {
+        return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
+      }
+      if (job.blob() == null || job.force()) {
+        return Optional.empty();
+      }
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, job.file());
+      if (current.isEmpty()
+          || !job.blob().equals(current.get().blob())
+          || !processor.equals(current.get().processor())) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Unneeded(
+              Outcome.ALREADY_DOCUMENTED,
+              "not run: this content is documented already (blob "
+                  + job.blob()
+                  + ", commit "
+                  + current.get().commit()
+                  + ", by "
+                  + processor
+                  + ")"));
+    }
   }
 
   @Override
