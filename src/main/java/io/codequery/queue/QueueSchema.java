@@ -121,9 +121,6 @@ final class QueueSchema {
     st.executeUpdate(
         "CREATE VIRTUAL TABLE documents_fts USING fts5(path, text, content='documents',"
             + " content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')");
-    // A path's words count more than a word in a text; kept in the index's configuration.
-    st.executeUpdate(
-        "INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')");
     st.executeUpdate(
         "CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN INSERT INTO documents_fts"
             + " (rowid, path, text) VALUES (new.id, new.path, new.text); END");
