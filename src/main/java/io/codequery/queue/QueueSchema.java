@@ -110,6 +110,8 @@ final class QueueSchema {
     st.executeUpdate("ALTER TABLE jobs ADD COLUMN force INTEGER NOT NULL DEFAULT 0");
     st.executeUpdate("ALTER TABLE jobs ADD COLUMN outcome TEXT");
     st.executeUpdate("ALTER TABLE jobs ADD COLUMN note TEXT");
+    // The claim walks due jobs in id order and stops at the first few (ClaimJobs.candidates).
+    st.executeUpdate("CREATE INDEX jobs_state_id ON jobs (state, id)");
     // path_key: git's bytes in the jobs' form (TEXT when UTF-8, else a BLOB); path: the display
     // form, which the full-text index and --path globs read.
     st.executeUpdate(
