@@ -94,7 +94,7 @@ before = machine()
 WORK = tempfile.mkdtemp(prefix='cq-docs-bench-')
 if os.environ.get('CQ_BENCH_SKIP_BUILD') != '1':
     log('build: mvn -o -q -B -DskipTests package')
-    subprocess.run(['mvn', '-o', '-q', '-B', '-DskipTests', 'package'], cwd=HOME, check=True)
+    subprocess.run(['mvn', '-o', '-q', '-B', '-DskipTests', 'package'], cwd=HOME, check=True, stdout=sys.stderr)
 os.makedirs(TOOLS, exist_ok=True)
 src = os.path.join(HOME, 'src/bench/java/io/codequery/bench/tools')
 sh(['javac', '-d', TOOLS, '-cp', JAR, os.path.join(src, 'PidCheck.java'), os.path.join(src, 'DocsCorpus.java')])
