@@ -18,9 +18,6 @@ public record JobFile(RepoPath path, String blob) {
 
   /** A file known by its UTF-8 name alone. */
   public static JobFile named(String path) {
-    if (path == null || path.isEmpty()) {
-      throw new CodeQueryException("a job's file must be a non-empty project-relative path");
-    }
-    return new JobFile(RepoPath.of(path), null);
+    return new JobFile(RepoPath.of(path == null ? "" : path), null);
   }
 }
