@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       InitCommand.class,
       WorkerCommand.class,
       QueueCommand.class,
+      DocsCommand.class,
       HooksCommand.class,
       TrustCommand.class,
       CompletionCommand.class,

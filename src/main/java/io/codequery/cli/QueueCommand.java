@@ -7,12 +7,15 @@ import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
-import io.codequery.queue.Job;
-import io.codequery.queue.JobFile;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.queue.ListingChanges;
 import io.codequery.queue.QueueTask;
 import io.codequery.queue.WakeWorker;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.PathChange;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -134,6 +137,8 @@ final class QueueCommand {
         m.put("exit_code", j.exitCode());
         m.put("duration_ms", j.durationMs());
         m.put("error", j.error());
+        m.put("outcome", j.outcome() == null ? null : j.outcome().id());
+        m.put("note", j.note());
         m.put("updated_at", j.updatedAt().toString());
         rows.add(m);
       }
@@ -153,7 +158,7 @@ final class QueueCommand {
           j.file().display(),
           j.error() != null && j.state() != JobState.DONE
               ? "  — " + WorkerLog.escape(firstLine(j.error()))
-              : "");
+              : j.note() != null ? "  — " + WorkerLog.escape(firstLine(j.note())) : "");
     }
     return ExitStatus.OK;
   }
@@ -249,8 +254,9 @@ final class QueueCommand {
   @Command(
       name = "add",
       description =
-          "Queue the files of a commit (as the git hook does), e.g. after a hook could not; a"
-              + " running worker takes them at once.",
+          "Queue the files of a commit (as the git hook does), deletions and renames included;"
+              + " with --all, every file tracked at HEAD (a backfill). A running worker takes them"
+              + " at once.",
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {
         "0:queued (also where every job was queued already)",
@@ -265,17 +271,36 @@ final class QueueCommand {
               description = "The commit whose files to queue (default: ${DEFAULT-VALUE}).")
           String commit,
       @Option(
+              names = "--all",
+              description =
+                  "Every file tracked at HEAD whose content is not documented yet; documents of"
+                      + " files no longer tracked leave.")
+          boolean all,
+      @Option(names = "--force", description = "Document again even what is documented already.")
+          boolean force,
+      @Option(
               names = "--json",
               description =
-                  "Print one JSON object: commit, files, queued, skipped_submodules,"
-                      + " skipped_symlinks.")
+                  "Print one JSON object: commit, files, queued, removed, moved,"
+                      + " skipped_submodules, skipped_symlinks.")
           boolean json) {
     ProjectLayout layout = layout();
+    Config config = Configs.load(layout, spec);
+    if (all) {
+      if (!"HEAD".equals(commit)) {
+        throw new CodeQueryException(
+            "--all queues every file tracked at HEAD; leave out the commit " + commit);
+      }
+      return AddAll.run(layout, config, force, json, spec.commandLine().getOut());
+    }
     CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
-    List<JobFile> files =
-        listing.documented().stream().map(c -> new JobFile(c.newPath(), c.newBlob())).toList();
-    try (JobQueue q = open(layout, Configs.load(layout, spec))) {
-      int n = files.isEmpty() ? 0 : q.enqueueFiles(listing.commit(), files);
+    try (JobQueue q = open(layout, config)) {
+      List<PathChange> changes = ListingChanges.of(listing, refused -> {});
+      Ingested done =
+          changes.isEmpty()
+              ? Ingested.NOTHING
+              : q.ingest(listing.commit(), changes, new IngestOptions(force, null));
+      int n = done.queued();
       long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
       long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
       if (n > 0) {
@@ -284,8 +309,10 @@ final class QueueCommand {
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("commit", listing.commit());
-        m.put("files", files.size());
+        m.put("files", listing.documented().size());
         m.put("queued", n);
+        m.put("removed", done.removed());
+        m.put("moved", done.moved());
         m.put("skipped_submodules", gitlinks);
         m.put("skipped_symlinks", symlinks);
         spec.commandLine().getOut().println(JsonOut.write(m));
@@ -297,9 +324,11 @@ final class QueueCommand {
               "✓ queued "
                   + n
                   + " new job(s) for "
-                  + files.size()
+                  + listing.documented().size()
                   + " file(s) of "
                   + listing.commit()
+                  + (done.removed() > 0 ? "; " + done.removed() + " document(s) removed" : "")
+                  + (done.moved() > 0 ? "; " + done.moved() + " document(s) moved" : "")
                   + (gitlinks > 0 ? "; " + gitlinks + " submodule(s) skipped" : "")
                   + (symlinks > 0 ? "; " + symlinks + " symbolic link(s) skipped" : ""));
     }

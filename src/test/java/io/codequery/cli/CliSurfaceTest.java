@@ -412,7 +412,14 @@ class CliSurfaceTest {
     assertEquals(0, add.code(), add::toString);
     JsonObject a = add.json();
     assertEquals(
-        List.of("commit", "files", "queued", "skipped_submodules", "skipped_symlinks"),
+        List.of(
+            "commit",
+            "files",
+            "queued",
+            "removed",
+            "moved",
+            "skipped_submodules",
+            "skipped_symlinks"),
         List.copyOf(a.keySet()));
     assertTrue(a.get("commit").getAsString().matches("[0-9a-f]{40}"), a::toString);
     assertEquals(2, a.get("files").getAsInt());

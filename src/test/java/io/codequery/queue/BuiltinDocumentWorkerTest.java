@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +71,9 @@ class BuiltinDocumentWorkerTest {
             },
             done -> done == FILES.size());
     try (JobQueue q = queue()) {
-      return q.list(Optional.empty(), 100).stream().map(Job::output).toList();
+      return q.list(Optional.empty(), 100).stream()
+          .map(j -> q.document(j.file()).orElseThrow().text())
+          .toList();
     }
   }
 

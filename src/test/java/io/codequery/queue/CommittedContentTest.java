@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.hooks.CommitFiles;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +76,9 @@ class CommittedContentTest {
               null,
               null,
               null,
+              null,
+              false,
+              null,
               null));
     }
     return jobs;
@@ -89,7 +94,7 @@ class CommittedContentTest {
   }
 
   String output(JobOutcome o) {
-    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().output();
+    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().document().text();
   }
 
   List<Path> copiesLeft() throws Exception {
@@ -172,6 +177,9 @@ class CommittedContentTest {
             null,
             null,
             null,
+            null,
+            false,
+            null,
             null);
     JobOutcome.Failed f =
         assertInstanceOf(JobOutcome.Failed.class, runner(List.of("true")).run(job));
@@ -201,6 +209,9 @@ class CommittedContentTest {
             t,
             null,
             null,
+            null,
+            null,
+            false,
             null,
             null);
     JobOutcome.Failed f =

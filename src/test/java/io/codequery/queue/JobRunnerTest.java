@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.child.EndProcesses;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.NewDocument;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +56,9 @@ class JobRunnerTest {
         null,
         null,
         null,
+        null,
+        false,
+        null,
         null);
   }
 
@@ -73,6 +79,8 @@ class JobRunnerTest {
     JobOutcome outcome = runner(null).run(job("src/hello.py"));
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, outcome);
     assertNull(ok.result().exitCode());
+    assertEquals("", ok.result().output(), "the document is not the job's output");
+    assertEquals(ProcessorId.BUILTIN, ok.result().document().processor());
     assertEquals(
         "# src/hello.py\n"
             + "\n"
@@ -84,7 +92,7 @@ class JobRunnerTest {
             + "## Outline\n"
             + "\n"
             + "- function `hello()` — lines 1–2\n",
-        ok.result().output());
+        ok.result().document().text());
   }
 
   @Test
@@ -225,7 +233,9 @@ class JobRunnerTest {
         assertInstanceOf(
             JobOutcome.Succeeded.class, runner(List.of("cat", "--", "{file}")).run(job("-n")));
     assertEquals(
-        "first\nsecond\n", ok.result().output(), "cat numbered lines: -n was read as an option");
+        "first\nsecond\n",
+        ok.result().document().text(),
+        "cat numbered lines: -n was read as an option");
   }
 
   @Test
@@ -236,7 +246,7 @@ class JobRunnerTest {
             JobOutcome.Succeeded.class, runner(List.of("cat", "{file}")).run(job("-n")));
     assertEquals(
         "first\nsecond\n",
-        ok.result().output(),
+        ok.result().document().text(),
         "the name reached cat as ./-n, not as the option -n");
   }
 
@@ -247,7 +257,7 @@ class JobRunnerTest {
         assertInstanceOf(
             JobOutcome.Succeeded.class,
             runner(List.of("sh", "-c", "pwd; cat; echo end")).run(job("a.txt")));
-    assertEquals(root + "\nend\n", ok.result().output());
+    assertEquals(root + "\nend\n", ok.result().document().text());
   }
 
   @Test
@@ -264,20 +274,41 @@ class JobRunnerTest {
   }
 
   @Test
-  void output_is_bounded_keeping_head_and_tail() throws Exception {
+  void a_document_of_megabytes_is_bounded_keeping_head_and_tail_and_says_so() throws Exception {
+    file("a.txt", "x");
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class,
+            runner(List.of("sh", "-c", "echo HEAD; yes filler | head -c 3000000; echo TAIL"))
+                .run(job("a.txt")));
+    NewDocument doc = ok.result().document();
+    assertTrue(doc.text().startsWith("HEAD\n"), doc.text().substring(0, 20));
+    assertTrue(doc.text().endsWith("TAIL\n"));
+    assertTrue(doc.text().contains("bytes omitted"));
+    assertTrue(doc.truncated());
+    assertEquals(5 + 3_000_000 + 5, doc.writtenBytes());
+    assertTrue(
+        doc.text().length() <= JobRunner.DOCUMENT_LIMIT_BYTES + 100, "" + doc.text().length());
+  }
+
+  @Test
+  void what_a_command_says_on_stderr_is_its_output_bounded_keeping_head_and_tail()
+      throws Exception {
     file("a.txt", "x");
     JobRunner r =
         new JobRunner(
             root,
-            List.of("sh", "-c", "echo HEAD; yes filler | head -n 100000; echo TAIL"),
+            List.of(
+                "sh", "-c", "echo doc; (echo HEAD; yes filler | head -n 100000; echo TAIL) >&2"),
             "m",
             TIMEOUT,
             1024);
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, r.run(job("a.txt")));
+    assertEquals("doc\n", ok.result().document().text());
     String output = ok.result().output();
     assertTrue(output.startsWith("HEAD\n"), output);
     assertTrue(output.endsWith("TAIL\n"), output);
-    assertTrue(output.contains("bytes omitted"), output);
+    assertTrue(output.contains("omitted"), output);
     assertTrue(output.length() < 1200, "length " + output.length());
   }
 
@@ -299,7 +330,7 @@ class JobRunnerTest {
                                 "sleep 300 & echo $! > \"$0\"; echo \"$CODE_QUERY_JOB\"",
                                 pidFile.toString()))
                         .run(job("a.txt"))));
-    assertEquals("1:1:w\n", ok.result().output(), "id:version:owner of the claim");
+    assertEquals("1:1:w\n", ok.result().document().text(), "id:version:owner of the claim");
     long bg = Long.parseLong(Files.readString(pidFile).trim());
     assertFalse(
         ProcessHandle.of(bg).map(EndProcesses::running).orElse(false),
