@@ -2,8 +2,8 @@ package io.codequery.cli;
 
 import com.google.gson.GsonBuilder;
 import io.codequery.Detection;
+import io.codequery.DetectionJson;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** JSON output: one object per command, keys in snake_case. */
@@ -20,12 +20,6 @@ final class JsonOut {
   }
 
   static Map<String, Object> detection(Detection d, Path pidFile) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("outcome", d.outcome());
-    m.put("pid", d.pid().isPresent() ? d.pid().getAsInt() : null);
-    m.put("reason", d.reason());
-    m.put("pid_file", pidFile.toString());
-    m.put("cleaned_up", d.cleanedUp());
-    return m;
+    return DetectionJson.of(d, pidFile); // the MCP server's worker_status answers the same
   }
 }
