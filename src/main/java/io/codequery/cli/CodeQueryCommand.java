@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
       WorkerCommand.class,
       QueueCommand.class,
       DocsCommand.class,
+      McpCommand.class,
       HooksCommand.class,
       TrustCommand.class
     })
