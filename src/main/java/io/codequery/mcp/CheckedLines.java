@@ -33,11 +33,15 @@ final class CheckedLines extends InputStream {
 
   private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
 
+  /** A client gives up on a request (the SDK has no name for it). */
+  private static final String CANCELLED = "notifications/cancelled";
+
   private final InputStream in;
   private final McpJsonMapper mapper;
   private final OutputStream out;
   private final int maxLineBytes;
   private final List<String> tools;
+  private final PendingRequests pending;
   private final CountDownLatch ended = new CountDownLatch(1);
   private byte[] line = new byte[0];
   private int next;
@@ -46,19 +50,22 @@ final class CheckedLines extends InputStream {
    * @param out where errors go: the stream the transport writes its messages to
    * @param maxLineBytes a longer line is refused (and skipped up to its end) without being held
    * @param tools the names of the server's tools
+   * @param pending the requests passed on, counted here, answered through its tap of {@code out}
    */
   CheckedLines(
       InputStream in,
       McpJsonMapper mapper,
       OutputStream out,
       int maxLineBytes,
-      List<String> tools) {
+      List<String> tools,
+      PendingRequests pending) {
     // The line is read a byte at a time: buffered, that costs no system call per byte.
     this.in = new BufferedInputStream(in);
     this.mapper = mapper;
     this.out = out;
     this.maxLineBytes = maxLineBytes;
     this.tools = List.copyOf(tools);
+    this.pending = pending;
   }
 
   /** Waits until the input has ended, or could not be read any more. */
@@ -119,6 +126,11 @@ final class CheckedLines extends InputStream {
         throw e;
       }
       if (text == null) {
+        try {
+          pending.awaitAnswers();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         ended.countDown();
         return false;
       }
@@ -184,7 +196,11 @@ final class CheckedLines extends InputStream {
               + ")");
       return false;
     }
-    if (McpSchema.METHOD_TOOLS_CALL.equals(map.get("method")) && map.containsKey("id")) {
+    Object method = map.get("method");
+    if (CANCELLED.equals(method) && map.get("params") instanceof Map<?, ?> params) {
+      pending.answered(params.get("requestId"));
+    }
+    if (McpSchema.METHOD_TOOLS_CALL.equals(method) && map.containsKey("id")) {
       Object name = map.get("params") instanceof Map<?, ?> params ? params.get("name") : null;
       if (!(name instanceof String) || !tools.contains(name)) {
         answer(
@@ -197,6 +213,9 @@ final class CheckedLines extends InputStream {
                 + String.join(", ", tools));
         return false;
       }
+    }
+    if (method != null && map.containsKey("id")) {
+      pending.asked(id);
     }
     return true;
   }

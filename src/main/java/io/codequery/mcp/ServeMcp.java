@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -37,6 +38,12 @@ import java.util.function.Function;
 public final class ServeMcp {
   /** The longest message read; the SDK's own limit, so that it never meets a longer one. */
   static final int MAX_LINE_BYTES = 16 << 20;
+
+  /**
+   * How long the end of the input waits for the answers of requests still being handled (a request
+   * sent before {@code notifications/initialized} is never answered: the SDK waits for it).
+   */
+  static final Duration ANSWER_GRACE = Duration.ofSeconds(10);
 
   private final ProjectLayout layout;
   private final String version;
@@ -75,11 +82,18 @@ public final class ServeMcp {
             tool(ToolDefinitions.docsStatus(), calls::docsStatus, mapper),
             tool(ToolDefinitions.workerStatus(), calls::workerStatus, mapper),
             tool(ToolDefinitions.queueStatus(), calls::queueStatus, mapper));
+    PendingRequests pending = new PendingRequests(mapper, ANSWER_GRACE);
+    OutputStream protocol = pending.tap(out);
     CheckedLines lines =
         new CheckedLines(
-            in, mapper, out, MAX_LINE_BYTES, tools.stream().map(t -> t.tool().name()).toList());
+            in,
+            mapper,
+            protocol,
+            MAX_LINE_BYTES,
+            tools.stream().map(t -> t.tool().name()).toList(),
+            pending);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(mapper, lines, out, MAX_LINE_BYTES))
+        McpServer.sync(new StdioServerTransportProvider(mapper, lines, protocol, MAX_LINE_BYTES))
             .serverInfo("code-query", version)
             .instructions(
                 "code-query keeps documentation of every file of the project at "

@@ -10,10 +10,16 @@ import com.google.gson.JsonParser;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +29,18 @@ class CheckedLinesTest {
 
   final ByteArrayOutputStream answered = new ByteArrayOutputStream();
 
+  /** No grace: a test of its own holds the end back until the answers are out. */
+  PendingRequests pending =
+      new PendingRequests(new JacksonMcpJsonMapper(new ObjectMapper()), Duration.ZERO);
+
   CheckedLines lines(String input, int maxLineBytes) {
     return new CheckedLines(
         new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
         new JacksonMcpJsonMapper(new ObjectMapper()),
-        answered,
+        pending.tap(answered),
         maxLineBytes,
-        List.of("search_docs", "get_doc"));
+        List.of("search_docs", "get_doc"),
+        pending);
   }
 
   static String readAll(InputStream in) throws IOException {
@@ -108,6 +119,67 @@ class CheckedLinesTest {
             .get("message")
             .getAsString()
             .contains("params.name"));
+  }
+
+  @Test
+  void the_end_of_input_waits_until_the_requests_passed_on_are_answered() throws Exception {
+    pending =
+        new PendingRequests(new JacksonMcpJsonMapper(new ObjectMapper()), Duration.ofMinutes(5));
+    String cancelled = "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"ping\"}";
+    String cancel =
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+            + "\"params\":{\"requestId\":\"c\"}}";
+    CountDownLatch endRead = new CountDownLatch(1);
+    InputStream client =
+        new FilterInputStream(
+            new ByteArrayInputStream(
+                (REQUEST + "\n" + cancelled + "\n" + cancel + "\n")
+                    .getBytes(StandardCharsets.UTF_8))) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n == -1) {
+              endRead.countDown();
+            }
+            return n;
+          }
+        };
+    CheckedLines lines =
+        new CheckedLines(
+            client,
+            new JacksonMcpJsonMapper(new ObjectMapper()),
+            pending.tap(answered),
+            1 << 20,
+            List.of(),
+            pending);
+    CompletableFuture<String> transport =
+        CompletableFuture.supplyAsync(() -> readAllUnchecked(lines));
+    assertTrue(endRead.await(30, TimeUnit.SECONDS), "the client's end was read");
+    assertEquals(1, pending.count(), "request 1 waits; the cancelled ping does not");
+    assertFalse(
+        lines.awaitEnd(300, TimeUnit.MILLISECONDS), "request 1 unanswered: the end is held back");
+    assertFalse(transport.isDone());
+
+    OutputStream out = pending.tap(new ByteArrayOutputStream());
+    out.write(
+        "{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{}}\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, pending.count(), "the string \"1\" answers no request of the number 1");
+    out.write("{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"id\":1}\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, pending.count(), "a request of the server's own answers nothing");
+    out.write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        REQUEST + "\n" + cancelled + "\n" + cancel + "\n",
+        transport.get(30, TimeUnit.SECONDS),
+        "answered: the transport reads the end");
+    assertTrue(lines.awaitEnd(30, TimeUnit.SECONDS));
+  }
+
+  private static String readAllUnchecked(InputStream in) {
+    try {
+      return readAll(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static int code(JsonObject response) {

@@ -121,6 +121,31 @@ class McpStdioTest {
   }
 
   @Test
+  void a_client_that_closes_stdin_right_after_its_requests_still_gets_every_answer()
+      throws Exception {
+    try (McpProcess mcp =
+        McpProcess.start(tmp, List.of(), "--project-root", project.root.toString())) {
+      mcp.send(
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+              + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+              + "\"clientInfo\":{\"name\":\"printf\",\"version\":\"1\"}}}\n"
+              + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+              + call(2, "search_docs", "{\"query\":\"heartbeat\"}")
+              + "\n"
+              + call(3, "get_doc", "{\"path\":\"README.md\"}")
+              + "\n"
+              + call(4, "docs_status", "{}"));
+      assertEquals(0, mcp.closeInput(), "as `printf … | code-query mcp` does");
+      for (String id : List.of("1", "2", "3", "4")) {
+        assertTrue(mcp.response(id).has("result"), id);
+      }
+      assertEquals(
+          project.cli("docs", "status", "--json").json(),
+          JsonParser.parseString(text(mcp.response("4"))));
+    }
+  }
+
+  @Test
   void the_server_starts_no_worker_and_loads_no_process_inspection_library() throws Exception {
     Path classes = tmp.resolve("classes.txt");
     try (McpProcess mcp =
