@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
  * each checked here first. The transport stops reading for good at the first line it cannot parse
  * or that is over its size limit, and then the server neither answers nor ends; so a line that is
  * no JSON-RPC message is answered here with a JSON-RPC error ({@code -32700} not JSON, {@code
- * -32600} JSON but no message) and never reaches the SDK. Blank lines are skipped. The end of the
- * input is observable ({@link #awaitEnd}): the server ends when its client closes stdin.
+ * -32600} JSON but no message) and never reaches the SDK. Blank lines are skipped. A call of a tool
+ * the server lacks is answered here too ({@code -32602}), naming the tool asked for and the tools
+ * there are (the SDK's answer names neither). At the end of the input the requests passed on are
+ * answered first (for as long as {@link PendingRequests} waits for them); then the transport reads
+ * the end, and so does {@link #awaitEnd}: the server ends when its client closes stdin.
  *
  * <p>Read by one thread (the transport's reader). Errors are written to {@code out} while holding
  * its monitor, the lock the transport takes for each of its own messages, so lines never mix.
