@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       WorkerCommand.class,
       QueueCommand.class,
       DocsCommand.class,
+      McpCommand.class,
       HooksCommand.class,
       TrustCommand.class,
       CompletionCommand.class,

@@ -2,6 +2,7 @@ package io.codequery.cli;
 
 import com.google.gson.GsonBuilder;
 import io.codequery.Detection;
+import io.codequery.DetectionJson;
 import io.codequery.worker.StartResult;
 import io.codequery.worker.StopResult;
 import java.nio.file.Path;
@@ -26,13 +27,7 @@ final class JsonOut {
   }
 
   static Map<String, Object> detection(Detection d, Path pidFile) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("outcome", d.outcome());
-    m.put("pid", d.pid().isPresent() ? d.pid().getAsInt() : null);
-    m.put("reason", d.reason());
-    m.put("pid_file", pidFile.toString());
-    m.put("cleaned_up", d.cleanedUp());
-    return m;
+    return DetectionJson.of(d, pidFile); // the MCP server's worker_status answers the same
   }
 
   /**

@@ -5,10 +5,10 @@ import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
-import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
 import io.codequery.queue.JobQueue;
 import io.codequery.queue.ListingChanges;
+import io.codequery.queue.QueueStatus;
 import io.codequery.queue.QueueTask;
 import io.codequery.queue.WakeWorker;
 import io.codequery.store.IngestOptions;
@@ -53,28 +53,18 @@ final class QueueCommand {
   int status(@Option(names = "--json", description = "Print one JSON object.") boolean json) {
     ProjectLayout layout = layout();
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, Long> counts = new LinkedHashMap<>();
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       Configs.load(layout, spec); // a broken config is said here too
-      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-        q.counts().forEach((state, n) -> counts.put(state.id(), n));
-      }
-    } else {
-      for (JobState s : JobState.values()) {
-        counts.put(s.id(), 0L);
-      }
     }
-    SpoolCount spool = SpoolCount.of(layout.spoolDir());
+    // One reading and one JSON for this command and the MCP server's queue_status.
+    QueueStatus status = QueueStatus.read(layout, Clock.systemUTC());
     if (json) {
-      Map<String, Object> m = new LinkedHashMap<>(counts);
-      m.put("spool_waiting", spool.waiting());
-      m.put("spool_rejected", spool.rejected());
-      out.println(JsonOut.write(m));
+      out.println(JsonOut.write(status.json()));
     } else {
       List<String> parts = new ArrayList<>();
-      counts.forEach((k, v) -> parts.add(v + " " + k));
+      status.jobs().forEach((state, n) -> parts.add(n + " " + state.id()));
       out.println(String.join(", ", parts));
-      Render.spool(spool, layout).forEach(out::println);
+      Render.spool(status.spool(), layout).forEach(out::println);
     }
     return ExitStatus.OK;
   }
