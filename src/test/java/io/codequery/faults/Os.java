@@ -10,7 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -49,11 +51,15 @@ final class Os {
 
   /**
    * Real worker JVMs of {@code root}: argv[0] is a path to {@code java} (forgers exec as plain
-   * "java") and the worker marker for {@code root} is an argument. Forged PIDs are excluded too.
+   * "java") and the worker marker for {@code root} is an argument. Forged PIDs are excluded too,
+   * and so is a child of such a process: between its fork and its exec, a child the worker spawns
+   * (a job, git) still shows the worker's command line, and would be taken for a second worker
+   * (seen as a "no worker lives" with seed 20261128 at #28, and caught directly: 2 of 12 children
+   * of a busy worker looked at showed its argv).
    */
   static List<Long> liveWorkers(Path root, Set<Long> forged) {
     String marker = WorkerMarker.forRoot(root.toString());
-    List<Long> found = new ArrayList<>();
+    Map<Long, Long> parentOf = new HashMap<>();
     ProcessHandle.allProcesses()
         .forEach(
             p -> {
@@ -66,11 +72,31 @@ final class Os {
                         if (argv.get(0).endsWith("/bin/java")
                             && argv.contains(marker)
                             && aliveNotZombie(p.pid())) {
-                          found.add(p.pid());
+                          parentOf.put(p.pid(), parent(p.pid()));
                         }
                       });
             });
+    List<Long> found = new ArrayList<>();
+    parentOf.forEach(
+        (pid, parent) -> {
+          if (!parentOf.containsKey(parent)) {
+            found.add(pid);
+          }
+        });
+    found.sort(null);
     return found;
+  }
+
+  /** The parent PID from {@code /proc/<pid>/stat}; -1 if gone. */
+  static long parent(long pid) {
+    try {
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Holders of a POSIX/OFD lock on {@code file}, from /proc/locks (by inode). */
