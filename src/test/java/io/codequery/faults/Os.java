@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** The ground truth about processes, straight from /proc, independent of the code under test. */
 final class Os {
@@ -99,6 +100,21 @@ final class Os {
     }
   }
 
+  /** The value of {@code name} in the environment of {@code pid}; empty if gone or unset. */
+  static Optional<String> environ(long pid, String name) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+        if (entry.startsWith(name + "=")) {
+          return Optional.of(entry.substring(name.length() + 1));
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return Optional.empty();
+  }
+
   /** Holders of a POSIX/OFD lock on {@code file}, from /proc/locks (by inode). */
   static boolean lockHeldBy(Path file, long pid) {
     try {
@@ -117,6 +133,14 @@ final class Os {
       // no lock file yet
     }
     return false;
+  }
+
+  /** {@code mkfifo p}. */
+  static void mkfifo(Path p) throws IOException, InterruptedException {
+    Process m = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
+    if (!m.waitFor(30, TimeUnit.SECONDS) || m.exitValue() != 0) {
+      throw new IOException("mkfifo " + p + " failed");
+    }
   }
 
   static void signal(long pid, String sig) {
