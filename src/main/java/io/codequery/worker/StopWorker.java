@@ -3,6 +3,7 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.os.LockHolders;
 import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.Ownership;
 import io.codequery.pidfile.PidFileTrust;
@@ -35,7 +36,7 @@ public final class StopWorker {
 
   public Outcome run() {
     WorkerDetector detector = new WorkerDetector(layout.root());
-    Detection d = detector.detect();
+    Detection d = untilItVouchesForItself(detector, detector.detect());
     if (d instanceof Detection.Unknown) {
       return new Outcome(4, "? cannot verify the worker, no signal sent — " + d.reason());
     }
@@ -103,6 +104,36 @@ public final class StopWorker {
     long ms = (System.nanoTime() - started) / 1_000_000;
     return new Outcome(
         0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+  }
+
+  /**
+   * {@code unknown} while a process holds {@code worker.lock}: a live worker whose PID file and
+   * identity record were removed ({@code rm}, {@code git clean -fdX}) cannot be verified until it
+   * rewrites them, which it does within a heartbeat. Asks again until then, within the stop
+   * timeout; whatever still cannot be verified is refused as before, and with nobody holding the
+   * lock there is no worker to wait for.
+   */
+  private Detection untilItVouchesForItself(WorkerDetector detector, Detection d) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (d instanceof Detection.Unknown
+        && lockHeld()
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      d = detector.detect();
+    }
+    return d;
+  }
+
+  private boolean lockHeld() {
+    return ProcessTable.system().lockHolders(layout.instanceLockFile())
+            instanceof LockHolders.Known known
+        && !known.pids().isEmpty();
   }
 
   /** ", which runs as NAME (uid N)", as far as the OS tells. */
