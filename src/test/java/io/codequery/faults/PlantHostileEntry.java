@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -212,14 +213,21 @@ final class PlantHostileEntry implements Fault {
     fx.violations.check(retry.code() == 0, Invariant.HOSTILE_ENTRY, retry.oneLine());
   }
 
-  /** A link to the victim file (or directory) or a FIFO at {@code entry}. */
+  /**
+   * A link to the victim file (or directory) or a FIFO at {@code entry}, made beside it and renamed
+   * into place: a live worker may have created the entry again since it was moved aside (its log,
+   * at its next line), and the rename replaces that.
+   */
   private static void plant(FaultFixture fx, FaultKind kind, Path entry, boolean directory)
       throws Exception {
+    Path staged = entry.resolveSibling(entry.getFileName() + ".faults-hostile");
+    Files.deleteIfExists(staged);
     if (kind == FaultKind.HOSTILE_LINK) {
-      Files.createSymbolicLink(entry, directory ? fx.victims.dir : fx.victims.file);
+      Files.createSymbolicLink(staged, directory ? fx.victims.dir : fx.victims.file);
     } else {
-      Os.mkfifo(entry);
+      Os.mkfifo(staged);
     }
+    Files.move(staged, entry, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Renames what stands at {@code entry} aside, in the same directory (the inode is kept). */
@@ -239,8 +247,8 @@ final class PlantHostileEntry implements Fault {
       Project.deleteTree(entry);
     }
     if (aside.isPresent()) {
-      Files.deleteIfExists(entry);
-      Files.move(aside.get(), entry);
+      // Renamed over whatever a live worker created there meanwhile.
+      Files.move(aside.get(), entry, StandardCopyOption.ATOMIC_MOVE);
     }
   }
 }
