@@ -7,6 +7,14 @@ public sealed interface ChildStdin {
   /** {@code /dev/null}: the child reads end-of-file at once. */
   record Empty() implements ChildStdin {}
 
+  /**
+   * {@code /dev/null}, as {@link Empty}; and the command itself starts only once {@link
+   * ChildCommand#onStart} has returned: a {@code sh} waits on a pipe from this process and execs
+   * the command when told to. A parent that dies before (say, before it recorded where the command
+   * runs) closes the pipe, and the command never starts.
+   */
+  record AfterOnStart() implements ChildStdin {}
+
   /** These bytes, then end-of-file (passed through a private, unlinked file: no feeding thread). */
   record Bytes(byte[] bytes) implements ChildStdin {
     public Bytes {

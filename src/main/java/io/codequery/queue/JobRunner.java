@@ -3,6 +3,7 @@ package io.codequery.queue;
 import io.codequery.child.CapturedOutput;
 import io.codequery.child.ChildCommand;
 import io.codequery.child.ChildRun;
+import io.codequery.child.ChildStdin;
 import io.codequery.child.RunChild;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
@@ -174,6 +175,9 @@ public final class JobRunner {
                 .withOutputLimits(outputLimit, HARD_CAP_BYTES)
                 .withMarker(JOB_MARKER, markerValue(job))
                 .withDieWithParent()
+                // Starts once onStart recorded the run: a worker killed before that leaves no
+                // command running that a later worker could not find (found by the fault run).
+                .withStdin(new ChildStdin.AfterOnStart())
                 .withScratchDir(scratchDir)
                 .withAbandon(abandonNow)
                 .withOnStart(onStart));
