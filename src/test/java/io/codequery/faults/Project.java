@@ -3,6 +3,7 @@ package io.codequery.faults;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.codequery.cli.Main;
+import io.codequery.heartbeat.Heartbeat;
 import io.codequery.hooks.HooksInstaller;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.queue.Job;
@@ -212,6 +213,21 @@ final class Project {
               .orElse(false);
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The time of {@code pid}'s last heartbeat record; empty if there is none of it. */
+  Optional<Long> heartbeatMillis(long pid) {
+    try {
+      Path f = cq.resolve("worker.heartbeat");
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 4096) {
+        return Optional.empty();
+      }
+      return Heartbeat.parse(Files.readString(f, StandardCharsets.UTF_8))
+          .filter(h -> h.pid() == pid)
+          .map(Heartbeat::timeMillis);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
