@@ -5,6 +5,7 @@ import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.RepoPath;
+import io.codequery.project.SpoolCount;
 import io.codequery.store.IngestOptions;
 import io.codequery.store.Ingested;
 import io.codequery.store.JobFile;
@@ -52,9 +53,9 @@ import java.util.regex.Pattern;
  * (it reads no JSON), and the config decides here.
  */
 public final class IngestSpool {
-  static final String SUFFIX = ".files";
-  static final String COMMIT_SUFFIX = ".commit";
-  static final String RECORD_SUFFIX = ".rec";
+  static final String SUFFIX = SpoolCount.FILES_SUFFIX;
+  static final String COMMIT_SUFFIX = SpoolCount.COMMIT_SUFFIX;
+  static final String RECORD_SUFFIX = SpoolCount.RECORD_SUFFIX;
   static final String END_LINE = "end";
 
   /** How long a record without its end line may still be in the writing. */

@@ -217,12 +217,17 @@ public final class JobRunner {
     ChildRun run =
         RunChild.run(
             ChildCommand.of(argv, root)
-                .withStdin(
-                    contentOnStdin ? new ChildStdin.FromFile(input.realPath()) : ChildStdin.empty())
                 .withDeadline(timeout)
                 .withOutputLimits(Math.max(outputLimit, DOCUMENT_LIMIT_BYTES), HARD_CAP_BYTES)
                 .withMarker(JOB_MARKER, markerValue(job))
                 .withDieWithParent()
+                // Starts once onStart recorded the run: a worker killed before that leaves no
+                // command running that a later worker could not find (found by the fault run).
+                .withStdin(
+                    new ChildStdin.AfterOnStart(
+                        contentOnStdin
+                            ? new ChildStdin.FromFile(input.realPath())
+                            : ChildStdin.empty()))
                 .withScratchDir(scratchDir)
                 .withAbandon(abandonNow)
                 .withOnStart(onStart));

@@ -3,6 +3,7 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.os.LockHolders;
 import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.Ownership;
 import io.codequery.pidfile.PidFileTrust;
@@ -33,7 +34,7 @@ public final class StopWorker {
 
   public StopResult run() {
     WorkerDetector detector = new WorkerDetector(layout.root());
-    Detection d = detector.detect();
+    Detection d = untilItVouchesForItself(detector, detector.detect());
     if (d instanceof Detection.Unknown u) {
       return new StopResult.Unverified(u);
     }
@@ -88,6 +89,36 @@ public final class StopWorker {
       return new StopResult.StillRunning(after.pid().getAsInt());
     }
     return new StopResult.Stopped(pid, Duration.ofNanos(System.nanoTime() - started), killedAfter);
+  }
+
+  /**
+   * {@code unknown} while a process holds {@code worker.lock}: a live worker whose PID file and
+   * identity record were removed ({@code rm}, {@code git clean -fdX}) cannot be verified until it
+   * rewrites them, which it does within a heartbeat. Asks again until then, within the stop
+   * timeout; whatever still cannot be verified is refused as before, and with nobody holding the
+   * lock there is no worker to wait for.
+   */
+  private Detection untilItVouchesForItself(WorkerDetector detector, Detection d) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (d instanceof Detection.Unknown
+        && lockHeld()
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      d = detector.detect();
+    }
+    return d;
+  }
+
+  private boolean lockHeld() {
+    return ProcessTable.system().lockHolders(layout.instanceLockFile())
+            instanceof LockHolders.Known known
+        && !known.pids().isEmpty();
   }
 
   private static boolean isZombie(int pid) {

@@ -349,4 +349,33 @@ class JobRunnerTest {
     assertFalse(failed.retryable());
     assertTrue(failed.reason().startsWith("wrote more than"), failed.reason());
   }
+
+  /**
+   * The fault run's finding (seed 202611289, ORPHANED_JOB, 2 of 43): a worker killed after its
+   * job's command started but before it recorded where that command runs left the command's
+   * processes unfound, and the job ran again beside them. The command now starts only once the run
+   * is recorded (once {@code onStart} returned): a worker that dies before that starts nothing.
+   */
+  @Test
+  void the_command_starts_only_once_its_start_was_recorded() throws Exception {
+    file("a.txt", "a\n");
+    Path ran = root.resolve("ran");
+    AtomicBoolean ranBeforeRecorded = new AtomicBoolean(true);
+    JobOutcome outcome =
+        runner(List.of("sh", "-c", "echo ran > \"$0\"", ran.toString()))
+            .run(
+                job("a.txt"),
+                () -> false,
+                started -> {
+                  try {
+                    Thread.sleep(1500); // a slow record: the command must not have run meanwhile
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  ranBeforeRecorded.set(Files.exists(ran));
+                });
+    assertInstanceOf(JobOutcome.Succeeded.class, outcome);
+    assertFalse(ranBeforeRecorded.get(), "the command ran before its start was recorded");
+    assertEquals("ran\n", Files.readString(ran));
+  }
 }
