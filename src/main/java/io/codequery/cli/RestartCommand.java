@@ -7,11 +7,11 @@ import io.codequery.worker.StartWorker;
 import io.codequery.worker.StopResult;
 import io.codequery.worker.StopWorker;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,32 +29,8 @@ import picocli.CommandLine.Spec;
 final class RestartCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  private Integer timeoutSeconds;
-  private int waitSeconds = StartCommand.DEFAULT_WAIT_SECONDS;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "S",
-      description =
-          "Seconds to wait after SIGTERM before SIGKILL (default:"
-              + " processing.stop_timeout_seconds, 10).")
-  void setTimeoutSeconds(Integer seconds) {
-    timeoutSeconds =
-        seconds == null
-            ? null
-            : OptionChecks.atLeast(
-                spec, "--timeout", seconds, 0, "seconds to wait after SIGTERM before SIGKILL");
-  }
-
-  @Option(
-      names = "--wait-seconds",
-      paramLabel = "S",
-      defaultValue = "" + StartCommand.DEFAULT_WAIT_SECONDS,
-      description = "How long to wait for the new worker (default: ${DEFAULT-VALUE}).")
-  void setWaitSeconds(int seconds) {
-    waitSeconds =
-        OptionChecks.atLeast(spec, "--wait-seconds", seconds, 1, "seconds to wait for the worker");
-  }
+  @Mixin StopTimeoutOption timeout;
+  @Mixin WaitSecondsOption waitSeconds;
 
   @Option(
       names = "--json",
@@ -68,14 +44,10 @@ final class RestartCommand implements Callable<Integer> {
     ProjectOption.Choice choice = Main.projectChoice(spec);
     ProjectLayout layout = ProjectLayout.of(choice.root());
     ProjectTrust.require(layout); // first: a refusal must leave the running worker alone
-    int timeout =
-        timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
-    StopResult stop = new StopWorker(layout, Duration.ofSeconds(timeout)).run();
+    StopResult stop = new StopWorker(layout, timeout.timeout(layout)).run();
     int stopStatus = ExitStatus.of(stop);
     StartResult start =
-        stopStatus == ExitStatus.OK
-            ? new StartWorker(layout, Duration.ofSeconds(waitSeconds)).run()
-            : null;
+        stopStatus == ExitStatus.OK ? new StartWorker(layout, waitSeconds.duration()).run() : null;
     int status = start == null ? stopStatus : ExitStatus.of(start);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -5,10 +5,10 @@ import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.StartResult;
 import io.codequery.worker.StartWorker;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,21 +24,9 @@ import picocli.CommandLine.Spec;
           + " or FIFO among its files"
     })
 final class StartCommand implements Callable<Integer> {
-  static final int DEFAULT_WAIT_SECONDS = 30;
-
   @Spec CommandSpec spec;
 
-  private int waitSeconds = DEFAULT_WAIT_SECONDS;
-
-  @Option(
-      names = "--wait-seconds",
-      paramLabel = "S",
-      defaultValue = "" + DEFAULT_WAIT_SECONDS,
-      description = "How long to wait for the worker to report ready (default: ${DEFAULT-VALUE}).")
-  void setWaitSeconds(int seconds) {
-    waitSeconds =
-        OptionChecks.atLeast(spec, "--wait-seconds", seconds, 1, "seconds to wait for the worker");
-  }
+  @Mixin WaitSecondsOption waitSeconds;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -49,7 +37,7 @@ final class StartCommand implements Callable<Integer> {
     ProjectLayout layout = ProjectLayout.of(choice.root());
     ProjectTrust.require(layout); // whose command the worker would run: refused here, exit 2
     Configs.load(layout, spec); // a broken config is reported here, not hidden in the worker's log
-    StartResult r = new StartWorker(layout, Duration.ofSeconds(waitSeconds)).run();
+    StartResult r = new StartWorker(layout, waitSeconds.duration()).run();
     int status = ExitStatus.of(r);
     if (json) {
       Map<String, Object> m = JsonOut.start(r);

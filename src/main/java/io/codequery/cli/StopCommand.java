@@ -3,9 +3,9 @@ package io.codequery.cli;
 import io.codequery.project.ProjectLayout;
 import io.codequery.worker.StopResult;
 import io.codequery.worker.StopWorker;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,21 +23,7 @@ import picocli.CommandLine.Spec;
 final class StopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  private Integer timeoutSeconds;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "S",
-      description =
-          "Seconds to wait after SIGTERM before SIGKILL; 0 sends SIGKILL at once (default:"
-              + " processing.stop_timeout_seconds, 10).")
-  void setTimeoutSeconds(Integer seconds) {
-    timeoutSeconds =
-        seconds == null
-            ? null
-            : OptionChecks.atLeast(
-                spec, "--timeout", seconds, 0, "seconds to wait after SIGTERM before SIGKILL");
-  }
+  @Mixin StopTimeoutOption timeout;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -45,9 +31,7 @@ final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
-    int timeout =
-        timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
-    StopResult r = new StopWorker(layout, Duration.ofSeconds(timeout)).run();
+    StopResult r = new StopWorker(layout, timeout.timeout(layout)).run();
     int status = ExitStatus.of(r);
     if (json) {
       spec.commandLine().getOut().println(JsonOut.write(JsonOut.stop(r)));

@@ -28,34 +28,6 @@ public record Config(
   public static final List<String> FALLBACKS = List.of("queue", "start", "sync");
   public static final List<String> STDIN = List.of("none", "content");
 
-  /** A configuration whose command reads nothing on its standard input. */
-  public Config(
-      String datasetName,
-      String model,
-      String mode,
-      String fallback,
-      List<String> command,
-      int maxRetries,
-      int retryDelaySeconds,
-      int jobTimeoutSeconds,
-      int heartbeatSeconds,
-      int stopTimeoutSeconds,
-      int concurrency) {
-    this(
-        datasetName,
-        model,
-        mode,
-        fallback,
-        command,
-        maxRetries,
-        retryDelaySeconds,
-        jobTimeoutSeconds,
-        heartbeatSeconds,
-        stopTimeoutSeconds,
-        concurrency,
-        "none");
-  }
-
   /** True where the command gets the file's content on its standard input. */
   public boolean contentOnStdin() {
     return "content".equals(stdin);

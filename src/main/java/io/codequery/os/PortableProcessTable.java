@@ -1,7 +1,6 @@
 package io.codequery.os;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,16 +43,6 @@ final class PortableProcessTable implements ProcessTable {
     argv.add(info.flatMap(ProcessHandle.Info::command).orElse(""));
     argv.addAll(List.of(args.get()));
     return Optional.of(argv);
-  }
-
-  @Override
-  public Optional<String> executable(int pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().command());
-  }
-
-  @Override
-  public Optional<Instant> startInstant(int pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
   }
 
   @Override

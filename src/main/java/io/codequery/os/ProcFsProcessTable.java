@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,16 +77,6 @@ final class ProcFsProcessTable implements ProcessTable {
       return Optional.empty(); // denied (hidepid, a security module), or gone
     }
     return Optional.of(ProcCmdline.split(raw, n));
-  }
-
-  @Override
-  public Optional<String> executable(int pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().command());
-  }
-
-  @Override
-  public Optional<Instant> startInstant(int pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
   }
 
   @Override

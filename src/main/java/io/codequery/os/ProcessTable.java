@@ -35,11 +35,15 @@ public interface ProcessTable {
    */
   Optional<List<String>> commandLine(int pid);
 
-  /** The executable's path, where the OS tells (for messages). */
-  Optional<String> executable(int pid);
+  /** The executable's path, where the OS tells (for messages); {@code ProcessHandle}'s word. */
+  default Optional<String> executable(int pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().command());
+  }
 
-  /** When the process started, where the OS tells. */
-  Optional<Instant> startInstant(int pid);
+  /** When the process started, where the OS tells; {@code ProcessHandle}'s word. */
+  default Optional<Instant> startInstant(int pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
+  }
 
   /** The process's effective user id, where the OS tells. */
   OptionalInt ownerUid(int pid);

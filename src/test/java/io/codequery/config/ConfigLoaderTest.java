@@ -50,7 +50,9 @@ class ConfigLoaderTest {
                 """)
             .config();
     assertEquals(
-        new Config("ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3, 4), c);
+        new Config(
+            "ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3, 4, "none"),
+        c);
   }
 
   @Test
