@@ -2,11 +2,14 @@ package io.codequery.os;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +29,9 @@ final class ProcFsProcessTable implements ProcessTable {
   /** Enough of a command line to hold the worker marker and a long root. */
   private static final int CMDLINE_LIMIT = 16 * 1024;
 
+  /** A stat line is a few hundred bytes: one read of this much takes all of it. */
+  private static final int STAT_READ = 1024;
+
   /** One read of {@code /proc/locks} takes this much (about 1,500 locks). */
   private static final int LOCKS_READ = 128 * 1024;
 
@@ -43,7 +49,7 @@ final class ProcFsProcessTable implements ProcessTable {
   public ProcessStatus status(int pid) {
     String line;
     try {
-      line = Files.readString(ProcPath.stat(pid), StandardCharsets.ISO_8859_1);
+      line = readWhole(ProcPath.stat(pid), STAT_READ);
     } catch (NoSuchFileException e) {
       return notVisible();
     } catch (IOException e) {
@@ -253,6 +259,22 @@ final class ProcFsProcessTable implements ProcessTable {
       // /proc unreadable: nothing can be verified, so nothing is reported
     }
     return found;
+  }
+
+  /**
+   * The whole of a small {@code /proc} file, which reports size 0: read into {@code first} bytes
+   * and, only where they filled up, on. A read that returns less than asked has had all there is:
+   * the kernel generates such a file in one piece (a second read for end of file, or a first read
+   * of one byte as {@link Files#readString} makes, would only add system calls to every detection).
+   */
+  static String readWhole(Path file, int first) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(first);
+      while (ch.read(buf) > 0 && !buf.hasRemaining()) {
+        buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+      }
+      return new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   private static Optional<String> readFirstLine(Path file) {
