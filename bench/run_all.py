@@ -13,7 +13,7 @@ RUNS = '10' if QUICK else '40'
 CLI_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', '-XX:-UsePerfData']
 # The worker's flags (io.codequery.worker.WorkerLaunch.JVM_FLAGS): the queue's floor gets them too.
 WORKER_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Xmx64m', '-XX:MaxMetaspaceSize=64m',
-                '-XX:ReservedCodeCacheSize=16m', '-XX:CICompilerCount=1']
+                '-XX:ReservedCodeCacheSize=16m', '-XX:CICompilerCount=1', '-XX:-UsePerfData']
 rows = []
 notes = []
 

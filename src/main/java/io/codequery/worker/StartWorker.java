@@ -35,7 +35,15 @@ public final class StartWorker {
     if (before instanceof Detection.Running r) {
       return new Outcome(0, r.processId(), "✓ already running — PID " + r.processId());
     }
-    Process child = WorkerLaunch.spawn(layout);
+    WorkerLaunch.Launched child = WorkerLaunch.spawn(layout);
+    try {
+      return await(detector, child);
+    } finally {
+      child.release();
+    }
+  }
+
+  private Outcome await(WorkerDetector detector, WorkerLaunch.Launched child) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       Detection now = detector.detect();
@@ -46,8 +54,8 @@ public final class StartWorker {
                 : "✓ already running — PID " + r.processId() + " (another start got there first)";
         return new Outcome(0, r.processId(), how + "\n  log: " + layout.logFile());
       }
-      if (!child.isAlive()) {
-        int status = child.exitValue();
+      if (!child.running()) {
+        int status = child.exitStatus();
         if (status == RunWorker.EXIT_ALREADY_RUNNING) {
           // Another worker holds the lock; it may not have published its PID file yet.
           if (System.nanoTime() < deadline) {
@@ -114,7 +122,8 @@ public final class StartWorker {
 
   private static void pause() {
     try {
-      Thread.sleep(25);
+      // A look costs microseconds (the detector keeps what it read); readiness is seen within 5 ms.
+      Thread.sleep(5);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the worker", e);
