@@ -4,10 +4,11 @@
 #  - target/native/libsqlitejdbc.so: sqlite-jdbc's native library for this platform, extracted once
 #    here (else every JVM that opens the queue copies it into the temp directory, checksums it, and
 #    starts `uname` to learn which one it needs);
-#  - target/code-query.jsa: a static AppCDS archive of every class (JDK and ours) that three training
-#    runs load: a plain `code-query worker status`, a `worker start`, and a worker up to ready and
-#    through its first heartbeat — so those JVMs map them ready-made instead of loading and
-#    verifying them.
+#  - target/code-query.jsa: a static AppCDS archive of every class (JDK and ours) that a plain
+#    `code-query worker status` loads, so that the launcher's most frequent call maps them ready-made
+#    instead of loading and verifying them;
+#  - target/code-query-worker.jsa: the same for a `worker start` and a worker up to ready and through
+#    its first heartbeat (apart, because mapping a larger archive costs `worker status` time).
 # Static, not dynamic (-XX:ArchiveClassesAtExit): a dynamic archive is mapped on top of the JDK's
 # default one, and on this path that costs about as much as it saves (measured in BENCHMARKS.md).
 #
@@ -27,10 +28,11 @@ target=$(cd "${1:?target directory}" && pwd -P) || exit 0
 jar=$target/code-query.jar
 classes=$target/code-query-classes.jar
 jsa=$target/code-query.jsa
+jsa_worker=$target/code-query-worker.jsa
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jartool=${JAVA_HOME:+$JAVA_HOME/bin/}jar
 train=$target/cds-training
-rm -f "$jsa"
+rm -f "$jsa" "$jsa_worker"
 [ -f "$jar" ] && [ -f "$classes" ] || exit 0
 [ -d /proc/self ] || exit 0
 
@@ -76,7 +78,7 @@ lists=
 "$java" -XX:DumpLoadedClassList="$target/cds-status.classlist" $sqlite_flags -XX:+UseSerialGC \
   -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-UsePerfData \
   -cp "$classes:$jar" io.codequery.cli.Main worker status --project-root "$train" >/dev/null 2>&1
-lists="$lists $target/cds-status.classlist"
+status_list=$target/cds-status.classlist
 
 # Waits up to 30 s until file $1 holds "ready pid=".
 ready() {
@@ -129,18 +131,26 @@ started=$(cat "$train/.code-query/worker.pid" 2>/dev/null)
 case $started in '' | *[!0-9]*) ;; *) end "$started" ;; esac
 set +f
 
-# 4. the archive of all those classes (dumped with the default GC, so it also holds archived heap
-#    objects), written under a temporary name and renamed: a launcher starting meanwhile never maps
-#    half a file.
-list=$target/code-query.classlist
-tmp=$target/.code-query.jsa.$$
+# 4. the archives (dumped with the default GC, so they also hold archived heap objects), each
+#    written under a temporary name and renamed: a launcher starting meanwhile never maps half a
+#    file.
+dump() { # dump ARCHIVE CLASSLIST...
+  out=$1
+  shift
+  list=$target/.code-query.classlist.$$
+  tmp=$target/.code-query.jsa.$$
+  # shellcheck disable=SC2068
+  cat $@ 2>/dev/null | awk '!seen[$0]++' > "$list"
+  if [ -s "$list" ] && "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$tmp" \
+      -cp "$classes:$jar" >/dev/null 2>&1 && [ -s "$tmp" ]; then
+    mv -f "$tmp" "$out"
+  fi
+  rm -f "$tmp" "$list"
+}
+[ -s "$status_list" ] && dump "$jsa" "$status_list"
 # shellcheck disable=SC2086
-[ -n "$lists" ] && cat $lists 2>/dev/null | awk '!seen[$0]++' > "$list"
-if [ -s "$list" ] && "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$tmp" \
-    -cp "$classes:$jar" >/dev/null 2>&1 && [ -s "$tmp" ]; then
-  mv -f "$tmp" "$jsa"
-fi
-rm -f "$tmp" "$list" "$target"/cds-*.classlist
-[ -z "${CQ_CDS_DEBUG:-}" ] || echo "cds-archive: trained on$lists" >&2
+[ -n "$lists" ] && dump "$jsa_worker" $lists
+rm -f "$target"/cds-*.classlist
+[ -z "${CQ_CDS_DEBUG:-}" ] || echo "cds-archive: worker archive trained on$lists" >&2
 rm -rf "$train"
 exit 0

@@ -134,26 +134,41 @@ cq_d_record() {
   cqd_rok= cqd_rver= cqd_rpid= cqd_rticks= cqd_rmillis= cqd_rboot= cqd_rroot= cqd_hasboot=
   cqd_idf=$cqd_dir/worker.identity
   if [ -L "$cqd_idf" ] || [ ! -f "$cqd_idf" ] || [ ! -r "$cqd_idf" ]; then return; fi
-  cq_d_read "$cqd_idf" 8192 || return
-  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 8192 ]; then return; fi
-  case $cqd_text in *"$cq_nl") ;; *) return ;; esac
-  cqd_rest=$cqd_text
-  while [ -n "$cqd_rest" ]; do
-    cqd_line=${cqd_rest%%"$cq_nl"*}
-    cqd_rest=${cqd_rest#*"$cq_nl"}
-    case $cqd_line in
-      '') ;;
-      =*) return ;;
-      version=*) cqd_rver=${cqd_line#version=} ;;
-      pid=*) cqd_rpid=${cqd_line#pid=} ;;
-      start_ticks=*) cqd_rticks=${cqd_line#start_ticks=} ;;
-      start_millis=*) cqd_rmillis=${cqd_line#start_millis=} ;;
-      boot_id=*) cqd_rboot=${cqd_line#boot_id=}; cqd_hasboot=1 ;;
-      root=*) cqd_rroot=${cqd_line#root=} ;;
-      *=*) ;; # another key: ignored
-      *) return ;;
-    esac
-  done
+  # Parsed line by line as read (splitting the whole text afterwards with patterns costs the shell
+  # far more): every line key=value, at most 8192 bytes, the last one ended by a newline (read
+  # leaves an unended last line in cqd_line), and no NUL byte (the shell drops them; the read
+  # offset in /proc/self/fdinfo counts them).
+  cqd_len=0 cqd_bad= cqd_pos= cqd_line=
+  {
+    while IFS= read -r cqd_line <&3; do
+      cqd_len=$((cqd_len + ${#cqd_line} + 1))
+      if [ $cqd_len -gt 8192 ]; then cqd_bad=1; break; fi
+      case $cqd_line in
+        '') ;;
+        =*) cqd_bad=1; break ;;
+        version=*) cqd_rver=${cqd_line#version=} ;;
+        pid=*) cqd_rpid=${cqd_line#pid=} ;;
+        start_ticks=*) cqd_rticks=${cqd_line#start_ticks=} ;;
+        start_millis=*) cqd_rmillis=${cqd_line#start_millis=} ;;
+        boot_id=*) cqd_rboot=${cqd_line#boot_id=}; cqd_hasboot=1 ;;
+        root=*) cqd_rroot=${cqd_line#root=} ;;
+        *=*) ;; # another key: ignored
+        *) cqd_bad=1; break ;;
+      esac
+      cqd_line=
+    done
+    if [ -z "$cqd_bad" ] && [ -r /proc/self/fdinfo/3 ]; then
+      read -r cqd_k cqd_pos < /proc/self/fdinfo/3
+    fi
+  } 3< "$cqd_idf" 2>/dev/null || return
+  if [ -n "$cqd_bad" ] || [ -n "$cqd_line" ] || [ $cqd_len = 0 ]; then return; fi
+  if [ -n "$cqd_pos" ]; then
+    [ "$cqd_pos" = $cqd_len ] || return
+  else
+    # No fdinfo (not Linux): count the NUL bytes with tr.
+    cqd_n=$(tr -cd '\000' < "$cqd_idf" 2>/dev/null | wc -c)
+    [ $((cqd_n + 0)) = 0 ] || return
+  fi
   [ "$cqd_rver" = 1 ] && [ -n "$cqd_hasboot" ] && [ -n "$cqd_rroot" ] || return
   cq_d_number "$cqd_rpid" && cq_d_number "$cqd_rticks" && cq_d_number "$cqd_rmillis" || return
   case $cqd_rpid in -1 | 0) return ;; esac
