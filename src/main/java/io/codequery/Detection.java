@@ -5,8 +5,8 @@ import java.util.OptionalInt;
 /**
  * The answer of a worker detector: exactly one of five outcomes.
  *
- * <p>Exit codes follow the LSB {@code status} convention: 0 running, 1 stale or invalid (the PID
- * file was dead or garbage), 3 not running, 4 unknown.
+ * <p>The CLI maps each outcome to an exit status (LSB {@code status} convention); the library
+ * itself returns only the outcome.
  */
 public sealed interface Detection
     permits Detection.Running,
@@ -29,9 +29,6 @@ public sealed interface Detection
     return false;
   }
 
-  /** The {@code status} exit code for this outcome. */
-  int exitCode();
-
   default boolean isRunning() {
     return this instanceof Running;
   }
@@ -45,10 +42,6 @@ public sealed interface Detection
     public OptionalInt pid() {
       return OptionalInt.of(processId);
     }
-
-    public int exitCode() {
-      return 0;
-    }
   }
 
   /** PID file valid, but the process is gone or the PID now belongs to another process. */
@@ -59,10 +52,6 @@ public sealed interface Detection
 
     public OptionalInt pid() {
       return OptionalInt.of(processId);
-    }
-
-    public int exitCode() {
-      return 1;
     }
 
     public Stale withCleanup(boolean removed, String note) {
@@ -80,10 +69,6 @@ public sealed interface Detection
       return OptionalInt.empty();
     }
 
-    public int exitCode() {
-      return 1;
-    }
-
     public Invalid withCleanup(boolean removed, String note) {
       return new Invalid(note == null ? reason : reason + "; " + note, removed);
     }
@@ -98,20 +83,12 @@ public sealed interface Detection
     public OptionalInt pid() {
       return OptionalInt.empty();
     }
-
-    public int exitCode() {
-      return 3;
-    }
   }
 
   /** The answer cannot be established; nothing was removed. */
   record Unknown(OptionalInt pid, String reason) implements Detection {
     public String outcome() {
       return "unknown";
-    }
-
-    public int exitCode() {
-      return 4;
     }
   }
 }

@@ -161,7 +161,9 @@ class LockHolderDetectionTest {
       assertEquals(dead + "\n", pidFileText(root));
       assertFalse(Files.exists(layout.logFile()), "nothing removed, nothing to log");
 
-      Run stop = cli("worker", "stop", "--project-root", root.toString());
+      // Stop waits, within its timeout, for a lock holder to vouch for itself (a worker rewrites
+      // its removed files within a heartbeat); a stranger never does.
+      Run stop = cli("worker", "stop", "--timeout", "1", "--project-root", root.toString());
       assertEquals(4, stop.code(), stop.out() + stop.err());
       assertTrue(stop.err().contains("no signal sent"), stop.err());
       assertTrue(stranger.isAlive());

@@ -28,6 +28,7 @@ import io.codequery.testing.ClassDirs;
 import io.codequery.testing.DetectMain;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import io.codequery.worker.StopResult;
 import io.codequery.worker.StopWorker;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -87,7 +88,6 @@ class WorkerDetectorTest {
       Detection.Running r = assertInstanceOf(Detection.Running.class, d, d.reason());
       assertEquals(w.pid(), r.processId());
       assertEquals(w.pid(), d.pid().getAsInt());
-      assertEquals(0, d.exitCode());
       assertFalse(d.cleanedUp());
       assertEquals(w.pid() + "\n", before);
       assertEquals(before, pidFileText(root));
@@ -155,7 +155,6 @@ class WorkerDetectorTest {
     Detection.Stale s = assertInstanceOf(Detection.Stale.class, d, d.reason());
     assertEquals(pid, s.processId());
     assertTrue(s.cleanedUp());
-    assertEquals(1, s.exitCode());
     assertTrue(s.reason().contains("process gone"), s.reason());
     assertFalse(pidFileExists(root));
 
@@ -395,7 +394,6 @@ class WorkerDetectorTest {
     Detection d = new WorkerDetector(root).detect();
     Detection.Invalid i = assertInstanceOf(Detection.Invalid.class, d, d.reason());
     assertTrue(i.cleanedUp());
-    assertEquals(1, i.exitCode());
     assertTrue(d.pid().isEmpty());
     assertFalse(pidFileExists(root));
     List<String> log = logLines(root);
@@ -448,10 +446,9 @@ class WorkerDetectorTest {
       writePidFile(root, sleep.pid() + "\n");
       Detection d = new WorkerDetector(root).detect();
       assertInstanceOf(Detection.Running.class, d, d.reason());
-      StopWorker.Outcome stop = new StopWorker(ProjectLayout.of(root), Duration.ofSeconds(5)).run();
-      assertEquals(4, stop.exitCode(), stop.message());
-      assertTrue(stop.message().contains("no signal sent"), stop.message());
-      assertTrue(stop.message().contains("worker marker"), stop.message());
+      StopResult stop = new StopWorker(ProjectLayout.of(root), Duration.ofSeconds(5)).run();
+      StopResult.Refused refused = assertInstanceOf(StopResult.Refused.class, stop, stop::toString);
+      assertTrue(refused.reason().contains("worker marker"), refused.reason());
       assertTrue(sleep.isAlive(), "stop signalled a process that is not a worker");
       assertTrue(pidFileExists(root));
     } finally {

@@ -6,8 +6,10 @@ import io.codequery.os.ProcessTable;
 import io.codequery.os.SessionMember;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +41,16 @@ public final class RunChild {
   /** Between SIGTERM and SIGKILL when a child's tree is ended. */
   public static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
+  /**
+   * The start gate of {@link ChildStdin.AfterOnStart}: one line, "go", then the command with its
+   * input opened from {@code $0} ({@code /dev/null} or the file to pass on); anything else
+   * (end-of-file) and nothing runs.
+   */
+  static final String START_GATE =
+      "IFS= read -r go || exit 125; [ \"$go\" = go ] || exit 125; exec \"$@\" < \"$0\"";
+
+  private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
+
   /** How often a running child's deadline, output size and abandon flag are looked at. */
   private static final long POLL_MS = 100;
 
@@ -67,6 +79,10 @@ public final class RunChild {
         argv.addAll(List.of(setpriv.get().toString(), "--pdeathsig", "KILL", "--"));
       }
     }
+    if (c.stdin() instanceof ChildStdin.AfterOnStart gate) {
+      // Told "go" once onStart returned; end-of-file (the parent died first) starts nothing.
+      argv.addAll(List.of("/bin/sh", "-c", START_GATE, gate.inputPath()));
+    }
     argv.addAll(c.argv());
 
     List<Path> scratch = new ArrayList<>();
@@ -92,6 +108,8 @@ public final class RunChild {
         }
         if (c.stdin() instanceof ChildStdin.FromFile f) {
           pb.redirectInput(f.file().toFile());
+        } else if (c.stdin() instanceof ChildStdin.AfterOnStart) {
+          pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         } else {
           pb.redirectInput(inFile != null ? inFile.toFile() : new File("/dev/null"));
         }
@@ -136,6 +154,13 @@ public final class RunChild {
         ProcessTable.system().status((int) p.pid()).stat().map(ProcStat::startTicks).orElse(0L);
     try {
       c.onStart().accept(new ChildCommand.Started(p.pid(), leaderTicks == 0 ? -1 : leaderTicks));
+      if (c.stdin() instanceof ChildStdin.AfterOnStart) {
+        try (OutputStream gate = p.getOutputStream()) {
+          gate.write(GO);
+        } catch (IOException e) {
+          // The gate is gone: the child died already; its end is seen below.
+        }
+      }
     } catch (RuntimeException e) {
       // Recording the run is the caller's business; a failure there must not orphan the child.
       endTree(p, ownSession, leaderTicks, c.marker());

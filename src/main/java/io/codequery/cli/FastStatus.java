@@ -6,6 +6,7 @@ import io.codequery.project.ProjectRoots;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code worker status} (human output) without picocli: the same detector and the same line as
@@ -18,14 +19,14 @@ final class FastStatus {
   private FastStatus() {}
 
   static int run(String[] args) {
-    Path root = null;
+    String typedRoot = null;
     int words = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--project-root") && i + 1 < args.length && root == null) {
-        root = Path.of(args[++i]);
-      } else if (a.startsWith("--project-root=") && root == null) {
-        root = Path.of(a.substring("--project-root=".length()));
+      if (a.equals("--project-root") && i + 1 < args.length && typedRoot == null) {
+        typedRoot = args[++i];
+      } else if (a.startsWith("--project-root=") && typedRoot == null) {
+        typedRoot = a.substring("--project-root=".length());
       } else if (words == 0 && a.equals("worker") || words == 1 && a.equals("status")) {
         words++;
       } else {
@@ -35,12 +36,23 @@ final class FastStatus {
     if (words != 2) {
       return NOT_HANDLED;
     }
-    WorkerDetector detector =
-        new WorkerDetector(root != null ? root : ProjectRoots.discover(Path.of("")));
-    Detection d = detector.detect();
+    Path root;
+    if (typedRoot == null) {
+      root = ProjectRoots.discover(Path.of(""));
+    } else {
+      root = Path.of(typedRoot);
+      Optional<String> problem = ProjectRootArgument.problem(typedRoot, root);
+      if (problem.isPresent()) {
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        err.println("✗ " + problem.get());
+        err.flush();
+        return ExitStatus.USAGE;
+      }
+    }
+    Detection d = new WorkerDetector(root).detect();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println(Render.status(d));
     out.flush();
-    return d.exitCode();
+    return ExitStatus.of(d);
   }
 }

@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "health",
-    description = "Full diagnostics of the worker. Exit: 0 healthy, 1 unhealthy.")
+    description =
+        "Full diagnostics of the worker: the five checks, heartbeat, uptime, jobs, queue, spool.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:healthy", "1:unhealthy", "2:a bad option or --project-root"})
 final class HealthCommand implements Callable<Integer> {
   /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
   static Integer queueDepth(ProjectLayout layout) {
@@ -90,6 +93,6 @@ final class HealthCommand implements Callable<Integer> {
       out.println("  log: " + r.logFile());
     }
     out.flush();
-    return r.isHealthy() ? 0 : 1;
+    return r.isHealthy() ? ExitStatus.OK : ExitStatus.FAILED;
   }
 }

@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
     name = "hooks",
     description = "Install, remove or describe the git hooks that hand commits to the worker.")
 final class HooksCommand {
+  private static final String JSON_HELP = "Print one JSON object.";
+
   @Spec CommandSpec spec;
 
   private HooksInstaller installer() {
@@ -51,11 +53,17 @@ final class HooksCommand {
       name = "install",
       description =
           "Install the git hooks: post-commit, post-merge, post-rewrite, post-applypatch"
-              + " (idempotent; an existing hook is chained, not replaced).")
-  int install() throws IOException {
+              + " (idempotent; an existing hook is chained, not replaced).",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:installed", "2:not a git repository, or a hook cannot be written"})
+  int install(@Option(names = "--json", description = JSON_HELP) boolean json) throws IOException {
     HooksInstaller installer = installer();
     List<HookStatus> hooks = installer.install();
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(JsonOut.write(hooksJson(installer, hooks)));
+      return ExitStatus.OK;
+    }
     out.println(
         "✓ installed "
             + String.join(", ", hooks.stream().map(HookStatus::name).toList())
@@ -73,16 +81,27 @@ final class HooksCommand {
               + layout.dir()
               + " does not exist yet; commits are recorded once you run `code-query init`");
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
-  @Command(name = "uninstall", description = "Remove the hooks and restore the hooks they chained.")
-  int uninstall() throws IOException {
+  @Command(
+      name = "uninstall",
+      description = "Remove the hooks and restore the hooks they chained.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:none of ours left", "2:not a git repository, or a hook cannot be removed"})
+  int uninstall(@Option(names = "--json", description = JSON_HELP) boolean json)
+      throws IOException {
     HooksInstaller installer = installer();
     List<String> ours =
         installer.statuses().stream().filter(HookStatus::installed).map(HookStatus::name).toList();
     List<HookStatus> after = installer.uninstall();
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> o = hooksJson(installer, after);
+      o.put("removed", ours);
+      out.println(JsonOut.write(o));
+      return ExitStatus.OK;
+    }
     if (ours.isEmpty()) {
       out.println("✓ not installed in " + installer.hooksDir());
     } else {
@@ -98,34 +117,27 @@ final class HooksCommand {
                     : ": another hook, left alone"));
       }
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
   @Command(
       name = "status",
-      description =
-          "Say which hooks are installed where. Exit: 0 all installed, 3 some or all missing.")
-  int status(@Option(names = "--json", description = "Print one JSON object.") boolean json) {
-    List<HookStatus> hooks = installer().statuses();
+      description = "Say which hooks are installed where.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:all installed",
+        "2:not a git repository",
+        "3:some or all missing (or another hook in the place of one)"
+      })
+  int status(@Option(names = "--json", description = JSON_HELP) boolean json) {
+    HooksInstaller installer = installer();
+    List<HookStatus> hooks = installer.statuses();
     boolean all = hooks.stream().allMatch(HookStatus::installed);
+    int status = all ? ExitStatus.OK : ExitStatus.NOT_INSTALLED;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (HookStatus s : hooks) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("path", s.hook().toString());
-        m.put("installed", s.installed());
-        m.put("current", s.current());
-        m.put("chained", s.chained() == null ? null : s.chained().toString());
-        m.put("foreign", s.foreign());
-        rows.add(m);
-      }
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("installed", all);
-      o.put("hooks", rows);
-      out.println(JsonOut.write(o));
-      return all ? 0 : 3;
+      out.println(JsonOut.write(hooksJson(installer, hooks)));
+      return status;
     }
     for (HookStatus s : hooks) {
       if (s.installed()) {
@@ -149,20 +161,46 @@ final class HooksCommand {
     if (!all) {
       out.println("  run `code-query hooks install` to install them all");
     }
-    return all ? 0 : 3;
+    return status;
+  }
+
+  /**
+   * {@code hooks_dir}, {@code installed} (all of them), and {@code hooks}: per hook its {@code
+   * name}, {@code path}, {@code installed}, {@code current} (of this version), {@code chained} (the
+   * user's own hook it runs first, or null), {@code foreign} (another hook in its place).
+   */
+  private static Map<String, Object> hooksJson(HooksInstaller installer, List<HookStatus> hooks) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (HookStatus s : hooks) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("path", s.hook().toString());
+      m.put("installed", s.installed());
+      m.put("current", s.current());
+      m.put("chained", s.chained() == null ? null : s.chained().toString());
+      m.put("foreign", s.foreign());
+      rows.add(m);
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("hooks_dir", installer.hooksDir().toString());
+    o.put("installed", hooks.stream().allMatch(HookStatus::installed));
+    o.put("hooks", rows);
+    return o;
   }
 
   @Command(
       name = "settings",
       description =
           "Print what the git hook applies from config.json (processing.mode and"
-              + " processing.fallback) and record it for the hook, which reads no JSON.")
+              + " processing.fallback) and record it for the hook, which reads no JSON.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:printed and recorded", "2:the config is broken (named, with the key)"})
   int settings() {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
     Config c = Configs.load(layout, spec);
     PrintWriter out = spec.commandLine().getOut();
     out.println("mode=" + c.mode());
     out.println("fallback=" + c.fallback());
-    return 0;
+    return ExitStatus.OK;
   }
 }

@@ -15,8 +15,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "info",
     description =
-        "PID, state, start time, CPU, memory, threads and command line of the running worker.%n"
-            + "Exit: 0 running, otherwise as `status`.")
+        "PID, state, start time, CPU, memory, threads and command line of the running worker.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:running (described)",
+      "1, 3:not running, as `worker status` (what status would say is printed)",
+      "2:a bad option or --project-root",
+      "4:unknown, or it could not be described"
+    })
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -35,7 +41,8 @@ final class InfoCommand implements Callable<Integer> {
       out.println(
           json ? JsonOut.write(JsonOut.detection(now, detector.pidFile())) : Render.status(now));
       out.flush();
-      return now.isRunning() ? 4 : now.exitCode();
+      // Running, yet no facts about it: as unknown.
+      return now.isRunning() ? ExitStatus.UNKNOWN : ExitStatus.of(now);
     }
     WorkerInfo i = info.get();
     if (json) {
@@ -65,6 +72,6 @@ final class InfoCommand implements Callable<Integer> {
       out.println("  command: " + String.join(" ", i.commandLine()));
     }
     out.flush();
-    return 0;
+    return ExitStatus.OK;
   }
 }

@@ -31,7 +31,13 @@ public final class Main {
     return CodeQueryCommand.execute(args, out, err);
   }
 
+  /** The project root the command works on (see {@link ProjectOption#resolve()}). */
   static Path projectRoot(CommandSpec spec) {
+    return projectChoice(spec).root();
+  }
+
+  /** The project root and whether it was discovered rather than given. */
+  static ProjectOption.Choice projectChoice(CommandSpec spec) {
     return ((CodeQueryCommand) spec.root().userObject()).project.resolve();
   }
 

@@ -1,17 +1,21 @@
 package io.codequery.cli;
 
+import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
-import io.codequery.project.SpoolCount;
 import io.codequery.queue.IngestSpool;
-import io.codequery.queue.Job;
-import io.codequery.queue.JobFile;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.queue.ListingChanges;
+import io.codequery.queue.QueueStatus;
 import io.codequery.queue.QueueTask;
 import io.codequery.queue.WakeWorker;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.PathChange;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,37 +45,35 @@ final class QueueCommand {
     return JobQueue.open(layout, config, Clock.systemUTC());
   }
 
-  @Command(name = "status", description = "Counts of jobs by state.")
+  @Command(
+      name = "status",
+      description = "Counts of jobs by state, and of the commits the hooks recorded.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:counted", "2:a bad --project-root, a broken config or queue"})
   int status(@Option(names = "--json", description = "Print one JSON object.") boolean json) {
     ProjectLayout layout = layout();
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, Long> counts = new LinkedHashMap<>();
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       Configs.load(layout, spec); // a broken config is said here too
-      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-        q.counts().forEach((state, n) -> counts.put(state.id(), n));
-      }
-    } else {
-      for (JobState s : JobState.values()) {
-        counts.put(s.id(), 0L);
-      }
     }
-    SpoolCount spool = SpoolCount.of(layout.spoolDir());
+    // One reading and one JSON for this command and the MCP server's queue_status.
+    QueueStatus status = QueueStatus.read(layout, Clock.systemUTC());
     if (json) {
-      Map<String, Object> m = new LinkedHashMap<>(counts);
-      m.put("spool_waiting", spool.waiting());
-      m.put("spool_rejected", spool.rejected());
-      out.println(JsonOut.write(m));
+      out.println(JsonOut.write(status.json()));
     } else {
       List<String> parts = new ArrayList<>();
-      counts.forEach((k, v) -> parts.add(v + " " + k));
+      status.jobs().forEach((state, n) -> parts.add(n + " " + state.id()));
       out.println(String.join(", ", parts));
-      Render.spool(spool, layout).forEach(out::println);
+      Render.spool(status.spool(), layout).forEach(out::println);
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
-  @Command(name = "list", description = "Jobs, newest first.")
+  @Command(
+      name = "list",
+      description = "Jobs, newest first.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:listed (also where none)", "2:a bad option, --project-root or queue"})
   int list(
       @Option(
               names = "--state",
@@ -80,17 +82,24 @@ final class QueueCommand {
           String state,
       @Option(
               names = "--limit",
+              paramLabel = "N",
               defaultValue = "50",
-              description = "At most this many (default: ${DEFAULT-VALUE}).")
+              description = "At most this many, 1 or more (default: ${DEFAULT-VALUE}).")
           int limit,
       @Option(names = "--json", description = "Print a JSON array.") boolean json) {
+    OptionChecks.atLeast(
+        spec.subcommands().get("list").getCommandSpec(),
+        "--limit",
+        limit,
+        1,
+        "how many jobs to list at most");
     ProjectLayout layout = layout();
     Optional<JobState> filter = Optional.empty();
     if (state != null) {
       try {
         filter = Optional.of(JobState.of(state.toLowerCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new io.codequery.CodeQueryException(
+        throw new CodeQueryException(
             "--state " + state + ": expected pending, running, done or failed");
       }
     }
@@ -98,7 +107,7 @@ final class QueueCommand {
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       Configs.load(layout, spec); // a broken config is said here too
       try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-        jobs = q.list(filter, Math.max(1, limit));
+        jobs = q.list(filter, limit);
       }
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -118,11 +127,13 @@ final class QueueCommand {
         m.put("exit_code", j.exitCode());
         m.put("duration_ms", j.durationMs());
         m.put("error", j.error());
+        m.put("outcome", j.outcome() == null ? null : j.outcome().id());
+        m.put("note", j.note());
         m.put("updated_at", j.updatedAt().toString());
         rows.add(m);
       }
       out.println(JsonOut.write(rows));
-      return 0;
+      return ExitStatus.OK;
     }
     if (jobs.isEmpty()) {
       out.println("no jobs" + (state != null ? " in state " + state : ""));
@@ -137,13 +148,19 @@ final class QueueCommand {
           j.file().display(),
           j.error() != null && j.state() != JobState.DONE
               ? "  — " + WorkerLog.escape(firstLine(j.error()))
-              : "");
+              : j.note() != null ? "  — " + WorkerLog.escape(firstLine(j.note())) : "");
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
-  @Command(name = "retry", description = "Put failed jobs back to pending.")
-  int retry() {
+  @Command(
+      name = "retry",
+      description = "Put failed jobs back to pending; a running worker takes them at once.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:done (also where none failed)", "2:a bad --project-root, config or queue"})
+  int retry(
+      @Option(names = "--json", description = "Print one JSON object: {\"retried\": N}.")
+          boolean json) {
     ProjectLayout layout = layout();
     int n = 0;
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
@@ -154,13 +171,27 @@ final class QueueCommand {
     if (n > 0) {
       WakeWorker.request(layout);
     }
-    spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
-    return 0;
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("retried", n);
+      spec.commandLine().getOut().println(JsonOut.write(m));
+    } else {
+      spec.commandLine().getOut().println("✓ " + n + " failed job(s) back to pending");
+    }
+    return ExitStatus.OK;
   }
 
   @Command(
       name = "process",
-      description = "Process the waiting jobs now, in the foreground (for use without a worker).")
+      description =
+          "Process the waiting jobs now, in the foreground (for use without a worker): a progress"
+              + " bar with the file being worked on on a terminal, plain lines otherwise.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:every job done (also where none waited)",
+        "1:some failed or wait for a retry",
+        "2:refused: an untrusted project (see `code-query trust`), a broken config or queue"
+      })
   int process() {
     ProjectLayout layout = layout();
     ProjectTrust.require(layout); // it runs config.json's command as this user
@@ -170,42 +201,36 @@ final class QueueCommand {
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     JobQueue queue = open(layout, config);
     new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock).run();
-    long total = queue.counts().get(JobState.PENDING);
-    boolean terminal = System.console() != null;
+    Progress progress = new Progress(out, System.console() != null, queue.due());
     int done = 0;
     int failed = 0;
     try (QueueTask task = QueueTask.open(queue, layout, config, clock)) {
-      int n = 0;
-      while (task.runOnce()) {
-        n++;
-        String line = task.lastRecorded();
-        if (line.startsWith("done")) {
+      while (task.runOnce(job -> progress.started(job.file().display()))) {
+        Optional<Job> after = task.lastRecordedJob();
+        String verdict;
+        String detail = "";
+        if (after.isPresent() && after.get().state() == JobState.DONE) {
           done++;
+          verdict = "done";
+          Long ms = after.get().durationMs();
+          detail = ms == null ? "" : "(" + ms + " ms)";
         } else {
           failed++;
+          verdict =
+              after.isEmpty()
+                  ? "discarded"
+                  : after.get().state() == JobState.PENDING ? "will retry" : "failed";
+          String error = after.map(Job::error).orElse(null);
+          detail = error == null ? "" : "— " + WorkerLog.escape(firstLine(error));
         }
-        if (terminal) {
-          int width = 30;
-          int filled = total == 0 ? width : (int) Math.min(width, width * n / Math.max(1, total));
-          out.printf(
-              "\r[%s%s] %d/%d %-40.40s",
-              "#".repeat(filled),
-              " ".repeat(width - filled),
-              n,
-              Math.max(n, total),
-              WorkerLog.escape(line));
-          out.flush();
-        } else {
-          out.println("[" + n + "/" + Math.max(n, total) + "] " + WorkerLog.escape(line));
-        }
+        String name = after.map(j -> j.file().display()).orElse("");
+        progress.finished(verdict, name, detail, queue.due());
       }
-      if (terminal && n > 0) {
-        out.println();
-      }
+      progress.end();
       long waiting = queue.counts().get(JobState.PENDING);
       out.println(
           "✓ processed "
-              + n
+              + (done + failed)
               + " job(s): "
               + done
               + " done, "
@@ -213,24 +238,75 @@ final class QueueCommand {
               + " failed or to retry"
               + (waiting > 0 ? "; " + waiting + " wait for a retry later" : ""));
     }
-    return failed == 0 ? 0 : 1;
+    return failed == 0 ? ExitStatus.OK : ExitStatus.FAILED;
   }
 
   @Command(
       name = "add",
       description =
-          "Queue the files of a commit (as the git hook does), e.g. after a hook could not.")
-  int add(@Parameters(index = "0", defaultValue = "HEAD", paramLabel = "COMMIT") String commit) {
+          "Queue the files of a commit (as the git hook does), deletions and renames included;"
+              + " with --all, every file tracked at HEAD (a backfill). A running worker takes them"
+              + " at once.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:queued (also where every job was queued already)",
+        "2:not a commit (git's own message is shown), a bad --project-root, config or queue"
+      })
+  int add(
+      @Parameters(
+              index = "0",
+              arity = "0..1",
+              defaultValue = "HEAD",
+              paramLabel = "COMMIT",
+              description = "The commit whose files to queue (default: ${DEFAULT-VALUE}).")
+          String commit,
+      @Option(
+              names = "--all",
+              description =
+                  "Every file tracked at HEAD whose content is not documented yet; documents of"
+                      + " files no longer tracked leave.")
+          boolean all,
+      @Option(names = "--force", description = "Document again even what is documented already.")
+          boolean force,
+      @Option(
+              names = "--json",
+              description =
+                  "Print one JSON object: commit, files, queued, removed, moved,"
+                      + " skipped_submodules, skipped_symlinks.")
+          boolean json) {
     ProjectLayout layout = layout();
+    Config config = Configs.load(layout, spec);
+    if (all) {
+      if (!"HEAD".equals(commit)) {
+        throw new CodeQueryException(
+            "--all queues every file tracked at HEAD; leave out the commit " + commit);
+      }
+      return AddAll.run(layout, config, force, json, spec.commandLine().getOut());
+    }
     CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
-    List<JobFile> files =
-        listing.documented().stream().map(c -> new JobFile(c.newPath(), c.newBlob())).toList();
-    try (JobQueue q = open(layout, Configs.load(layout, spec))) {
-      int n = files.isEmpty() ? 0 : q.enqueueFiles(listing.commit(), files);
+    try (JobQueue q = open(layout, config)) {
+      List<PathChange> changes = ListingChanges.of(listing, refused -> {});
+      Ingested done =
+          changes.isEmpty()
+              ? Ingested.NOTHING
+              : q.ingest(listing.commit(), changes, new IngestOptions(force, null));
+      int n = done.queued();
       long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
       long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
       if (n > 0) {
         WakeWorker.request(layout);
+      }
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("commit", listing.commit());
+        m.put("files", listing.documented().size());
+        m.put("queued", n);
+        m.put("removed", done.removed());
+        m.put("moved", done.moved());
+        m.put("skipped_submodules", gitlinks);
+        m.put("skipped_symlinks", symlinks);
+        spec.commandLine().getOut().println(JsonOut.write(m));
+        return ExitStatus.OK;
       }
       spec.commandLine()
           .getOut()
@@ -238,13 +314,15 @@ final class QueueCommand {
               "✓ queued "
                   + n
                   + " new job(s) for "
-                  + files.size()
+                  + listing.documented().size()
                   + " file(s) of "
                   + listing.commit()
+                  + (done.removed() > 0 ? "; " + done.removed() + " document(s) removed" : "")
+                  + (done.moved() > 0 ? "; " + done.moved() + " document(s) moved" : "")
                   + (gitlinks > 0 ? "; " + gitlinks + " submodule(s) skipped" : "")
                   + (symlinks > 0 ? "; " + symlinks + " symbolic link(s) skipped" : ""));
     }
-    return 0;
+    return ExitStatus.OK;
   }
 
   private static String firstLine(String s) {

@@ -4,6 +4,7 @@ import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.ConsumeSpoolAndQueue;
 import io.codequery.trust.ProjectTrust;
+import io.codequery.worker.RunResult;
 import io.codequery.worker.RunWorker;
 import java.io.IOException;
 import java.time.Clock;
@@ -16,7 +17,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     description =
-        "Run the worker in the foreground until SIGTERM or SIGINT (what `worker start` launches).")
+        "Run the worker in the foreground until SIGTERM or SIGINT (what `worker start` launches).",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:stopped cleanly (SIGTERM, SIGINT), or stood down for another worker",
+      "2:refused: as `worker start`; or this JVM lacks the worker marker (use the launcher)",
+      "75:another worker holds the lock for this project"
+    })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,8 +39,31 @@ final class RunCommand implements Callable<Integer> {
             Duration.ofSeconds(c.heartbeatSeconds()),
             Duration.ofSeconds(c.stopTimeoutSeconds()),
             Clock.systemUTC(),
-            System.out,
-            System.err);
-    return worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
+            printingEvents());
+    RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
+    if (!(r instanceof RunResult.StoodDown)) {
+      spec.commandLine().getErr().println(Render.run(r));
+    }
+    return ExitStatus.of(r);
+  }
+
+  /** The worker's events as the CLI reports them (also for {@link FastWorker}). */
+  static RunWorker.Events printingEvents() {
+    return new RunWorker.Events() {
+      @Override
+      public void ready(int pid) {
+        // `worker start` and the tests wait for this line in the log.
+        System.out.println("ready pid=" + pid);
+        System.out.flush();
+      }
+
+      @Override
+      public void stoppedBySignal() {
+        System.out.flush();
+        System.err.flush();
+        // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
+        Runtime.getRuntime().halt(ExitStatus.OK);
+      }
+    };
   }
 }

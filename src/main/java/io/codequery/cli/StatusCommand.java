@@ -10,9 +10,15 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
-    description =
-        "Is the worker running? Cleans up a stale or invalid PID file and says so.%n"
-            + "Exit: 0 running, 1 stale/invalid (cleaned up), 3 not running, 4 unknown.")
+    description = "Is the worker running? Cleans up a stale or invalid PID file and says so.",
+    exitCodeListHeading = "%nExit status (as LSB init scripts' `status`):%n",
+    exitCodeList = {
+      "0:running",
+      "1:not running: the PID file was stale or invalid (removed, and said so)",
+      "2:a bad option or --project-root",
+      "3:not running (no PID file)",
+      "4:unknown: it cannot be established (the reason is printed; nothing removed)"
+    })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -26,6 +32,6 @@ final class StatusCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println(json ? JsonOut.write(JsonOut.detection(d, detector.pidFile())) : Render.status(d));
     out.flush();
-    return d.exitCode();
+    return ExitStatus.of(d);
   }
 }

@@ -17,11 +17,17 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "trust",
-    description =
-        "Trust this project root: run its documentation command (worker start/run, queue process)"
-            + " although another user owns its .code-query/ or config.json, or others may write"
-            + " them. As git's safe.directory; the list is"
-            + " ${XDG_CONFIG_HOME:-~/.config}/code-query/trusted-roots.")
+    description = {
+      "Trust this project root to run its documentation command.",
+      "Its command then runs (worker start/run, queue process) although another user owns its"
+          + " .code-query/ or config.json, or others may write them; as git's safe.directory. The"
+          + " list is ${XDG_CONFIG_HOME:-~/.config}/code-query/trusted-roots."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:trusted, no longer trusted, or listed",
+      "2:a bad option or --project-root, or no HOME to keep the list in"
+    })
 final class TrustCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -51,7 +57,7 @@ final class TrustCommand implements Callable<Integer> {
         out.println("no trusted project roots (" + roots.file() + ")");
       }
       l.roots().forEach(out::println);
-      return 0;
+      return ExitStatus.OK;
     }
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
     Path root = layout.root();
@@ -63,7 +69,7 @@ final class TrustCommand implements Callable<Integer> {
           roots.remove(root)
               ? "✓ no longer trusted: " + root
               : "✓ not trusted (it was not on the list): " + root);
-      return 0;
+      return ExitStatus.OK;
     }
     boolean added = roots.add(root);
     out.println("✓ trusted " + root + (added ? "" : " (it already was)"));
@@ -73,6 +79,6 @@ final class TrustCommand implements Callable<Integer> {
       out.println("  from now on, these no longer stop its command:");
       u.problems().forEach(p -> out.println("    " + p));
     }
-    return 0;
+    return ExitStatus.OK;
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param command the documentation command as argv, or null for the built-in processor
  * @param concurrency how many jobs the worker runs at once (its job slots)
+ * @param stdin what the command reads on its standard input: {@code none} ({@code /dev/null}) or
+ *     {@code content} (the file's committed content)
  */
 public record Config(
     String datasetName,
@@ -19,13 +21,48 @@ public record Config(
     int jobTimeoutSeconds,
     int heartbeatSeconds,
     int stopTimeoutSeconds,
-    int concurrency) {
+    int concurrency,
+    String stdin) {
 
   public static final List<String> MODES = List.of("auto", "manual");
   public static final List<String> FALLBACKS = List.of("queue", "start", "sync");
+  public static final List<String> STDIN = List.of("none", "content");
+
+  /** A configuration whose command reads nothing on its standard input. */
+  public Config(
+      String datasetName,
+      String model,
+      String mode,
+      String fallback,
+      List<String> command,
+      int maxRetries,
+      int retryDelaySeconds,
+      int jobTimeoutSeconds,
+      int heartbeatSeconds,
+      int stopTimeoutSeconds,
+      int concurrency) {
+    this(
+        datasetName,
+        model,
+        mode,
+        fallback,
+        command,
+        maxRetries,
+        retryDelaySeconds,
+        jobTimeoutSeconds,
+        heartbeatSeconds,
+        stopTimeoutSeconds,
+        concurrency,
+        "none");
+  }
+
+  /** True where the command gets the file's content on its standard input. */
+  public boolean contentOnStdin() {
+    return "content".equals(stdin);
+  }
 
   /** The defaults of the specification and DESIGN. */
   public static Config defaults(String datasetName) {
-    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10, 2);
+    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10, 2, "none");
   }
 }

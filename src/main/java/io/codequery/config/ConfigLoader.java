@@ -45,7 +45,8 @@ public final class ConfigLoader {
           "job_timeout_seconds",
           "heartbeat_seconds",
           "stop_timeout_seconds",
-          "concurrency");
+          "concurrency",
+          "stdin");
   private static final int MAX_CONFIG_BYTES = 1 << 20;
 
   /** The configuration, and the warnings (unknown keys) found while reading it. */
@@ -120,6 +121,7 @@ public final class ConfigLoader {
     int heartbeat = integer(source, p, "heartbeat_seconds", d.heartbeatSeconds(), 1, 3_600);
     int stopTimeout = integer(source, p, "stop_timeout_seconds", d.stopTimeoutSeconds(), 1, 3_600);
     int concurrency = integer(source, p, "concurrency", d.concurrency(), 1, 64);
+    String stdin = oneOf(source, p, "stdin", Config.STDIN, d.stdin());
     return new Loaded(
         new Config(
             dataset,
@@ -132,7 +134,8 @@ public final class ConfigLoader {
             jobTimeout,
             heartbeat,
             stopTimeout,
-            concurrency),
+            concurrency,
+            stdin),
         List.copyOf(warnings));
   }
 
@@ -211,6 +214,7 @@ public final class ConfigLoader {
     processing.put("heartbeat_seconds", d.heartbeatSeconds());
     processing.put("stop_timeout_seconds", d.stopTimeoutSeconds());
     processing.put("concurrency", d.concurrency());
+    processing.put("stdin", d.stdin());
     Map<String, Object> top = new LinkedHashMap<>();
     top.put("dataset_name", d.datasetName());
     top.put("model", d.model());

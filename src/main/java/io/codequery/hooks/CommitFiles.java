@@ -61,7 +61,8 @@ public final class CommitFiles {
     /** A submodule's commit (mode 160000). */
     GITLINK;
 
-    static Kind of(String mode) {
+    /** The kind of object an octal mode names. */
+    public static Kind of(String mode) {
       return switch (mode) {
         case "000000" -> NONE;
         case "120000" -> SYMLINK;
@@ -94,6 +95,10 @@ public final class CommitFiles {
 
     public Kind newKind() {
       return Kind.of(newMode);
+    }
+
+    public Kind oldKind() {
+      return Kind.of(oldMode);
     }
 
     /**
@@ -221,6 +226,15 @@ public final class CommitFiles {
       }
     }
     return -1;
+  }
+
+  /**
+   * The full id of the commit {@code revision} names.
+   *
+   * @throws CodeQueryException naming the revision and what git said, where it is not a commit
+   */
+  public static String resolveCommit(Path root, String revision) {
+    return resolve(root, revision);
   }
 
   private static String resolve(Path root, String revision) {

@@ -1,6 +1,7 @@
 package io.codequery.hooks;
 
 import io.codequery.CodeQueryException;
+import io.codequery.store.PathRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -16,12 +17,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Git blob objects: their ids computed as git computes them, and their content read out. */
 public final class GitObjects {
-  private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
-
   /** Long enough for any blob a documentation command could want to read. */
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
 
@@ -29,7 +27,7 @@ public final class GitObjects {
 
   /** True for a full object id: 40 hex digits (SHA-1) or 64 (SHA-256), lower case. */
   public static boolean isObjectId(String id) {
-    return id != null && OBJECT_ID.matcher(id).matches();
+    return PathRules.isObjectId(id);
   }
 
   /**

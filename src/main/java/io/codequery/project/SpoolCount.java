@@ -13,12 +13,22 @@ import java.util.List;
  * and records the worker could not read, set aside in {@code spool/rejected/}. Counting only lists
  * the directories; nothing is opened.
  *
- * @param waiting commit records ({@code *.commit}, {@code *.files}) not yet ingested
+ * @param waiting commit records ({@code *.rec}, and the older hooks' {@code *.commit} and {@code
+ *     *.files}) not yet ingested
  * @param rejected entries in {@code spool/rejected/} (the worker's log says why each is there)
  */
 public record SpoolCount(int waiting, int rejected) {
-  /** Name endings of the records the worker ingests. */
-  private static final String[] RECORD_SUFFIXES = {".commit", ".files"};
+  /** The name ending of a record the current hook writes: {@code <commit>.<pid>.rec}. */
+  public static final String RECORD_SUFFIX = ".rec";
+
+  /** The name ending of a commit record of an older hook. */
+  public static final String COMMIT_SUFFIX = ".commit";
+
+  /** The name ending of a file-list record of an older hook. */
+  public static final String FILES_SUFFIX = ".files";
+
+  /** Name endings of the records the worker ingests: the one rule for the worker and the counts. */
+  private static final String[] RECORD_SUFFIXES = {RECORD_SUFFIX, COMMIT_SUFFIX, FILES_SUFFIX};
 
   /** Counting stops here: a number this large already says all there is to say. */
   static final int MAX_COUNTED = 1_000_000;
@@ -26,15 +36,24 @@ public record SpoolCount(int waiting, int rejected) {
   public static SpoolCount of(Path spoolDir) {
     int waiting = 0;
     for (Path p : list(spoolDir)) {
-      String name = p.getFileName().toString();
-      for (String suffix : RECORD_SUFFIXES) {
-        if (name.endsWith(suffix) && !name.startsWith(".")) {
-          waiting++;
-          break;
-        }
+      if (isRecordName(p.getFileName().toString())) {
+        waiting++;
       }
     }
     return new SpoolCount(waiting, list(spoolDir.resolve("rejected")).size());
+  }
+
+  /** Whether an entry of the spool so named is a record the worker ingests. */
+  public static boolean isRecordName(String name) {
+    if (name.startsWith(".")) {
+      return false;
+    }
+    for (String suffix : RECORD_SUFFIXES) {
+      if (name.endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Path> list(Path dir) {

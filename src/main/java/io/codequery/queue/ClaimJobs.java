@@ -1,5 +1,8 @@
 package io.codequery.queue;
 
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.RecordedRun;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -67,27 +71,46 @@ final class ClaimJobs {
     return Optional.empty();
   }
 
+  /**
+   * The oldest due jobs whose file is free: pending ones whose retry time has come, and running
+   * ones whose lease expired, merged in id order. Each kind is read walking the (state, id) index
+   * in id order and stops at the first {@value #CANDIDATES} (a backfill leaves tens of thousands
+   * pending: reading and sorting them all cost milliseconds per claim).
+   */
   private static List<Job> candidates(Connection c, long now) throws SQLException {
-    List<Job> candidates = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + JobRows.COLUMNS
-                + " FROM jobs WHERE ((state = 'pending' AND not_before <= ?)"
-                + " OR (state = 'running' AND lease_until < ?)) AND "
-                + FILE_IS_FREE
-                + " ORDER BY id LIMIT "
-                + CANDIDATES)) {
+    List<Job> candidates = new ArrayList<>(due(c, DUE_PENDING, now));
+    candidates.addAll(due(c, DUE_EXPIRED, now));
+    candidates.sort(Comparator.comparingLong(Job::id));
+    return candidates.size() > CANDIDATES ? candidates.subList(0, CANDIDATES) : candidates;
+  }
+
+  /** The candidates query for due jobs matching {@code condition} (two parameters: now, now). */
+  static String dueSql(String condition) {
+    return "SELECT "
+        + JobRows.COLUMNS
+        + " FROM jobs INDEXED BY jobs_state_id WHERE "
+        + condition
+        + " AND "
+        + FILE_IS_FREE
+        + " ORDER BY id LIMIT "
+        + CANDIDATES;
+  }
+
+  static final String DUE_PENDING = "state = 'pending' AND not_before <= ?";
+  static final String DUE_EXPIRED = "state = 'running' AND lease_until < ?";
+
+  private static List<Job> due(Connection c, String condition, long now) throws SQLException {
+    List<Job> due = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(dueSql(condition))) {
       ps.setLong(1, now);
       ps.setLong(2, now);
-      ps.setLong(3, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          candidates.add(JobRows.job(rs));
+          due.add(JobRows.job(rs));
         }
       }
     }
-    return candidates;
+    return due;
   }
 
   private Optional<Job> claimOne(
@@ -142,7 +165,10 @@ final class ClaimJobs {
                 candidate.exitCode(),
                 candidate.durationMs(),
                 candidate.output(),
-                candidate.error());
+                candidate.error(),
+                candidate.force(),
+                candidate.outcome(),
+                candidate.note());
         // The claim is ours (its version fences the previous holder's late writes); before the job
         // runs again, end what its previous run left running, so it never runs twice at once.
         if (lastRun.isPresent() && !endSurvivors.test(candidate, lastRun.get())) {

@@ -3,6 +3,7 @@ package io.codequery.queue;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.Store;
 import io.codequery.worker.WorkerTask;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ConsumeSpoolAndQueue implements WorkerTask {
   private final IngestSpool ingest;
   private final JobSlots slots;
-  private final JobQueue queue;
+  private final Store queue;
   private final ScheduledExecutorService renewer;
   private final String owner;
   private final WorkerLog log;
@@ -26,7 +27,7 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   ConsumeSpoolAndQueue(
       IngestSpool ingest,
       JobSlots slots,
-      JobQueue queue,
+      Store queue,
       ScheduledExecutorService renewer,
       String owner,
       WorkerLog log) {

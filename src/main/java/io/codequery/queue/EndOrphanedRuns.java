@@ -3,6 +3,8 @@ package io.codequery.queue;
 import io.codequery.child.EndProcesses;
 import io.codequery.os.ProcessStatus;
 import io.codequery.os.ProcessTable;
+import io.codequery.store.Job;
+import io.codequery.store.RecordedRun;
 import java.time.Duration;
 import java.util.Optional;
 

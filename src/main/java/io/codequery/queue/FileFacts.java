@@ -1,6 +1,5 @@
 package io.codequery.queue;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,11 +13,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The built-in processor's record of a file: size, line count, SHA-256 and a language guessed from
- * the extension. Lines are counted as {@code wc -l} would, plus one for a last line without a
- * newline.
+ * The built-in processor's facts about a file: size, line count, SHA-256, a language guessed from
+ * the extension, and whether the content is binary. Lines are counted as {@code wc -l} would, plus
+ * one for a last line without a newline.
+ *
+ * @param binary a NUL byte among the first {@value #BINARY_PROBE_BYTES} bytes (git's rule for
+ *     telling binary content from text)
  */
-public record FileFacts(long sizeBytes, long lines, String sha256, String language) {
+public record FileFacts(
+    long sizeBytes, long lines, String sha256, String language, boolean binary) {
+  /** How far into the content a NUL byte makes it binary: as far as git looks. */
+  public static final int BINARY_PROBE_BYTES = 8000;
+
   private static final Map<String, String> LANGUAGES = languages();
 
   /** Reads {@code file} once (not through a symbolic link in its last component). */
@@ -32,11 +38,15 @@ public record FileFacts(long sizeBytes, long lines, String sha256, String langua
     long size = 0;
     long newlines = 0;
     int last = -1;
+    boolean binary = false;
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         sha.update(buf, 0, n);
+        for (long i = size; i < Math.min(size + n, BINARY_PROBE_BYTES) && !binary; i++) {
+          binary = buf[(int) (i - size)] == 0;
+        }
         size += n;
         for (int i = 0; i < n; i++) {
           if (buf[i] == '\n') {
@@ -51,7 +61,8 @@ public record FileFacts(long sizeBytes, long lines, String sha256, String langua
         size,
         lines,
         HexFormat.of().formatHex(sha.digest()),
-        language(file.getFileName().toString()));
+        language(file.getFileName().toString()),
+        binary);
   }
 
   /** The language for a file name, from its extension (or well-known name); "unknown" if none. */
@@ -66,19 +77,6 @@ public record FileFacts(long sizeBytes, long lines, String sha256, String langua
       return "unknown";
     }
     return LANGUAGES.getOrDefault(lower.substring(dot + 1), "unknown");
-  }
-
-  /** The job output: a small JSON object. */
-  public String toJson(String file, String commit) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("processor", "built-in");
-    m.put("file", file);
-    m.put("commit", commit);
-    m.put("size_bytes", sizeBytes);
-    m.put("lines", lines);
-    m.put("sha256", sha256);
-    m.put("language", language);
-    return new GsonBuilder().disableHtmlEscaping().create().toJson(m);
   }
 
   private static Map<String, String> languages() {

@@ -5,6 +5,12 @@ import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.project.RepoPath;
+import io.codequery.project.SpoolCount;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.JobFile;
+import io.codequery.store.JobStore;
+import io.codequery.store.PathChange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -47,9 +53,9 @@ import java.util.regex.Pattern;
  * (it reads no JSON), and the config decides here.
  */
 public final class IngestSpool {
-  static final String SUFFIX = ".files";
-  static final String COMMIT_SUFFIX = ".commit";
-  static final String RECORD_SUFFIX = ".rec";
+  static final String SUFFIX = SpoolCount.FILES_SUFFIX;
+  static final String COMMIT_SUFFIX = SpoolCount.COMMIT_SUFFIX;
+  static final String RECORD_SUFFIX = SpoolCount.RECORD_SUFFIX;
   static final String END_LINE = "end";
 
   /** How long a record without its end line may still be in the writing. */
@@ -64,14 +70,14 @@ public final class IngestSpool {
 
   private final Path spool;
   private final Path root;
-  private final JobQueue queue;
+  private final JobStore queue;
   private final WorkerLog log;
   private final boolean manualMode;
   private final Clock clock;
   private boolean manualLogged;
 
   /** Ingests in {@code auto} mode. */
-  public IngestSpool(Path spool, JobQueue queue, WorkerLog log) {
+  public IngestSpool(Path spool, JobStore queue, WorkerLog log) {
     this(spool, queue, log, "auto", Clock.systemUTC());
   }
 
@@ -79,7 +85,7 @@ public final class IngestSpool {
    * @param mode {@code processing.mode}: {@code manual} drops records unqueued
    * @param clock tells how old a partial record is
    */
-  public IngestSpool(Path spool, JobQueue queue, WorkerLog log, String mode, Clock clock) {
+  public IngestSpool(Path spool, JobStore queue, WorkerLog log, String mode, Clock clock) {
     this.spool = spool;
     // spool is <root>/.code-query/spool: git runs in the project root to list a commit's files.
     this.root = spool.toAbsolutePath().getParent().getParent();
@@ -310,47 +316,67 @@ public final class IngestSpool {
 
   // ---------------------------------------------------------------- shared
 
-  /** Queues the documented files of one commit's listing and logs one line for it. */
+  /** Records one commit's changes in the store and logs one line for it. */
   private int enqueueListing(Path record, CommitFiles.Listing listing) {
-    List<JobFile> files = new ArrayList<>();
-    for (CommitFiles.Change c : listing.documented()) {
-      try {
-        files.add(new JobFile(c.newPath(), c.newBlob()));
-      } catch (CodeQueryException e) {
-        log.tryAppend(
-            "spool",
-            "skipped a file of commit "
-                + listing.commit()
-                + " in "
-                + record.getFileName()
-                + ": "
-                + e.getMessage());
-      }
-    }
-    int added = files.isEmpty() ? 0 : queue.enqueueFiles(listing.commit(), files);
-    long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
-    long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
-    String skipped = "";
-    if (gitlinks + symlinks > 0) {
-      List<String> what = new ArrayList<>();
-      if (gitlinks > 0) {
-        what.add(gitlinks + " submodule(s) (gitlinks: the submodule's own commits are its own)");
-      }
-      if (symlinks > 0) {
-        what.add(symlinks + " symbolic link(s) (a link is not a file to document)");
-      }
-      skipped = "; not documented: " + String.join(" and ", what);
-    }
+    List<PathChange> changes =
+        ListingChanges.of(
+            listing,
+            refused ->
+                log.tryAppend(
+                    "spool",
+                    "skipped a file of commit "
+                        + listing.commit()
+                        + " in "
+                        + record.getFileName()
+                        + ": "
+                        + refused));
+    Ingested done =
+        changes.isEmpty()
+            ? Ingested.NOTHING
+            : queue.ingest(listing.commit(), changes, IngestOptions.DEFAULT);
     log.tryAppend(
         "spool",
         "queued "
-            + added
+            + done.queued()
             + " of "
-            + files.size()
+            + listing.documented().size()
             + " file(s) of commit "
             + listing.commit()
-            + skipped);
-    return added;
+            + describe(done)
+            + skippedKinds(listing));
+    return done.queued();
+  }
+
+  /** What else ingesting did, for the log line; "" when nothing. */
+  static String describe(Ingested done) {
+    List<String> what = new ArrayList<>();
+    if (done.moved() > 0) {
+      what.add(done.moved() + " document(s) moved with a rename");
+    }
+    if (done.removed() > 0) {
+      what.add(done.removed() + " document(s) removed (file deleted)");
+    }
+    if (done.superseded() > 0) {
+      what.add(done.superseded() + " pending job(s) superseded");
+    }
+    return what.isEmpty() ? "" : "; " + String.join(", ", what);
+  }
+
+  /** The links and submodules of a listing, which are not documented; "" when none. */
+  private static String skippedKinds(CommitFiles.Listing listing) {
+    long gitlinks = listing.skipped(CommitFiles.Kind.GITLINK);
+    long symlinks = listing.skipped(CommitFiles.Kind.SYMLINK);
+    if (gitlinks + symlinks == 0) {
+      return "";
+    }
+    List<String> what = new ArrayList<>();
+    if (gitlinks > 0) {
+      what.add(gitlinks + " submodule(s) (gitlinks: the submodule's own commits are its own)");
+    }
+    if (symlinks > 0) {
+      what.add(symlinks + " symbolic link(s) (a link is not a file to document)");
+    }
+    return "; not documented: " + String.join(" and ", what);
   }
 
   private void remove(Path f) {

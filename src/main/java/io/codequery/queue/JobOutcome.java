@@ -1,5 +1,7 @@
 package io.codequery.queue;
 
+import io.codequery.store.JobResult;
+
 /** How one run of a job ended, as {@link JobRunner} reports it. */
 public sealed interface JobOutcome {
   /** The run as far as it went. */

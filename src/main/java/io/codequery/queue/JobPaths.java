@@ -4,6 +4,8 @@ import io.codequery.CodeQueryException;
 import io.codequery.hooks.GitObjects;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.PathRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,9 +19,6 @@ import java.nio.file.Path;
  * through symbolic links and refused if it lands outside the project root.
  */
 public final class JobPaths {
-  private static final int MAX_PATH_BYTES = 4096;
-  private static final int MAX_COMMIT_CHARS = 256;
-
   private JobPaths() {}
 
   /**
@@ -35,45 +34,11 @@ public final class JobPaths {
 
   /**
    * Returns {@code file} if it is a safe project-relative path; throws a clear exception if not.
-   * The rules are on bytes: a name need not be UTF-8 (git's names are bytes).
+   * The rules are on bytes: a name need not be UTF-8 (git's names are bytes). See {@link
+   * PathRules#checkPath}.
    */
   public static RepoPath checkFile(RepoPath file) {
-    if (file == null || file.length() == 0) {
-      throw new CodeQueryException("a job's file must be a non-empty project-relative path");
-    }
-    byte[] b = file.bytes();
-    if (b.length > MAX_PATH_BYTES) {
-      String shown = file.display();
-      throw new CodeQueryException(
-          "file path longer than "
-              + MAX_PATH_BYTES
-              + " bytes refused: "
-              + shown.substring(0, Math.min(80, shown.length()))
-              + "…");
-    }
-    int segmentStart = 0;
-    for (int i = 0; i <= b.length; i++) {
-      if (i < b.length && b[i] == 0) {
-        throw new CodeQueryException(
-            "file path contains a NUL character, refused: " + file.display());
-      }
-      if (i == b.length || b[i] == '/') {
-        if (i - segmentStart == 2 && b[segmentStart] == '.' && b[segmentStart + 1] == '.') {
-          throw new CodeQueryException(
-              "file path has a \"..\" segment, refused (it could leave the project): "
-                  + file.display());
-        }
-        segmentStart = i + 1;
-      }
-    }
-    if (b[0] == '/') {
-      throw new CodeQueryException(
-          "file path is absolute, refused (jobs name files relative to the project root): "
-              + file.display());
-    }
-    // Newlines and other control characters are legal in POSIX names and are kept: every log line,
-    // heartbeat and message shows the display form, which escapes them.
-    return file;
+    return PathRules.checkPath(file);
   }
 
   /**
@@ -81,27 +46,7 @@ public final class JobPaths {
    * characters, and not starting with '-' (it must never read as an option).
    */
   public static String checkCommit(String commit) {
-    if (commit == null || commit.isBlank()) {
-      throw new CodeQueryException(
-          "a job's commit must be a non-empty revision (e.g. a commit SHA)");
-    }
-    String shown = WorkerLog.escape(commit);
-    if (commit.length() > MAX_COMMIT_CHARS) {
-      throw new CodeQueryException(
-          "commit longer than " + MAX_COMMIT_CHARS + " characters refused");
-    }
-    for (int i = 0; i < commit.length(); i++) {
-      char c = commit.charAt(i);
-      if (Character.isISOControl(c) || Character.isWhitespace(c)) {
-        throw new CodeQueryException(
-            "commit contains whitespace or a control character, refused: " + shown);
-      }
-    }
-    if (commit.startsWith("-")) {
-      throw new CodeQueryException(
-          "commit starts with '-', refused (it would read as an option): " + shown);
-    }
-    return commit;
+    return PathRules.checkCommit(commit);
   }
 
   /** What a job's command is given to read, checked. */

@@ -5,10 +5,28 @@ import io.codequery.config.Config;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
+import io.codequery.project.RepoPath;
+import io.codequery.store.Document;
+import io.codequery.store.DocumentCounts;
+import io.codequery.store.DocumentEntry;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobState;
+import io.codequery.store.Outcome;
+import io.codequery.store.PathChange;
+import io.codequery.store.RecordedRun;
+import io.codequery.store.SearchOutcome;
+import io.codequery.store.SearchRequest;
+import io.codequery.store.Skip;
+import io.codequery.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,16 +38,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The job queue: one SQLite file ({@code .code-query/queue.db}) in WAL mode, shared by the worker,
- * the git hook's fallback and the CLI, in any number of processes and threads. Thread-safe.
+ * The {@link Store} on SQLite: one file ({@code .code-query/queue.db}) in WAL mode holding the job
+ * queue and the documentation, shared by the worker, the git hook's fallback and the CLI, in any
+ * number of processes and threads. Thread-safe. WAL: readers (a search) never block the writer (the
+ * worker), and see each transaction whole or not at all.
  *
- * <p>This class is the queue's contract; the mechanics live beside it, one concern each: SQL
- * plumbing ({@link SqliteDatabase}), the schema and its migrations ({@link QueueSchema}), row
- * mapping ({@link JobRows}), and the claim protocol with its fence ({@link ClaimJobs}).
+ * <p>The mechanics live beside it, one concern each: SQL plumbing ({@link SqliteDatabase}), the
+ * schema and its migrations ({@link QueueSchema}), row mapping ({@link JobRows}, {@link
+ * DocumentRows}), the claim protocol with its fence ({@link ClaimJobs}), the ingestion protocol and
+ * its order per path ({@link IngestChanges}), and full-text search ({@link SearchDocuments}).
  *
  * <p>All times come from the injected {@link Clock} and are stored as epoch milliseconds.
  */
-public final class JobQueue implements AutoCloseable {
+public final class JobQueue implements Store {
   /** The schema version this code writes ({@code PRAGMA user_version}). */
   public static final int SCHEMA_VERSION = QueueSchema.VERSION;
 
@@ -134,56 +155,16 @@ public final class JobQueue implements AutoCloseable {
 
   // ---------------------------------------------------------------- producing
 
-  /**
-   * Adds a pending job for each of {@code files} in {@code commit}, known by name alone. A (commit,
-   * file) already in the queue, in any state, is left as it is: duplicates collapse and a done job
-   * is not redone.
-   *
-   * @return how many jobs were added
-   * @throws CodeQueryException if any path is unsafe (then nothing is added)
-   */
-  public int enqueue(String commit, List<String> files) {
-    return enqueueFiles(commit, files.stream().map(JobFile::named).toList());
-  }
-
-  /**
-   * Adds a pending job for each of {@code files} in {@code commit}, with the blob id each names. A
-   * (commit, path) already in the queue, in any state, is left as it is.
-   *
-   * @return how many jobs were added
-   * @throws CodeQueryException if the commit is unsafe (then nothing is added)
-   */
-  public int enqueueFiles(String commit, List<JobFile> files) {
+  @Override
+  public Ingested ingest(String commit, List<PathChange> changes, IngestOptions options) {
     JobPaths.checkCommit(commit);
     long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          int added = 0;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO jobs (commit_id, file, blob_id, state, attempts, not_before,"
-                      + " version, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, 0, 0, ?,"
-                      + " ?) ON CONFLICT (commit_id, file) DO NOTHING")) {
-            for (JobFile f : files) {
-              ps.setString(1, commit);
-              JobRows.bindPath(ps, 2, f.path());
-              ps.setString(3, f.blob());
-              ps.setLong(4, now);
-              ps.setLong(5, now);
-              added += ps.executeUpdate();
-            }
-          }
-          return added;
-        });
+    return db.inTransaction(c -> IngestChanges.run(c, commit, changes, options, now));
   }
 
   // ---------------------------------------------------------------- consuming
 
-  /**
-   * Claims the oldest job that is due: pending with its retry time reached, or running with an
-   * expired lease. Empty when none is due (or, rarely, when faster claimants won every candidate
-   * for several rounds in a row: then ask again later, as for an empty queue).
-   */
+  @Override
   public Optional<Job> claim(String owner, Duration lease) {
     if (owner == null || owner.isBlank()) {
       throw new IllegalArgumentException("owner must be non-blank");
@@ -192,32 +173,102 @@ public final class JobQueue implements AutoCloseable {
     return db.withConnection(c -> claims.claim(c, owner, lease, clock.millis()));
   }
 
-  /**
-   * Records success. Returns the job as done, or empty if this claim no longer holds the job (its
-   * lease expired and another worker claimed it): the result is then discarded.
-   */
+  @Override
+  public Skip skipIfUnneeded(Job job, String processor) {
+    // Most jobs must run: look first without the write lock, and take it only to record a skip
+    // (looking again under it: a change ingested in between may have decided otherwise).
+    if (db.withConnection(c -> Unneeded.of(c, job, processor)).isEmpty()) {
+      return new Skip.Run();
+    }
+    long now = clock.millis();
+    return db.inTransaction(
+        c -> {
+          Optional<Unneeded> unneeded = Unneeded.of(c, job, processor);
+          if (unneeded.isEmpty()) {
+            return new Skip.Run();
+          }
+          if (ClaimJobs.update(
+                  c,
+                  job,
+                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
+                      + " outcome = ?, note = ?, error = NULL",
+                  now,
+                  unneeded.get().outcome().id(),
+                  unneeded.get().note())
+              != 1) {
+            return new Skip.Lost();
+          }
+          return new Skip.Skipped(JobRows.find(c, job.id()).orElseThrow());
+        });
+  }
+
+  /** Why a claimed job need not run, in its row's words. */
+  private record Unneeded(Outcome outcome, String note) {
+    static Optional<Unneeded> of(Connection c, Job job, String processor) throws SQLException {
+      Optional<NewerChange> newer = NewerChange.of(c, job);
+      if (newer.isPresent()) {
+        return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
+      }
+      if (job.blob() == null || job.force()) {
+        return Optional.empty();
+      }
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, job.file());
+      if (current.isEmpty()
+          || !job.blob().equals(current.get().blob())
+          || !processor.equals(current.get().processor())) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Unneeded(
+              Outcome.ALREADY_DOCUMENTED,
+              "not run: this content is documented already (blob "
+                  + job.blob()
+                  + ", commit "
+                  + current.get().commit()
+                  + ", by "
+                  + processor
+                  + ")"));
+    }
+  }
+
+  @Override
   public Optional<Job> complete(Job job, JobResult result) {
     long now = clock.millis();
-    return finish(
-        job,
-        "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-            + " exit_code = ?, duration_ms = ?, output = ?, error = NULL",
-        now,
-        result.exitCode(),
-        result.durationMs(),
-        JobRows.bound(result.output(), MAX_OUTPUT_CHARS));
+    return db.inTransaction(
+        c -> {
+          if (ClaimJobs.update(
+                  c,
+                  job,
+                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
+                      + " exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
+                      + " outcome = NULL",
+                  now,
+                  result.exitCode(),
+                  result.durationMs(),
+                  JobRows.bound(result.output(), MAX_OUTPUT_CHARS))
+              != 1) {
+            return Optional.<Job>empty();
+          }
+          if (result.document() != null) {
+            // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
+            // of this path can be ingested between this look and the document's write.
+            Optional<String> refused = NewerChange.refusesDocumentOf(c, job);
+            if (refused.isEmpty()) {
+              DocumentRows.store(c, job, result.document(), result.durationMs(), now);
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
+              ps.setString(1, (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id());
+              ps.setString(2, refused.map(why -> "document not stored: " + why).orElse(null));
+              ps.setLong(3, job.id());
+              ps.executeUpdate();
+            }
+          }
+          return JobRows.find(c, job.id());
+        });
   }
 
-  /** As {@link #fail(Job, String, boolean, JobResult)} with no run details. */
-  public Optional<Job> fail(Job job, String reason, boolean retryable) {
-    return fail(job, reason, retryable, null);
-  }
-
-  /**
-   * Records a failure. A retryable failure within the retry budget ({@code attempts <= maxRetries})
-   * goes back to pending, due after the retry delay; anything else becomes failed. Returns the job
-   * as recorded, or empty if this claim no longer holds it.
-   */
+  @Override
   public Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result) {
     long now = clock.millis();
     boolean retry = retryable && job.attempts() <= maxRetries;
@@ -253,10 +304,7 @@ public final class JobQueue implements AutoCloseable {
         error);
   }
 
-  /**
-   * Hands a claimed job back unfinished (graceful shutdown): pending again, due at once, and the
-   * attempt is not counted. Returns the job, or empty if this claim no longer holds it.
-   */
+  @Override
   public Optional<Job> release(Job job) {
     return finish(
         job,
@@ -266,9 +314,7 @@ public final class JobQueue implements AutoCloseable {
         clock.millis());
   }
 
-  /**
-   * Extends this claim's lease to now + {@code lease}; false if the claim no longer holds the job.
-   */
+  @Override
   public boolean extendLease(Job job, Duration lease) {
     requirePositive(lease);
     long now = clock.millis();
@@ -278,10 +324,7 @@ public final class JobQueue implements AutoCloseable {
                 == 1);
   }
 
-  /**
-   * Records where this claim's command runs (see {@link RecordedRun}); false if the claim no longer
-   * holds the job.
-   */
+  @Override
   public boolean recordRun(Job job, RecordedRun run) {
     return db.withConnection(
         c ->
@@ -295,12 +338,7 @@ public final class JobQueue implements AutoCloseable {
                 == 1);
   }
 
-  /**
-   * Ends what the jobs of dead workers left running and makes those jobs claimable at once instead
-   * of when their lease runs out: for each running job whose lease owner is certainly gone (see
-   * {@link EndOrphanedRuns#ownerGone}) and whose survivors could all be ended. A worker calls this
-   * as it starts. Returns how many jobs were freed.
-   */
+  @Override
   public int endOrphanedRuns(String ownOwnerPrefix) {
     List<Job> running = list(Optional.of(JobState.RUNNING), Integer.MAX_VALUE);
     int freed = 0;
@@ -323,7 +361,7 @@ public final class JobQueue implements AutoCloseable {
 
   // ---------------------------------------------------------------- inspecting and repairing
 
-  /** Job counts by state, in the order pending, running, done, failed; every state present. */
+  @Override
   public Map<JobState, Long> counts() {
     return db.withConnection(
         c -> {
@@ -332,7 +370,11 @@ public final class JobQueue implements AutoCloseable {
             counts.put(s, 0L);
           }
           try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM jobs GROUP BY state")) {
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT state, COUNT(*) FROM jobs WHERE "
+                          + JobRows.IS_JOB
+                          + " GROUP BY state")) {
             while (rs.next()) {
               counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
             }
@@ -341,28 +383,48 @@ public final class JobQueue implements AutoCloseable {
         });
   }
 
-  /** Jobs waiting or in progress (pending + running). */
+  @Override
   public long depth() {
     return db.withConnection(
         c -> {
           try (Statement st = c.createStatement();
               ResultSet rs =
                   st.executeQuery(
-                      "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')")) {
+                      "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND "
+                          + JobRows.IS_JOB)) {
             rs.next();
             return rs.getLong(1);
           }
         });
   }
 
-  /** Up to {@code limit} jobs, newest first, optionally only those in {@code state}. */
+  @Override
+  public long due() {
+    long now = clock.millis();
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
+                      + " OR (state = 'running' AND lease_until < ?)")) {
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
   public List<Job> list(Optional<JobState> state, int limit) {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative");
     }
     return db.withConnection(
         c -> {
-          String where = state.isPresent() ? " WHERE state = ?" : "";
+          String where = " WHERE " + JobRows.IS_JOB + (state.isPresent() ? " AND state = ?" : "");
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT "
@@ -386,12 +448,12 @@ public final class JobQueue implements AutoCloseable {
         });
   }
 
-  /** The job with {@code id}, if there is one. */
+  @Override
   public Optional<Job> get(long id) {
     return db.withConnection(c -> JobRows.find(c, id));
   }
 
-  /** Puts every failed job back to pending with its attempts reset; returns how many. */
+  @Override
   public int retryFailed() {
     long now = clock.millis();
     return db.withConnection(
@@ -402,6 +464,42 @@ public final class JobQueue implements AutoCloseable {
                       + " version + 1, updated_at = ? WHERE state = 'failed'")) {
             ps.setLong(1, now);
             return ps.executeUpdate();
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- documents
+
+  @Override
+  public Optional<Document> document(RepoPath path) {
+    return db.withConnection(c -> DocumentRows.find(c, path));
+  }
+
+  @Override
+  public List<DocumentEntry> documents() {
+    return db.withConnection(DocumentRows::entries);
+  }
+
+  @Override
+  public SearchOutcome search(SearchRequest request) {
+    return db.withConnection(c -> SearchDocuments.search(c, request));
+  }
+
+  @Override
+  public DocumentCounts documentCounts() {
+    return db.withConnection(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE"
+                          + " kind = 'document' AND state IN ('pending', 'running')), (SELECT"
+                          + " COUNT(*) FROM jobs WHERE kind = 'document' AND state = 'failed'),"
+                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'already_documented'),"
+                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'superseded')")) {
+            rs.next();
+            return new DocumentCounts(
+                rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
           }
         });
   }

@@ -1,6 +1,9 @@
 package io.codequery.queue;
 
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +16,11 @@ import java.util.Optional;
 final class JobRows {
   static final String COLUMNS =
       "id, commit_id, file, blob_id, state, attempts, not_before, lease_owner, lease_until,"
-          + " version, created_at, updated_at, exit_code, duration_ms, output, error";
+          + " version, created_at, updated_at, exit_code, duration_ms, output, error, force,"
+          + " outcome, note";
+
+  /** Rows that are jobs (the others record a path's removal, for the order per path). */
+  static final String IS_JOB = "kind = 'document'";
 
   private JobRows() {}
 
@@ -40,12 +47,15 @@ final class JobRows {
         exitCode,
         durationMs,
         rs.getString("output"),
-        rs.getString("error"));
+        rs.getString("error"),
+        rs.getInt("force") != 0,
+        Outcome.of(rs.getString("outcome")),
+        rs.getString("note"));
   }
 
   static Optional<Job> find(Connection c, long id) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+        c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? AND " + IS_JOB)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(job(rs)) : Optional.empty();

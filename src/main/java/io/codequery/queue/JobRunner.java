@@ -3,10 +3,16 @@ package io.codequery.queue;
 import io.codequery.child.CapturedOutput;
 import io.codequery.child.ChildCommand;
 import io.codequery.child.ChildRun;
+import io.codequery.child.ChildStdin;
 import io.codequery.child.RunChild;
 import io.codequery.config.Config;
+import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.NewDocument;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,16 +24,20 @@ import java.util.function.Consumer;
 
 /**
  * Runs one job: the configured documentation command for the job's file, or, with no command
- * configured, the built-in processor ({@link FileFacts}).
+ * configured, the built-in processor ({@link BuiltinDocument}). What it writes on stdout is the
+ * file's document.
  *
- * <p>The command is argv, never a shell: placeholders ({@code {file}}, {@code {commit}}, {@code
+ * <p>The command is argv, never a shell: placeholders ({@code {file}}: a path to the committed
+ * content, {@code {path}}: the file's path in the project, {@code {commit}}, {@code {blob}}, {@code
  * {project_root}}, {@code {model}}) are substituted inside each element, the working directory is
- * the project root, stdin is {@code /dev/null}, and stdout and stderr are captured together,
- * bounded ({@link RunChild}: no pipe, no thread per job). The command runs in a session of its own,
- * marked {@value #JOB_MARKER}{@code =<id>:<version>:<owner>}, with a parent-death signal: on
- * timeout (or when the caller abandons the run) its whole process tree is killed, and after it
- * exits whatever it left running in its session is ended. Timeouts are measured with {@link
- * System#nanoTime()}: they are intervals, immune to wall clock steps.
+ * the project root, stdin is {@code /dev/null} or, with {@code processing.stdin: "content"}, the
+ * committed content, and stdout (the document, up to {@value #DOCUMENT_LIMIT_BYTES} bytes kept,
+ * head and tail, the cut marked in place) and stderr are captured apart, bounded ({@link RunChild}:
+ * no pipe, no thread per job). Bytes that are not UTF-8 become U+FFFD. The command runs in a
+ * session of its own, marked {@value #JOB_MARKER}{@code =<id>:<version>:<owner>}, with a
+ * parent-death signal: on timeout (or when the caller abandons the run) its whole process tree is
+ * killed, and after it exits whatever it left running in its session is ended. Timeouts are
+ * measured with {@link System#nanoTime()}: they are intervals, immune to wall clock steps.
  *
  * <p>Before anything runs, the file is resolved through symbolic links and refused if it leaves the
  * project root. (The command receives the relative path; a file swapped for a link after this check
@@ -40,6 +50,9 @@ public final class JobRunner {
   /** Output kept per job: 64 KiB, head and tail. */
   public static final int DEFAULT_OUTPUT_LIMIT = ChildCommand.DEFAULT_KEEP_BYTES;
 
+  /** Bytes of a document kept: 512 KiB, head and tail. */
+  public static final int DOCUMENT_LIMIT_BYTES = 512 * 1024;
+
   /** The environment variable that marks every process of a job's run. */
   public static final String JOB_MARKER = "CODE_QUERY_JOB";
 
@@ -51,6 +64,8 @@ public final class JobRunner {
   private final Path root;
   private final List<String> command;
   private final String model;
+  private final boolean contentOnStdin;
+  private final String processor;
   private final Duration timeout;
   private final int outputLimit;
   private final Path scratchDir;
@@ -80,12 +95,28 @@ public final class JobRunner {
       Duration timeout,
       int outputLimit,
       Path scratchDir) {
+    this(realRoot, command, model, false, timeout, outputLimit, scratchDir);
+  }
+
+  /**
+   * @param contentOnStdin the command reads the committed content on its standard input
+   */
+  public JobRunner(
+      Path realRoot,
+      List<String> command,
+      String model,
+      boolean contentOnStdin,
+      Duration timeout,
+      int outputLimit,
+      Path scratchDir) {
     if (command != null && (command.isEmpty() || command.get(0).isBlank())) {
       throw new IllegalArgumentException("command must be null or start with a program name");
     }
     this.root = realRoot;
     this.command = command == null ? null : List.copyOf(command);
     this.model = model == null ? "" : model;
+    this.contentOnStdin = contentOnStdin;
+    this.processor = ProcessorId.of(command, this.model, contentOnStdin ? "content" : "none");
     this.timeout = timeout;
     this.outputLimit = outputLimit;
     this.scratchDir = scratchDir;
@@ -97,9 +128,15 @@ public final class JobRunner {
         layout.root(),
         config.command(),
         config.model(),
+        config.contentOnStdin(),
         Duration.ofSeconds(config.jobTimeoutSeconds()),
         DEFAULT_OUTPUT_LIMIT,
         layout.dir());
+  }
+
+  /** Who writes the documents: see {@link ProcessorId}. */
+  public String processor() {
+    return processor;
   }
 
   public JobOutcome run(Job job) {
@@ -128,15 +165,16 @@ public final class JobRunner {
       }
       return command == null
           ? builtIn(job, input.realPath(), start)
-          : runCommand(job, input.argument(), abandonNow, onStart, start);
+          : runCommand(job, input, abandonNow, onStart, start);
     }
   }
 
   private JobOutcome builtIn(Job job, Path real, long start) {
     try {
-      FileFacts facts = FileFacts.of(real);
-      return new JobOutcome.Succeeded(
-          result(null, start, facts.toJson(job.file().display(), job.commit())));
+      String text = builtInDocument(job, real);
+      NewDocument doc =
+          new NewDocument(text, text.getBytes(StandardCharsets.UTF_8).length, false, processor);
+      return new JobOutcome.Succeeded(result(null, start, "", doc));
     } catch (NoSuchFileException e) {
       return new JobOutcome.Failed(
           "file " + job.file().display() + " disappeared while it was read — not retried",
@@ -148,9 +186,15 @@ public final class JobRunner {
     }
   }
 
+  /** The built-in processor's document of {@code real}, the committed content of the job's file. */
+  private String builtInDocument(Job job, Path real) throws IOException {
+    return BuiltinDocument.of(
+        real, job.file().display(), new WorkerLog(ProjectLayout.of(root).logFile()));
+  }
+
   private JobOutcome runCommand(
       Job job,
-      String fileArgument,
+      JobPaths.Resolved.Inside input,
       BooleanSupplier abandonNow,
       Consumer<ChildCommand.Started> onStart,
       long start) {
@@ -159,9 +203,13 @@ public final class JobRunner {
             command,
             Map.of(
                 "file",
-                fileArgument,
+                input.argument(),
+                "path",
+                job.file().display(),
                 "commit",
                 job.commit(),
+                "blob",
+                job.blob() == null ? "" : job.blob(),
                 "project_root",
                 root.toString(),
                 "model",
@@ -169,11 +217,17 @@ public final class JobRunner {
     ChildRun run =
         RunChild.run(
             ChildCommand.of(argv, root)
-                .withStderrMerged()
                 .withDeadline(timeout)
-                .withOutputLimits(outputLimit, HARD_CAP_BYTES)
+                .withOutputLimits(Math.max(outputLimit, DOCUMENT_LIMIT_BYTES), HARD_CAP_BYTES)
                 .withMarker(JOB_MARKER, markerValue(job))
                 .withDieWithParent()
+                // Starts once onStart recorded the run: a worker killed before that leaves no
+                // command running that a later worker could not find (found by the fault run).
+                .withStdin(
+                    new ChildStdin.AfterOnStart(
+                        contentOnStdin
+                            ? new ChildStdin.FromFile(input.realPath())
+                            : ChildStdin.empty()))
                 .withScratchDir(scratchDir)
                 .withAbandon(abandonNow)
                 .withOnStart(onStart));
@@ -181,7 +235,9 @@ public final class JobRunner {
       return startFailed(n, start);
     }
     ChildRun.Ended e = (ChildRun.Ended) run;
-    JobResult r = result(e.exitCode(), start, e.stdout().text());
+    String said = bounded(e.stderr().text());
+    // Without a document to hold it, what the command wrote on stdout belongs to the job's output.
+    JobResult r = result(e.exitCode(), start, joined(bounded(e.stdout().text()), said));
     switch (e.end()) {
       case ABANDONED:
         return new JobOutcome.Abandoned("stopped while running; command killed", r);
@@ -202,7 +258,13 @@ public final class JobRunner {
         break;
     }
     if (r.exitCode() == 0) {
-      return new JobOutcome.Succeeded(r);
+      CapturedOutput doc = e.stdout();
+      return new JobOutcome.Succeeded(
+          result(
+              e.exitCode(),
+              start,
+              said,
+              new NewDocument(doc.text(), doc.total(), !doc.complete(), processor)));
     }
     return new JobOutcome.Failed("exit code " + r.exitCode() + tailOf(r.output()), true, r);
   }
@@ -235,7 +297,35 @@ public final class JobRunner {
   }
 
   private static JobResult result(Integer exit, long start, String output) {
-    return new JobResult(exit, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), output);
+    return result(exit, start, output, null);
+  }
+
+  private static JobResult result(Integer exit, long start, String output, NewDocument doc) {
+    return new JobResult(
+        exit, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), output, doc);
+  }
+
+  /** {@code text} within the output limit: head and tail, the cut marked. */
+  private String bounded(String text) {
+    if (text.length() <= outputLimit) {
+      return text;
+    }
+    int half = Math.max(1, outputLimit / 2);
+    return text.substring(0, half)
+        + "\n…["
+        + (text.length() - 2 * half)
+        + " characters omitted]…\n"
+        + text.substring(text.length() - half);
+  }
+
+  private static String joined(String stdout, String stderr) {
+    if (stderr.isEmpty()) {
+      return stdout;
+    }
+    if (stdout.isEmpty()) {
+      return stderr;
+    }
+    return stdout + (stdout.endsWith("\n") ? "" : "\n") + stderr;
   }
 
   /**

@@ -14,7 +14,7 @@ import java.sql.Statement;
  */
 final class QueueSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private QueueSchema() {}
 
@@ -85,11 +85,56 @@ final class QueueSchema {
                     // bytes (JobRows.bindPath), so existing rows need no rewrite.
                     st.executeUpdate("ALTER TABLE jobs ADD COLUMN blob_id TEXT");
                   }
+                  if (version < 4) {
+                    addDocuments(st);
+                    DocumentRows.importOutputs(c);
+                  }
                   st.executeUpdate("PRAGMA user_version = " + VERSION);
                 }
                 return null;
               });
         });
+  }
+
+  /**
+   * Step 4, the documentation store: a document per path with a full-text index (FTS5: bm25,
+   * snippets, prefixes, phrases), and in the jobs table what the order per path needs — removals
+   * are rows of their own ({@code kind = 'removal'}, done when recorded), so that every change of a
+   * path takes its place in one sequence, the job id — plus whether a job is forced, what became of
+   * it, and why.
+   */
+  private static void addDocuments(Statement st) throws SQLException {
+    st.executeUpdate(
+        "ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'document' CHECK (kind IN"
+            + " ('document', 'removal'))");
+    st.executeUpdate("ALTER TABLE jobs ADD COLUMN force INTEGER NOT NULL DEFAULT 0");
+    st.executeUpdate("ALTER TABLE jobs ADD COLUMN outcome TEXT");
+    st.executeUpdate("ALTER TABLE jobs ADD COLUMN note TEXT");
+    // The claim walks due jobs in id order and stops at the first few (ClaimJobs.candidates).
+    st.executeUpdate("CREATE INDEX jobs_state_id ON jobs (state, id)");
+    // path_key: git's bytes in the jobs' form (TEXT when UTF-8, else a BLOB); path: the display
+    // form, which the full-text index and --path globs read.
+    st.executeUpdate(
+        "CREATE TABLE documents (id INTEGER PRIMARY KEY AUTOINCREMENT, path_key TEXT NOT NULL"
+            + " UNIQUE, path TEXT NOT NULL, commit_id TEXT NOT NULL, blob_id TEXT, processor TEXT"
+            + " NOT NULL, documented_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, job_id"
+            + " INTEGER NOT NULL, text TEXT NOT NULL, written_bytes INTEGER NOT NULL, truncated"
+            + " INTEGER NOT NULL DEFAULT 0)");
+    st.executeUpdate(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(path, text, content='documents',"
+            + " content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')");
+    st.executeUpdate(
+        "CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN INSERT INTO documents_fts"
+            + " (rowid, path, text) VALUES (new.id, new.path, new.text); END");
+    st.executeUpdate(
+        "CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN INSERT INTO documents_fts"
+            + " (documents_fts, rowid, path, text) VALUES ('delete', old.id, old.path, old.text);"
+            + " END");
+    st.executeUpdate(
+        "CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN INSERT INTO documents_fts"
+            + " (documents_fts, rowid, path, text) VALUES ('delete', old.id, old.path, old.text);"
+            + " INSERT INTO documents_fts (rowid, path, text) VALUES (new.id, new.path, new.text);"
+            + " END");
   }
 
   private static int userVersion(Connection c) throws SQLException {

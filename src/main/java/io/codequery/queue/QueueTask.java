@@ -5,6 +5,13 @@ import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
 import io.codequery.os.ProcessTable;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobState;
+import io.codequery.store.Outcome;
+import io.codequery.store.RecordedRun;
+import io.codequery.store.Skip;
+import io.codequery.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -15,10 +22,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * The worker's queue consumer: each {@link #runOnce} claims one due job, runs it with the {@link
- * JobRunner} while a background thread extends its lease, and records the outcome.
+ * The worker's queue consumer: each {@link #runOnce} claims one due job, records it done at once
+ * where running it is not needed (its content is documented already by this processor, or a newer
+ * change of its path came: {@link Store#skipIfUnneeded}), else runs it with the {@link JobRunner}
+ * while a background thread extends its lease, and records the outcome with its document.
  *
  * <p>{@link #requestStop()} (from the shutdown thread) lets a running job finish for a while
  * ({@link #finishWithin}: the stop timeout minus the time a kill may take), then kills the command
@@ -30,7 +40,7 @@ public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
-  private final JobQueue queue;
+  private final Store queue;
   private final JobRunner runner;
   private final WorkerLog log;
   private final String owner;
@@ -45,13 +55,14 @@ public final class QueueTask implements AutoCloseable {
   private volatile String lastStarted = "";
   private volatile long lastStartedNanos;
   private volatile String lastRecorded = "";
+  private volatile Optional<Job> lastRecordedJob = Optional.empty();
 
   /**
    * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
    * @param stopTimeout how long the worker waits for the task after {@link #requestStop()}
    */
   public QueueTask(
-      JobQueue queue,
+      Store queue,
       JobRunner runner,
       WorkerLog log,
       String owner,
@@ -65,7 +76,7 @@ public final class QueueTask implements AutoCloseable {
    * neither.
    */
   QueueTask(
-      JobQueue queue,
+      Store queue,
       JobRunner runner,
       WorkerLog log,
       String owner,
@@ -99,7 +110,7 @@ public final class QueueTask implements AutoCloseable {
   }
 
   /** The project's queue consumer on an open {@code queue}. */
-  public static QueueTask open(JobQueue queue, ProjectLayout layout, Config config, Clock clock) {
+  public static QueueTask open(Store queue, ProjectLayout layout, Config config, Clock clock) {
     return new QueueTask(
         queue,
         JobRunner.of(layout, config),
@@ -127,6 +138,14 @@ public final class QueueTask implements AutoCloseable {
 
   /** Claims one due job and runs it to its end; false when none was due (or stopping). */
   public boolean runOnce() {
+    return runOnce(job -> {});
+  }
+
+  /**
+   * As {@link #runOnce()}, and tells {@code onClaimed} which job it is about to run (for a progress
+   * display; called on this thread, before the job runs).
+   */
+  public boolean runOnce(Consumer<Job> onClaimed) {
     if (stopping.get()) {
       return false;
     }
@@ -135,6 +154,21 @@ public final class QueueTask implements AutoCloseable {
       return false;
     }
     Job job = claimed.get();
+    onClaimed.accept(job);
+    Skip skip = queue.skipIfUnneeded(job, runner.processor());
+    if (skip instanceof Skip.Skipped skipped) {
+      String line = "skipped " + job.describe() + ": " + skipped.job().note();
+      log.tryAppend("queue", line);
+      lastRecorded = line;
+      lastRecordedJob = Optional.of(skipped.job());
+      return true;
+    }
+    if (skip instanceof Skip.Lost) {
+      lastRecorded = "discarded " + job.describe() + ": its lease was lost to another worker";
+      log.tryAppend("queue", lastRecorded);
+      lastRecordedJob = Optional.empty();
+      return true;
+    }
     current = job.describe();
     lastStarted = current;
     lastStartedNanos = System.nanoTime() | 1; // never 0, which means "none yet"
@@ -200,7 +234,16 @@ public final class QueueTask implements AutoCloseable {
     String line;
     if (outcome instanceof JobOutcome.Succeeded) {
       recorded = queue.complete(job, r);
-      line = "done " + what + " in " + r.durationMs() + " ms";
+      line =
+          "done "
+              + what
+              + " in "
+              + r.durationMs()
+              + " ms"
+              + recorded
+                  .filter(j -> j.outcome() == Outcome.NOT_STORED)
+                  .map(j -> "; " + j.note())
+                  .orElse("");
     } else if (outcome instanceof JobOutcome.Failed f) {
       recorded = queue.fail(job, f.reason(), f.retryable(), r);
       line =
@@ -226,11 +269,24 @@ public final class QueueTask implements AutoCloseable {
     }
     log.tryAppend("queue", line);
     lastRecorded = line;
+    lastRecordedJob = recorded;
   }
 
-  /** The log line of the last job this task recorded ("done …", "will retry …", "failed …"). */
+  /**
+   * The log line of the last job this task recorded ("done …", "skipped …", "will retry …", "failed
+   * …").
+   */
   public String lastRecorded() {
     return lastRecorded;
+  }
+
+  /**
+   * The row of the last job this task recorded, as recorded: {@code done}, {@code failed}, or
+   * {@code pending} again (to be retried, or released); empty before the first, and where the
+   * result was discarded (its lease was lost to another worker).
+   */
+  public Optional<Job> lastRecordedJob() {
+    return lastRecordedJob;
   }
 
   /** The job running now ({@code commit:file}), "" when none. */

@@ -333,11 +333,22 @@ final class SqliteDatabase implements AutoCloseable {
               + " s (another process holds a long write transaction); try again.",
           e);
     }
+    if (code == SQLiteErrorCode.SQLITE_FULL) {
+      // "Database or disk is full": code-query sets no max_page_count, so it is the disk. Said
+      // plainly, since a worker dying of it at start-up has only this line to explain itself.
+      return new CodeQueryException(
+          file
+              + ": no space left for the job queue on the file system holding "
+              + file.toAbsolutePath().getParent()
+              + " ("
+              + e.getMessage()
+              + "); free some space and try again.",
+          e);
+    }
     if (name.startsWith("SQLITE_READONLY")
         || name.startsWith("SQLITE_CANTOPEN")
         || name.startsWith("SQLITE_IOERR")
-        || code == SQLiteErrorCode.SQLITE_PERM
-        || code == SQLiteErrorCode.SQLITE_FULL) {
+        || code == SQLiteErrorCode.SQLITE_PERM) {
       return new CodeQueryException(
           file
               + ": cannot use the job queue ("

@@ -7,7 +7,6 @@ import io.codequery.process.WorkerIdentity;
 import io.codequery.process.WorkerMarker;
 import io.codequery.project.ProjectLayout;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +26,26 @@ public final class RunWorker {
   /** worker.log is rotated to worker.log.1 past this size. */
   public static final long LOG_MAX_BYTES = 10L * 1024 * 1024;
 
-  /** Exit status when another worker already holds the lock for this project. */
+  /**
+   * The status a launched worker process exits with when another worker already holds the lock for
+   * this project ({@link RunResult.AlreadyRunning}); {@link StartWorker} reads it from the child it
+   * launched. The protocol between the two processes, so it lives here; the CLI maps the result to
+   * it.
+   */
   public static final int EXIT_ALREADY_RUNNING = 75;
+
+  /** What the worker tells whoever runs it, beside its log. */
+  public interface Events {
+    /** The worker holds its lock, has published its files and takes jobs from now on. */
+    void ready(int pid);
+
+    /**
+     * The shutdown after SIGTERM or SIGINT is complete (files withdrawn, lock released). Called on
+     * the shutdown hook's thread; the JVM then exits as it would after the signal unless the callee
+     * ends it otherwise (the CLI halts with status 0: a clean stop).
+     */
+    void stoppedBySignal();
+  }
 
   /** A spool change is ingested once the spool was quiet this long... */
   static final Duration SETTLE = Duration.ofMillis(200);
@@ -43,8 +60,7 @@ public final class RunWorker {
   private final Duration heartbeat;
   private final Duration stopTimeout;
   private final Clock clock;
-  private final PrintStream out;
-  private final PrintStream err;
+  private final Events events;
   private final WorkerLog log;
   private final AtomicBoolean shutDownStarted = new AtomicBoolean();
   private final CountDownLatch loopDone = new CountDownLatch(1);
@@ -52,49 +68,33 @@ public final class RunWorker {
   private volatile WorkerLoop.Exit exit = WorkerLoop.Exit.STOPPED;
 
   public RunWorker(
-      ProjectLayout layout,
-      Duration heartbeat,
-      Duration stopTimeout,
-      Clock clock,
-      PrintStream out,
-      PrintStream err) {
+      ProjectLayout layout, Duration heartbeat, Duration stopTimeout, Clock clock, Events events) {
     this.layout = layout;
     this.heartbeat = heartbeat;
     this.stopTimeout = stopTimeout;
     this.clock = clock;
-    this.out = out;
-    this.err = err;
+    this.events = events;
     this.log = new WorkerLog(layout.logFile(), clock);
   }
 
   /**
-   * Runs until SIGTERM/SIGINT (then the JVM halts with status 0) or until another worker holds the
-   * lock (then returns 0); returns another status only where the worker could not start. The task
-   * is created only once this worker holds the lock (a worker that loses the race touches nothing
-   * but the lock file).
+   * Runs until SIGTERM/SIGINT (then {@link Events#stoppedBySignal()} is told once the shutdown is
+   * complete, and this method never returns) or until another worker holds the lock ({@link
+   * RunResult.StoodDown}); returns another result where the worker could not start. The task is
+   * created only once this worker holds the lock (a worker that loses the race touches nothing but
+   * the lock file).
    */
-  public int run(Supplier<WorkerTask> taskFactory) throws IOException {
+  public RunResult run(Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();
     List<String> ownArgs =
         ProcessFacts.of((int) ProcessHandle.current().pid()).args().orElse(List.of());
     if (!WorkerMarker.rootIn(ownArgs).equals(Optional.of(root))) {
-      err.println(
-          "✗ this JVM lacks the worker marker "
-              + WorkerMarker.forRoot(root)
-              + " among its first arguments; detectors could not verify it.\n"
-              + "  Start the worker with `code-query worker start` or `code-query worker run`.");
-      return 2;
+      return new RunResult.MissingMarker(WorkerMarker.forRoot(root));
     }
     layout.ensureDir();
     Optional<InstanceLock> acquired = InstanceLock.tryAcquire(layout.instanceLockFile());
     if (acquired.isEmpty()) {
-      err.println(
-          "✗ another worker already runs for "
-              + root
-              + " (it holds "
-              + layout.instanceLockFile()
-              + ")");
-      return EXIT_ALREADY_RUNNING;
+      return new RunResult.AlreadyRunning(layout.root(), layout.instanceLockFile());
     }
     AtomicReference<InstanceLock> lock = new AtomicReference<>(acquired.get());
     WorkerTask task = taskFactory.get();
@@ -121,10 +121,7 @@ public final class RunWorker {
             new Thread(
                 () -> {
                   shutDown(loop, task, watch, files, identity, lock);
-                  out.flush();
-                  err.flush();
-                  // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
-                  Runtime.getRuntime().halt(0);
+                  events.stoppedBySignal();
                 },
                 "worker-shutdown"));
     log.tryAppend(
@@ -136,8 +133,7 @@ public final class RunWorker {
             + " heartbeat="
             + heartbeat.toSeconds()
             + "s");
-    out.println("ready pid=" + identity.pid());
-    out.flush();
+    events.ready(identity.pid());
     task.start(loop::nudge);
     try {
       exit = loop.run();
@@ -146,7 +142,7 @@ public final class RunWorker {
     }
     // The loop returns by itself only when another worker holds the lock now: stand down.
     shutDown(loop, task, watch, files, identity, lock);
-    return 0;
+    return new RunResult.StoodDown();
   }
 
   /**

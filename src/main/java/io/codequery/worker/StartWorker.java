@@ -9,16 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code worker start}: launch a detached worker unless one runs, and wait until it is ready. */
 public final class StartWorker {
-  /** What happened, in words and as an exit status. */
-  public record Outcome(int exitCode, int pid, String message) {}
-
   /** Less free space than this is a full disk: the worker could not write its files. */
   private static final long FULL_BELOW_BYTES = 64 * 1024;
 
-  /** Enough for the last 15 lines of the log, however long they are. */
+  /** How many of the log's last lines a failure carries. */
+  private static final int TAIL_LINES = 15;
+
+  /** Enough for the last {@link #TAIL_LINES} lines of the log, however long they are. */
   private static final int TAIL_BYTES = 16 * 1024;
 
   private final ProjectLayout layout;
@@ -29,11 +30,11 @@ public final class StartWorker {
     this.wait = wait;
   }
 
-  public Outcome run() throws IOException {
+  public StartResult run() throws IOException {
     WorkerDetector detector = new WorkerDetector(layout.root());
     Detection before = detector.detect();
     if (before instanceof Detection.Running r) {
-      return new Outcome(0, r.processId(), "✓ already running — PID " + r.processId());
+      return new StartResult.AlreadyRunning(r.processId(), false, layout.logFile());
     }
     WorkerLaunch.Launched child = WorkerLaunch.spawn(layout);
     try {
@@ -43,16 +44,14 @@ public final class StartWorker {
     }
   }
 
-  private Outcome await(WorkerDetector detector, WorkerLaunch.Launched child) {
+  private StartResult await(WorkerDetector detector, WorkerLaunch.Launched child) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       Detection now = detector.detect();
       if (now instanceof Detection.Running r) {
-        String how =
-            r.processId() == child.pid()
-                ? "✓ started — PID " + r.processId()
-                : "✓ already running — PID " + r.processId() + " (another start got there first)";
-        return new Outcome(0, r.processId(), how + "\n  log: " + layout.logFile());
+        return r.processId() == child.pid()
+            ? new StartResult.Started(r.processId(), layout.logFile())
+            : new StartResult.AlreadyRunning(r.processId(), true, layout.logFile());
       }
       if (!child.running()) {
         int status = child.exitStatus();
@@ -63,28 +62,33 @@ public final class StartWorker {
             continue;
           }
         }
-        return new Outcome(
-            1,
+        return failed(
             (int) child.pid(),
-            "✗ the worker exited with status "
-                + status
-                + " during start-up"
-                + diskFull()
-                + "\n"
-                + tail());
+            "the worker exited with status " + status + " during start-up" + diskFull());
       }
       if (System.nanoTime() > deadline) {
-        return new Outcome(
-            1,
+        return failed(
             (int) child.pid(),
-            "✗ the worker (PID "
+            "the worker (PID "
                 + child.pid()
                 + ") did not report ready within "
                 + wait.toSeconds()
-                + " s; it may still be starting — check `code-query worker status`\n"
-                + tail());
+                + " s; it may still be starting — check `code-query worker status`");
       }
       pause();
+    }
+  }
+
+  private StartResult.Failed failed(int pid, String reason) {
+    try {
+      String text =
+          new String(StrictFiles.readTail(layout.logFile(), TAIL_BYTES), StandardCharsets.UTF_8);
+      List<String> lines = text.lines().toList();
+      List<String> last = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+      return new StartResult.Failed(pid, reason, layout.logFile(), last, Optional.empty());
+    } catch (IOException e) {
+      return new StartResult.Failed(
+          pid, reason, layout.logFile(), List.of(), Optional.of(String.valueOf(e.getMessage())));
     }
   }
 
@@ -105,18 +109,6 @@ public final class StartWorker {
           : "";
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private String tail() {
-    try {
-      String text =
-          new String(StrictFiles.readTail(layout.logFile(), TAIL_BYTES), StandardCharsets.UTF_8);
-      List<String> lines = text.lines().toList();
-      List<String> last = lines.subList(Math.max(0, lines.size() - 15), lines.size());
-      return "  last lines of " + layout.logFile() + ":\n    " + String.join("\n    ", last);
-    } catch (IOException e) {
-      return "  (log " + layout.logFile() + " unreadable: " + e.getMessage() + ")";
     }
   }
 

@@ -3,6 +3,7 @@ package io.codequery.worker;
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.WorkerDetector;
+import io.codequery.os.LockHolders;
 import io.codequery.os.ProcessTable;
 import io.codequery.pidfile.Ownership;
 import io.codequery.pidfile.PidFileTrust;
@@ -23,8 +24,6 @@ import java.util.OptionalInt;
  * recycled in between is never hit. A PID file naming a stranger never leads to a signal.
  */
 public final class StopWorker {
-  public record Outcome(int exitCode, String message) {}
-
   private final ProjectLayout layout;
   private final Duration timeout;
 
@@ -33,19 +32,14 @@ public final class StopWorker {
     this.timeout = timeout;
   }
 
-  public Outcome run() {
+  public StopResult run() {
     WorkerDetector detector = new WorkerDetector(layout.root());
-    Detection d = detector.detect();
-    if (d instanceof Detection.Unknown) {
-      return new Outcome(4, "? cannot verify the worker, no signal sent — " + d.reason());
+    Detection d = untilItVouchesForItself(detector, detector.detect());
+    if (d instanceof Detection.Unknown u) {
+      return new StopResult.Unverified(u);
     }
     if (!(d instanceof Detection.Running r)) {
-      return new Outcome(
-          0,
-          "✓ not running"
-              + (d.cleanedUp()
-                  ? " (removed a " + d.outcome() + " PID file: " + d.reason() + ")"
-                  : ""));
+      return new StopResult.NotRunning(d);
     }
     int pid = r.processId();
     // The files the verification read vouch for the worker (a missing PID file is skipped: with
@@ -65,54 +59,66 @@ public final class StopWorker {
       distrust = IdentityVerifier.signalRefusal(pid, ProjectRoot.of(layout.root()));
     }
     if (distrust.isPresent()) {
-      return new Outcome(4, "✗ not stopping PID " + pid + ", no signal sent — " + distrust.get());
+      return new StopResult.Refused(pid, distrust.get());
     }
     long started = System.nanoTime();
     Optional<ProcessHandle> handle = verifiedHandle(pid);
     if (handle.isEmpty()) {
-      return new Outcome(0, "✓ not running (PID " + pid + " exited or changed during the check)");
+      return new StopResult.GoneBeforeSignal(pid);
     }
     // destroy() is kill(2): false where the process is gone, or where we may not signal it (EPERM:
     // another user's worker). Waiting for it to exit would then take the whole timeout for nothing.
     if (!handle.get().destroy() && handle.get().isAlive()) {
-      return new Outcome(
-          4,
-          "✗ permission denied: you ("
-              + Ownership.effectiveUserName()
-              + ") may not signal the worker, PID "
-              + pid
-              + runsAs(handle.get(), processOwner)
-              + "; no signal sent. Run stop as that user, or as root.");
+      return new StopResult.PermissionDenied(
+          pid, Ownership.effectiveUserName(), handle.get().info().user(), processOwner);
     }
     boolean exited = awaitExit(handle.get(), timeout);
-    String how = "";
+    Optional<Duration> killedAfter = Optional.empty();
     if (!exited) {
       Optional<ProcessHandle> again = verifiedHandle(pid);
       if (again.isPresent()) {
         again.get().destroyForcibly();
         awaitExit(again.get(), Duration.ofSeconds(10));
-        how = " (killed with SIGKILL after " + timeout.toSeconds() + " s)";
+        killedAfter = Optional.of(timeout);
       }
     }
     // A worker killed with SIGKILL cannot remove its PID file; the detector does, once verified
     // stale.
     Detection after = detector.detect();
     if (after.isRunning()) {
-      return new Outcome(1, "✗ the worker (PID " + after.pid().getAsInt() + ") is still running");
+      return new StopResult.StillRunning(after.pid().getAsInt());
     }
-    long ms = (System.nanoTime() - started) / 1_000_000;
-    return new Outcome(
-        0, "✓ stopped — PID " + pid + " in " + String.format("%.1f", ms / 1000.0) + " s" + how);
+    return new StopResult.Stopped(pid, Duration.ofNanos(System.nanoTime() - started), killedAfter);
   }
 
-  /** ", which runs as NAME (uid N)", as far as the OS tells. */
-  private static String runsAs(ProcessHandle process, OptionalInt uid) {
-    Optional<String> name = process.info().user();
-    if (uid.isEmpty()) {
-      return name.map(n -> ", which runs as " + n).orElse("");
+  /**
+   * {@code unknown} while a process holds {@code worker.lock}: a live worker whose PID file and
+   * identity record were removed ({@code rm}, {@code git clean -fdX}) cannot be verified until it
+   * rewrites them, which it does within a heartbeat. Asks again until then, within the stop
+   * timeout; whatever still cannot be verified is refused as before, and with nobody holding the
+   * lock there is no worker to wait for.
+   */
+  private Detection untilItVouchesForItself(WorkerDetector detector, Detection d) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (d instanceof Detection.Unknown
+        && lockHeld()
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      d = detector.detect();
     }
-    return ", which runs as "
-        + name.map(n -> n + " (uid " + uid.getAsInt() + ")").orElse("uid " + uid.getAsInt());
+    return d;
+  }
+
+  private boolean lockHeld() {
+    return ProcessTable.system().lockHolders(layout.instanceLockFile())
+            instanceof LockHolders.Known known
+        && !known.pids().isEmpty();
   }
 
   private static boolean isZombie(int pid) {

@@ -43,7 +43,7 @@ cq_nl='
 cq_detect_start() {
   cqd_root=$1
   cqd_dir=$cqd_root/.code-query
-  cqd_recdone= cqd_bootdone= cqd_eroot=
+  cqd_recdone='' cqd_bootdone='' cqd_eroot=''
   CQ_OUTCOME=unknown cqd_next=
   cqd_f=$cqd_dir/worker.pid
   if [ -L "$cqd_f" ]; then return; fi
@@ -80,7 +80,7 @@ cq_detect_start() {
 # be opened. read takes a byte per system call and cannot stop inside a line: a PID file of
 # megabytes without a newline costs about half a second a megabyte (`worker status` removes it).
 cq_d_read() {
-  cqd_text= cqd_nul= cqd_pos=
+  cqd_text='' cqd_nul='' cqd_pos=''
   {
     while :; do
       cqd_line=
@@ -92,7 +92,7 @@ cq_d_read() {
       fi
       [ ${#cqd_text} -le "$2" ] || break
     done
-    if [ -r /proc/self/fdinfo/3 ]; then read -r cqd_k cqd_pos < /proc/self/fdinfo/3; fi
+    if [ -r /proc/self/fdinfo/3 ]; then read -r _ cqd_pos < /proc/self/fdinfo/3; fi
   } 3< "$1" 2>/dev/null || return 1
   if [ -n "$cqd_pos" ]; then
     [ "$cqd_pos" = ${#cqd_text} ] || cqd_nul=1
@@ -106,7 +106,7 @@ cq_d_read() {
 
 # /proc/$1/stat: cqd_state alive | exited | gone, cqd_ticks its start (field 22).
 cq_d_stat() {
-  cqd_stat= cqd_ticks=
+  cqd_stat='' cqd_ticks=''
   { IFS= read -r cqd_stat < "/proc/$1/stat"; } 2>/dev/null
   if [ -z "$cqd_stat" ]; then cqd_state=gone; return; fi
   # The fields after the command name, which may itself hold ") ": what follows the last ") ".
@@ -131,14 +131,14 @@ cq_d_stat() {
 cq_d_record() {
   [ -n "$cqd_recdone" ] && return
   cqd_recdone=1
-  cqd_rok= cqd_rver= cqd_rpid= cqd_rticks= cqd_rmillis= cqd_rboot= cqd_rroot= cqd_hasboot=
+  cqd_rok='' cqd_rver='' cqd_rpid='' cqd_rticks='' cqd_rmillis='' cqd_rboot='' cqd_rroot='' cqd_hasboot=''
   cqd_idf=$cqd_dir/worker.identity
   if [ -L "$cqd_idf" ] || [ ! -f "$cqd_idf" ] || [ ! -r "$cqd_idf" ]; then return; fi
   # Parsed line by line as read (splitting the whole text afterwards with patterns costs the shell
   # far more): every line key=value, at most 8192 bytes, the last one ended by a newline (read
   # leaves an unended last line in cqd_line), and no NUL byte (the shell drops them; the read
   # offset in /proc/self/fdinfo counts them).
-  cqd_len=0 cqd_bad= cqd_pos= cqd_line=
+  cqd_len=0 cqd_bad='' cqd_pos='' cqd_line=''
   {
     while IFS= read -r cqd_line <&3; do
       cqd_len=$((cqd_len + ${#cqd_line} + 1))
@@ -158,7 +158,7 @@ cq_d_record() {
       cqd_line=
     done
     if [ -z "$cqd_bad" ] && [ -r /proc/self/fdinfo/3 ]; then
-      read -r cqd_k cqd_pos < /proc/self/fdinfo/3
+      read -r _ cqd_pos < /proc/self/fdinfo/3
     fi
   } 3< "$cqd_idf" 2>/dev/null || return
   if [ -n "$cqd_bad" ] || [ -n "$cqd_line" ] || [ $cqd_len = 0 ]; then return; fi
@@ -206,6 +206,7 @@ cq_d_by_record() {
   if [ -z "$cqd_eroot" ]; then
     # The root as the record writes it: \ as \\, a newline as \n.
     cqd_eroot=$cqd_root
+    # shellcheck disable=SC1003 # '\' is the one backslash to replace, as meant
     case $cqd_eroot in *\\*) cq_d_replace "$cqd_eroot" '\' '\\'; cqd_eroot=$cqd_r ;; esac
     case $cqd_eroot in *"$cq_nl"*) cq_d_replace "$cqd_eroot" "$cq_nl" '\n'; cqd_eroot=$cqd_r ;; esac
   fi
@@ -215,7 +216,7 @@ cq_d_by_record() {
 
 # cqd_r: $1 with every $2 replaced by $3.
 cq_d_replace() {
-  cqd_r= cqd_s=$1
+  cqd_r='' cqd_s=$1
   while :; do
     case $cqd_s in *"$2"*) ;; *) break ;; esac
     cqd_r=$cqd_r${cqd_s%%"$2"*}$3
@@ -487,16 +488,12 @@ case ${1:-} in
       status=$?
     fi
     cq_main_fast "$@" </dev/null >&2
-    [ -n "$CQ_CONTINUE" ] || exit $status ;;
+    [ -n "$CQ_CONTINUE" ] || exit "$status" ;;
 esac
 
 # --- The rest: the detector's other answers, and what the hook does when no worker runs. ------
-# The shell minimal detector, whole: as cq_detect_start, then what that left to decide.
-cq_detect() {
-  cq_detect_start "$1"
-  cq_detect_finish
-}
 
+# What cq_detect_start left to decide (cqd_next): the lock's holders, or the process's argv.
 cq_detect_finish() {
   case $cqd_next in
     '') ;;
@@ -533,7 +530,7 @@ cq_d_by_marker() {
       cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001')
       cqd_mroot=${cqd_mroot%.} ;;
   esac
-  cqd_marked= cqd_first=1
+  cqd_marked='' cqd_first=1
   while IFS= read -r cqd_a; do
     if [ $cqd_first = 1 ]; then cqd_first=0; continue; fi
     case $cqd_a in -Dcode-query.worker=*) cqd_marked=${cqd_a#-Dcode-query.worker=}; break ;; esac
@@ -565,12 +562,14 @@ cq_d_by_lock() {
     set +f
     # "<n>: POSIX ADVISORY WRITE <pid> <major>:<minor>:<inode> …" (hex, hex, decimal); a waiter's
     # line reads "<n>: -> POSIX …" and holds nothing.
+    # shellcheck disable=SC2015 # continue when either test fails: as meant
     [ "${2:-}" = POSIX ] && [ "${4:-}" = WRITE ] || continue
     case ${5:-} in '' | 0 | *[!0-9]*) continue ;; esac
     cqd_id=${6:-}
     case $cqd_id in *[!0-9a-f:]* | *:*:*:*) continue ;; ?*:?*:?*) ;; *) continue ;; esac
     [ "${cqd_id##*:}" = "$cqd_ino" ] || continue
     cqd_hex=${cqd_id%:*}
+    # shellcheck disable=SC2015 # continue when either test fails: as meant
     [ $((0x${cqd_hex%:*})) = "$cqd_maj" ] && [ $((0x${cqd_hex#*:})) = "$cqd_min" ] || continue
     case " $cqd_holders " in *" $5 "*) ;; *) cqd_holders="$cqd_holders $5" ;; esac
   done <<CQ_LOCKS
@@ -617,7 +616,7 @@ cq_main_rest() {
   cq_detect_finish
   [ "$CQ_OUTCOME" = running ] && return 0
 
-  if [ $trusted = 0 ]; then
+  if [ "$trusted" = 0 ]; then
     # config.json changed since Java last read it: ask Java, the one reader, to read it again.
     if [ -x "$CQ_LAUNCHER" ]; then
       err=$("$CQ_LAUNCHER" hooks settings --project-root "$root" 2>&1 >/dev/null </dev/null)
@@ -679,4 +678,4 @@ case ${1:-} in
 esac
 
 cq_main_rest "$@" </dev/null >&2
-exit $status
+exit "$status"

@@ -1,14 +1,17 @@
 package io.codequery.child;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.testing.Processes;
+import io.codequery.testing.RealWorker;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -201,5 +205,48 @@ class RunChildTest {
       assertFalse(cut.complete());
       assertEquals("0123\n…[8 bytes omitted]…\ncdef", cut.text());
     }
+  }
+
+  @Test
+  void a_command_behind_the_start_gate_never_starts_when_its_parent_dies_first() throws Exception {
+    List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
+    cmd.addAll(List.of(HaltInOnStart.class.getName(), dir.toString()));
+    Process parent = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent did not halt");
+    assertEquals(3, parent.exitValue(), "the parent halted inside onStart");
+    // The gate read end-of-file and ran nothing; give a wrongly started touch time to show.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !Files.exists(dir.resolve("ran")));
+  }
+
+  @Test
+  void a_command_behind_the_start_gate_runs_once_told_and_reads_an_empty_stdin() {
+    ChildRun.Ended e =
+        run(
+            ChildCommand.of(List.of("sh", "-c", "echo started; cat"), dir)
+                .withStdin(new ChildStdin.AfterOnStart()));
+    assertEquals(0, e.exitCode());
+    assertEquals("started\n", e.stdout().text());
+  }
+
+  @Test
+  void a_command_behind_the_start_gate_reads_the_file_it_was_given() throws Exception {
+    Path input = dir.resolve("input with space.txt");
+    Files.writeString(input, "what the job reads\n");
+    ChildRun.Ended e =
+        run(
+            ChildCommand.of(List.of("cat"), dir)
+                .withStdin(new ChildStdin.AfterOnStart(new ChildStdin.FromFile(input))));
+    assertEquals(0, e.exitCode());
+    assertEquals("what the job reads\n", e.stdout().text());
+  }
+
+  @Test
+  void a_start_gate_refuses_bytes_it_could_not_pass_on() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ChildStdin.AfterOnStart(new ChildStdin.Bytes(new byte[] {1})));
   }
 }

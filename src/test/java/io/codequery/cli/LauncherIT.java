@@ -303,6 +303,135 @@ class LauncherIT {
     assertEquals("-Dcode-query.worker=" + root, argv.get(1));
   }
 
+  @Test
+  void help_and_version_work_at_every_level_through_the_launcher() throws Exception {
+    for (String[] args :
+        List.of(
+            new String[] {"help"},
+            new String[] {"--help"},
+            new String[] {"help", "worker"},
+            new String[] {"worker", "status", "--help"},
+            new String[] {"worker", "status", "-h"},
+            new String[] {"queue", "add", "--help"})) {
+      Run r = codeQuery(root, args);
+      assertEquals(0, r.code(), () -> String.join(" ", args) + " -> " + r);
+      assertTrue(r.out().startsWith("Usage: code-query"), () -> String.join(" ", args) + r);
+      assertEquals("", r.err(), () -> String.join(" ", args) + " -> " + r);
+    }
+    Run version = codeQuery(root, "--version");
+    assertEquals(0, version.code(), version::toString);
+    assertTrue(version.out().startsWith("code-query worker "), version::toString);
+  }
+
+  @Test
+  void a_project_root_typo_is_exit_2_in_one_line_on_the_fast_path_and_off_it() throws Exception {
+    Path typo = tmp.toRealPath().resolve("typo");
+    Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+    for (String[] args :
+        List.of(
+            new String[] {"worker", "status", "--project-root", typo.toString()},
+            new String[] {"worker", "status", "--project-root=" + file},
+            new String[] {"worker", "start", "--project-root", typo.toString()},
+            new String[] {"worker", "run", "--project-root", typo.toString()},
+            new String[] {"worker", "run", "--project-root", file.toString()})) {
+      Run r = codeQuery(root, args);
+      assertEquals(2, r.code(), () -> String.join(" ", args) + " -> " + r);
+      assertEquals("", r.out(), () -> String.join(" ", args) + " -> " + r);
+      assertEquals(1, r.err().lines().count(), () -> String.join(" ", args) + " -> " + r);
+      assertTrue(
+          r.err().contains(": no such directory") || r.err().contains(": not a directory"),
+          () -> String.join(" ", args) + " -> " + r);
+    }
+    assertFalse(Files.exists(typo, LinkOption.NOFOLLOW_LINKS), "the typo must not be created");
+  }
+
+  @Test
+  void the_completion_script_installs_with_one_command_in_bash() throws Exception {
+    String script =
+        "source <(\"$1\" completion) && complete -p code-query && "
+            + "COMP_WORDS=(code-query wor) COMP_CWORD=1 && _complete_code-query && "
+            + "printf '%s\\n' \"${COMPREPLY[@]}\"";
+    Process p =
+        new ProcessBuilder("bash", "-c", script, "bash", launcher())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS), "bash did not finish");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("-F _complete_code-query code-query"), out);
+    assertTrue(out.lines().anyMatch("worker"::equals), "completes `wor` to worker: " + out);
+  }
+
+  /**
+   * A checkout of its own with the launcher and a stand-in for {@code mvn} that writes colour codes
+   * as Maven 3.8 does (even with -B), builds by copying the real jars, or fails.
+   */
+  private Path checkoutWithNoisyMaven(boolean buildFails) throws IOException {
+    Path checkout = Files.createDirectories(tmp.resolve("checkout"));
+    Files.copy(Path.of(launcher()), checkout.resolve("code-query"));
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path jar = Path.of(System.getProperty("codequery.jar"));
+    String fakeMaven =
+        "#!/bin/sh\n"
+            + "printf '\\033[0m\\033[0m'\n"
+            + "printf '\\033[1;31m[ERROR]\\033[m noisy maven\\n\\033[0m' >&2\n"
+            + (buildFails
+                ? "exit 1\n"
+                : "mkdir -p target && cp '"
+                    + jar
+                    + "' target/code-query.jar && cp '"
+                    + jar.resolveSibling("code-query-classes.jar")
+                    + "' target/code-query-classes.jar\n");
+    Path mvn = Files.writeString(bin.resolve("mvn"), fakeMaven);
+    assertTrue(mvn.toFile().setExecutable(true));
+    return checkout;
+  }
+
+  private Run firstUse(Path checkout, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(checkout.resolve("code-query").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+    pb.environment().put("PATH", tmp.resolve("bin") + File.pathSeparator + System.getenv("PATH"));
+    pb.environment().put("TERM", "dumb");
+    Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS), "the launcher did not finish");
+    return new Run(p.exitValue(), out, err);
+  }
+
+  @Test
+  void the_first_use_build_prints_no_ansi_escape_codes() throws Exception {
+    Path checkout = checkoutWithNoisyMaven(false);
+
+    Run r = firstUse(checkout, "--version");
+
+    assertEquals(0, r.code(), r::toString);
+    assertFalse((r.out() + r.err()).contains("\u001b"), "no escape codes: " + r);
+    assertEquals(
+        "code-query: building "
+            + checkout.resolve("target/code-query.jar")
+            + " (first use; takes a minute)...\n",
+        r.err());
+    assertTrue(r.out().startsWith("code-query worker "), r::toString);
+    assertTrue(
+        Files.readString(checkout.resolve("target/build.log")).contains("noisy maven"),
+        "Maven's output is kept in target/build.log");
+  }
+
+  @Test
+  void a_failed_first_use_build_shows_mavens_last_lines_without_escape_codes() throws Exception {
+    Path checkout = checkoutWithNoisyMaven(true);
+
+    Run r = firstUse(checkout, "worker", "status");
+
+    assertEquals(2, r.code(), r::toString);
+    assertFalse((r.out() + r.err()).contains("\u001b"), "no escape codes: " + r);
+    assertTrue(r.err().contains("[ERROR] noisy maven"), r::toString);
+    assertTrue(r.err().contains(checkout.resolve("target/build.log").toString()), r::toString);
+  }
+
   /** Field 19 of /proc/<pid>/stat. */
   private static int niceness(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);

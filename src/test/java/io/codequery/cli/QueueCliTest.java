@@ -1,12 +1,15 @@
 package io.codequery.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.queue.JobQueue;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,7 +28,12 @@ class QueueCliTest {
   @TempDir Path dir;
   Path root;
 
-  record Run(int code, String out, String err) {}
+  record Run(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
+    }
+  }
 
   Run cli(String... args) {
     StringWriter out = new StringWriter();
@@ -121,6 +129,31 @@ class QueueCliTest {
     assertEquals(2, o.get("done").getAsInt());
     assertEquals(1, o.get("failed").getAsInt());
     assertEquals("0 pending, 0 running, 2 done, 1 failed", cli("queue", "status").out().strip());
+  }
+
+  @Test
+  void process_names_each_file_not_its_commit_and_counts_only_the_jobs_that_are_due()
+      throws Exception {
+    Files.writeString(root.resolve("a.txt"), "hello\n");
+    Files.writeString(root.resolve("b.txt"), "world\n");
+    // A failure waiting out its retry delay: pending, but not due; this run will not take it.
+    try (JobQueue q =
+        JobQueue.open(
+            root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(600), Clock.systemUTC())) {
+      q.enqueue("deadbeef01", List.of("later.txt"));
+      Job claimed = q.claim("test", Duration.ofSeconds(30)).orElseThrow();
+      assertEquals(JobState.PENDING, q.fail(claimed, "not yet", true).orElseThrow().state());
+    }
+    enqueue("c0ffee1234", "a.txt", "b.txt");
+
+    Run p = cli("queue", "process");
+
+    assertEquals(0, p.code(), p::toString);
+    List<String> lines = p.out().lines().toList();
+    assertTrue(lines.get(0).matches("\\[1/2] done a\\.txt \\(\\d+ ms\\)"), p.out());
+    assertTrue(lines.get(1).matches("\\[2/2] done b\\.txt \\(\\d+ ms\\)"), p.out());
+    assertFalse(p.out().contains("c0ffee1234"), "the file, not the commit: " + p.out());
+    assertTrue(p.out().contains("1 wait for a retry later"), p.out());
   }
 
   @Test

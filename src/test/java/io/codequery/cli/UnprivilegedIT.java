@@ -141,6 +141,33 @@ class UnprivilegedIT {
   }
 
   @Test
+  void a_project_root_nobody_may_not_enter_is_refused_in_one_line_not_read_as_unknown()
+      throws Exception {
+    Files.writeString(pidFile, "4242\n");
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+    try {
+      Run fast = asNobody("worker", "status");
+      Run json = asNobody("worker", "status", "--json");
+
+      assertEquals(2, fast.code(), fast::toString);
+      assertEquals("", fast.out(), fast::toString);
+      assertEquals(
+          List.of(
+              "✗ --project-root "
+                  + root
+                  + ": permission denied (you may not enter this directory); ask its owner, or"
+                  + " run as a user who may"),
+          fast.err().lines().toList());
+      assertEquals(2, json.code(), json::toString);
+      assertTrue(
+          json.json().get("error").getAsString().contains("permission denied"), json::toString);
+    } finally {
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    assertEquals("4242\n", Files.readString(pidFile), "nothing is removed");
+  }
+
+  @Test
   void pid_file_nobody_cannot_read_is_unknown_and_kept() throws Exception {
     Files.writeString(pidFile, "4242\n");
     Files.setPosixFilePermissions(pidFile, PosixFilePermissions.fromString("rw-------"));

@@ -26,6 +26,7 @@ final class Commits {
 
   private final List<String> refusedByHook = new ArrayList<>();
   private int fileCounter;
+  private String lastHookOutput = "";
 
   Commits(
       Project project, Random rnd, Violations violations, RunFigures figures, Iteration iteration) {
@@ -40,20 +41,44 @@ final class Commits {
   void commit(int files) throws Exception {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < files; i++) {
-      String name = (rnd.nextInt(5) == 0 ? "doc ü " : "doc-") + (fileCounter++) + ".txt";
+      names.add((rnd.nextInt(5) == 0 ? "doc ü " : "doc-") + (fileCounter++) + ".txt");
+    }
+    commitFiles(names);
+  }
+
+  /**
+   * Commits one new file named {@code prefix}, a counter and {@code .txt} (the job script reads
+   * what to do from the prefix, see {@link Project#JOB_SCRIPT}); returns its name and the commit.
+   */
+  Committed commitOne(String prefix) throws Exception {
+    String name = prefix + (fileCounter++) + ".txt";
+    return new Committed(commitFiles(List.of(name)), name, lastHookOutput);
+  }
+
+  /** A file committed through the hook, and what the hook said. */
+  record Committed(String commit, String file, String hookSaid) {
+    /** The job's name as health and the queue show it. */
+    String job() {
+      return commit + ":" + file;
+    }
+  }
+
+  private String commitFiles(List<String> names) throws Exception {
+    for (String name : names) {
       Files.writeString(
           project.root.resolve(name), "content " + fileCounter + " " + rnd.nextLong() + "\n");
-      names.add(name);
     }
     project.git("add", "-A");
     Bounded.Result c = project.git("commit", "-q", "-m", "iteration " + iteration.number());
     violations.check(c.code() == 0, Invariant.HOOK_NEVER_FAILS_A_COMMIT, c.oneLine());
+    lastHookOutput = c.out();
     String head = project.git("rev-parse", "HEAD").out().strip();
     committed.put(head, names);
     if (c.out().contains("could not record")) {
       refusedByHook.add(head);
       figures.note("hook refused to spool (disk full), said so");
     }
+    return head;
   }
 
   int count() {

@@ -104,7 +104,7 @@ final class FaultFixture {
     if (Files.isDirectory(spool)) {
       try (Stream<Path> s = Files.list(spool)) {
         for (Path p : s.toList()) {
-          if (Files.isSymbolicLink(p) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             Project.deleteTree(p);
           }
         }

@@ -82,6 +82,32 @@ enum FaultKind {
       Needs.SMALL_DISK,
       new FillDiskWhileEnqueueing(),
       "full disk while the hook spools and the worker enqueues"),
+  // the worker's own files taken from under it, long and orphaned jobs, hostile entries, trust
+  PID_FILE_REMOVED(
+      24,
+      new RemovePidFileUnderWorker(),
+      "worker.pid (sometimes worker.identity too) removed under a live worker"),
+  LOCK_FILE_REMOVED(
+      24,
+      new RemoveLockFile(),
+      "worker.lock removed (alone or git clean -fdX-like) or replaced, then a second start"),
+  LONG_JOB_HEALTH(24, new AskHealthDuringLongJob(), "health asked during a job of 4-8 s"),
+  ORPHANED_JOB(
+      24,
+      new OrphanJobCommand(),
+      "kill -9 or stop --timeout 0 while a job's command has a background grandchild"),
+  HOSTILE_LINK(
+      24,
+      new PlantHostileEntry(),
+      "a symlink as queue.db, -wal, config.json, worker.log, hook.conf, a spool record, tmp/"),
+  HOSTILE_FIFO(
+      24,
+      new PlantHostileEntry(),
+      "a FIFO as queue.db, -wal, config.json, worker.log, hook.conf, a spool record, tmp/"),
+  UNTRUSTED_CONFIG(
+      24,
+      new MakeConfigUntrusted(),
+      "config.json or .code-query/ writable by others, or config.json owned by nobody"),
   // plain work, so that the no-lost-job invariant has something to check
   COMMIT(80, new CommitThroughHook(), "a git commit through the real post-commit hook"),
   SETUP(

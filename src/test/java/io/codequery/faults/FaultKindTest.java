@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,25 @@ class FaultKindTest {
     FaultKind.draw(a, kind -> true);
     b.nextInt(1);
     assertEquals(b.nextLong(), a.nextLong());
+  }
+
+  @Test
+  void a_long_run_of_2000_draws_is_expected_to_exercise_each_round_2_fault_over_40_times() {
+    int total = 0;
+    for (FaultKind k : FaultKind.values()) {
+      total += k.weight;
+    }
+    for (FaultKind k :
+        List.of(
+            FaultKind.PID_FILE_REMOVED,
+            FaultKind.LOCK_FILE_REMOVED,
+            FaultKind.LONG_JOB_HEALTH,
+            FaultKind.ORPHANED_JOB,
+            FaultKind.HOSTILE_LINK,
+            FaultKind.HOSTILE_FIFO,
+            FaultKind.UNTRUSTED_CONFIG)) {
+      double expected = 2000.0 * k.weight / total;
+      assertTrue(expected >= 45, k + " is expected " + expected + " times in 2000 draws");
+    }
   }
 }

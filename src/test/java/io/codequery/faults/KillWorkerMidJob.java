@@ -1,6 +1,6 @@
 package io.codequery.faults;
 
-import io.codequery.queue.JobState;
+import io.codequery.store.JobState;
 import java.time.Duration;
 
 /**

@@ -10,9 +10,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** The ground truth about processes, straight from /proc, independent of the code under test. */
 final class Os {
@@ -49,11 +52,15 @@ final class Os {
 
   /**
    * Real worker JVMs of {@code root}: argv[0] is a path to {@code java} (forgers exec as plain
-   * "java") and the worker marker for {@code root} is an argument. Forged PIDs are excluded too.
+   * "java") and the worker marker for {@code root} is an argument. Forged PIDs are excluded too,
+   * and so is a child of such a process: between its fork and its exec, a child the worker spawns
+   * (a job, git) still shows the worker's command line, and would be taken for a second worker
+   * (seen as a "no worker lives" with seed 20261128 at #28, and caught directly: 2 of 12 children
+   * of a busy worker looked at showed its argv).
    */
   static List<Long> liveWorkers(Path root, Set<Long> forged) {
     String marker = WorkerMarker.forRoot(root.toString());
-    List<Long> found = new ArrayList<>();
+    Map<Long, Long> parentOf = new HashMap<>();
     ProcessHandle.allProcesses()
         .forEach(
             p -> {
@@ -66,11 +73,46 @@ final class Os {
                         if (argv.get(0).endsWith("/bin/java")
                             && argv.contains(marker)
                             && aliveNotZombie(p.pid())) {
-                          found.add(p.pid());
+                          parentOf.put(p.pid(), parent(p.pid()));
                         }
                       });
             });
+    List<Long> found = new ArrayList<>();
+    parentOf.forEach(
+        (pid, parent) -> {
+          if (!parentOf.containsKey(parent)) {
+            found.add(pid);
+          }
+        });
+    found.sort(null);
     return found;
+  }
+
+  /** The parent PID from {@code /proc/<pid>/stat}; -1 if gone. */
+  static long parent(long pid) {
+    try {
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The value of {@code name} in the environment of {@code pid}; empty if gone or unset. */
+  static Optional<String> environ(long pid, String name) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+        if (entry.startsWith(name + "=")) {
+          return Optional.of(entry.substring(name.length() + 1));
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return Optional.empty();
   }
 
   /** Holders of a POSIX/OFD lock on {@code file}, from /proc/locks (by inode). */
@@ -91,6 +133,14 @@ final class Os {
       // no lock file yet
     }
     return false;
+  }
+
+  /** {@code mkfifo p}. */
+  static void mkfifo(Path p) throws IOException, InterruptedException {
+    Process m = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
+    if (!m.waitFor(30, TimeUnit.SECONDS) || m.exitValue() != 0) {
+      throw new IOException("mkfifo " + p + " failed");
+    }
   }
 
   static void signal(long pid, String sig) {

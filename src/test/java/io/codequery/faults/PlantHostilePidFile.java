@@ -1,13 +1,11 @@
 package io.codequery.faults;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The family of PID files that are not regular files, sometimes beside a live worker: a link to a
@@ -30,7 +28,7 @@ final class PlantHostilePidFile implements Fault {
       case PID_SYMLINK_DIR -> Files.createSymbolicLink(pidFile, fx.victims.dir);
       case PID_SYMLINK_DANGLING ->
           Files.createSymbolicLink(pidFile, fx.project.base.resolve("nothing-here"));
-      case PID_FIFO -> mkfifo(pidFile);
+      case PID_FIFO -> Os.mkfifo(pidFile);
       case PID_DIRECTORY -> {
         Files.createDirectory(pidFile);
         Files.writeString(pidFile.resolve("keep"), "inside\n");
@@ -79,13 +77,6 @@ final class PlantHostilePidFile implements Fault {
           s.code() == 4 && s.err().contains("no signal sent") || stoppedOurs,
           Invariant.STOP_REFUSES_TO_GUESS,
           kind + ": " + s.oneLine());
-    }
-  }
-
-  private static void mkfifo(Path p) throws Exception {
-    Process m = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
-    if (!m.waitFor(30, TimeUnit.SECONDS) || m.exitValue() != 0) {
-      throw new IOException("mkfifo " + p + " failed");
     }
   }
 }

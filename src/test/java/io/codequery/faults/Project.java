@@ -1,11 +1,14 @@
 package io.codequery.faults;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.codequery.cli.Main;
+import io.codequery.heartbeat.Heartbeat;
 import io.codequery.hooks.HooksInstaller;
 import io.codequery.process.WorkerIdentity;
-import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,8 +32,10 @@ import java.util.stream.Stream;
 /**
  * The project under test and its files: a git repository with the hook installed, a config with a
  * one-second heartbeat and a documentation command that takes 0.2 s (so that jobs can be caught
- * mid-run), and {@code .code-query/} (a small file system of its own, see {@link SmallDisk}). Reads
- * and writes the worker's files the way a third party would, never through the code under test.
+ * mid-run; longer, or leaving a grandchild, for files named so, see {@link #JOB_SCRIPT}) and writes
+ * a ledger of its runs ({@link #jobRuns}), and {@code .code-query/} (a small file system of its
+ * own, see {@link SmallDisk}). Reads and writes the worker's files the way a third party would,
+ * never through the code under test.
  */
 final class Project {
   /** The run's scratch directory: this project, the other project, the victims, the launcher. */
@@ -38,6 +43,13 @@ final class Project {
 
   final Path root;
   final Path cq;
+
+  /**
+   * The ledger the documentation command appends to, outside {@code .code-query/} (which fills up):
+   * the ground truth of which job commands ran (see {@link #JOB_SCRIPT}).
+   */
+  final Path jobRuns;
+
   private final Path launcher;
   private final Bounded commands;
   private final Iteration iteration;
@@ -47,6 +59,7 @@ final class Project {
     this.root = base.toRealPath().resolve("project");
     this.cq = root.resolve(".code-query");
     this.launcher = base.resolve("code-query");
+    this.jobRuns = base.resolve("job-runs.log");
     this.commands = commands;
     this.iteration = iteration;
   }
@@ -61,11 +74,7 @@ final class Project {
   void initialise() throws IOException {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(cq, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(
-        cq.resolve("config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5,"
-            + " \"retry_delay_seconds\": 1, \"fallback\": \"queue\", \"command\": [\"sh\", \"-c\","
-            + " \"sleep 0.2; wc -c < \\\"$1\\\"\", \"doc\", \"{file}\"]}}");
+    Files.writeString(cq.resolve("config.json"), config());
     commands.await(
         commands.command(List.of("git", "init", "-q", "-b", "main", root.toString()), "git init"),
         "git init");
@@ -85,6 +94,77 @@ final class Project {
             + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     new HooksInstaller(root, launcher).install();
+  }
+
+  /**
+   * The documentation command, run by {@code sh} with the file as {@code $1} and the ledger as
+   * {@code $2}; builtins only on the common path. Every run appends {@code ran <name>}. By the
+   * file's name:
+   *
+   * <ul>
+   *   <li>{@code slow-<seconds>-…}: a long job ({@code slow <name> <shell PID>} at its start,
+   *       {@code slowdone <name>} at its end);
+   *   <li>{@code orphan-…}: first checks whether any process of an earlier run of this file still
+   *       lives ({@code overlap <name> <pid>}: the job runs twice at once), then records its shell,
+   *       a background {@code sleep 60} (a grandchild that outlives the shell) and a {@code sleep
+   *       2} it waits for ({@code pid <name> <pid>}), then {@code started <name> <shell PID>};
+   *   <li>anything else: 0.2 s, so that jobs can be caught mid-run.
+   * </ul>
+   */
+  static final String JOB_SCRIPT =
+      String.join(
+          "\n",
+          "f=$1; l=$2; n=${f##*/}",
+          "echo \"ran $n\" >> \"$l\"",
+          "case $n in",
+          "  slow-*)",
+          "    s=${n#slow-}; echo \"slow $n $$\" >> \"$l\"",
+          "    sleep \"${s%%-*}\"; echo \"slowdone $n\" >> \"$l\" ;;",
+          "  orphan-*)",
+          "    while read -r k m p; do",
+          "      [ \"$k\" = pid ] && [ \"$m\" = \"$n\" ] || continue",
+          "      st=; { read -r st < \"/proc/$p/stat\"; } 2>/dev/null",
+          "      case $st in '' | *') Z '* | *') X '* | *') x '*) ;;"
+              + " *) echo \"overlap $n $p\" >> \"$l\" ;; esac",
+          "    done < \"$l\"",
+          "    echo \"pid $n $$\" >> \"$l\"",
+          "    sleep 60 & echo \"pid $n $!\" >> \"$l\"",
+          "    sleep 2 & echo \"pid $n $!\" >> \"$l\"",
+          "    echo \"started $n $$\" >> \"$l\"",
+          "    wait $! ;;",
+          "  *) sleep 0.2 ;;",
+          "esac",
+          "wc -c < \"$f\"");
+
+  /** The project's config: heartbeat 1 s, stop timeout 5 s, retries after 1 s, the job script. */
+  String config() {
+    JsonObject processing = new JsonObject();
+    processing.addProperty("heartbeat_seconds", 1);
+    processing.addProperty("stop_timeout_seconds", 5);
+    processing.addProperty("retry_delay_seconds", 1);
+    processing.addProperty("fallback", "queue");
+    JsonArray command = new JsonArray();
+    for (String arg : List.of("sh", "-c", JOB_SCRIPT, "doc", "{file}", jobRuns.toString())) {
+      command.add(arg);
+    }
+    processing.add("command", command);
+    JsonObject config = new JsonObject();
+    config.add("processing", processing);
+    return config.toString();
+  }
+
+  /** The ledger's lines (empty before the first job). */
+  List<String> jobRuns() {
+    try {
+      return Files.readAllLines(jobRuns, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** How many job commands have run so far. */
+  long jobCommandsRun() {
+    return jobRuns().stream().filter(l -> l.startsWith("ran ")).count();
   }
 
   Path pidFile() {
@@ -133,6 +213,21 @@ final class Project {
               .orElse(false);
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The time of {@code pid}'s last heartbeat record; empty if there is none of it. */
+  Optional<Long> heartbeatMillis(long pid) {
+    try {
+      Path f = cq.resolve("worker.heartbeat");
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 4096) {
+        return Optional.empty();
+      }
+      return Heartbeat.parse(Files.readString(f, StandardCharsets.UTF_8))
+          .filter(h -> h.pid() == pid)
+          .map(Heartbeat::timeMillis);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -222,6 +317,21 @@ final class Project {
       // busy: ask again
     }
     return out;
+  }
+
+  /** The job {@code commit:file} as the queue holds it; empty while there is none or it is busy. */
+  Optional<Job> job(String describe) {
+    if (!Files.exists(cq.resolve("queue.db"), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try (JobQueue q =
+        JobQueue.open(cq.resolve("queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
+      return q.list(Optional.empty(), 1_000_000).stream()
+          .filter(j -> j.describe().equals(describe))
+          .findFirst();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Removes {@code p}, and everything under it if it is a directory; never follows a link. */

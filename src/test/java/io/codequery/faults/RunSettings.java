@@ -27,7 +27,7 @@ record RunSettings(
 
   static RunSettings fromSystemProperties() {
     return new RunSettings(
-        Long.getLong("faults.seed", 20261128L),
+        Long.getLong("faults.seed", 202611289L),
         Integer.getInteger("faults.iterations", 120),
         Integer.getInteger("faults.recycles", 1),
         Duration.ofSeconds(Long.getLong("faults.recycle.seconds", 90)),

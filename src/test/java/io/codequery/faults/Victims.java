@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A file and a directory outside {@code .code-query/} for hostile links to point at: a detector
@@ -11,6 +13,7 @@ import java.nio.file.Path;
  */
 final class Victims {
   private static final String TEXT = "precious data of someone else\n";
+  private static final String PRECIOUS = "do not delete\n";
 
   final Path file;
   final Path dir;
@@ -23,12 +26,19 @@ final class Victims {
   void create() throws IOException {
     Files.writeString(file, TEXT);
     Files.createDirectory(dir);
-    Files.writeString(dir.resolve("precious"), "do not delete\n");
+    Files.writeString(dir.resolve("precious"), PRECIOUS);
   }
 
+  /** The file holds what it held, and the directory holds its one file and nothing else. */
   boolean untouched() throws IOException {
-    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-        && Files.readString(file).equals(TEXT)
-        && Files.exists(dir.resolve("precious"));
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+        || !Files.readString(file).equals(TEXT)
+        || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (Stream<Path> inside = Files.list(dir)) {
+      return inside.map(p -> p.getFileName().toString()).toList().equals(List.of("precious"))
+          && Files.readString(dir.resolve("precious")).equals(PRECIOUS);
+    }
   }
 }

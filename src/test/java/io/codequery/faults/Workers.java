@@ -137,6 +137,17 @@ final class Workers {
         d.outcome(), d.pid().isPresent() ? d.pid().getAsInt() : -1, d.cleanedUp(), d.reason());
   }
 
+  /** The hook's shell detector's answer ({@code post-commit.sh --detect}): one outcome word. */
+  String shell() {
+    Bounded.Result r =
+        commands.await(
+            commands.command(
+                List.of("sh", project.hookPath().toString(), "--detect", project.root.toString()),
+                "post-commit.sh --detect"),
+            "hook detect");
+    return r.out().strip();
+  }
+
   private Detection parse(Bounded.Result r) {
     try {
       JsonObject o = JsonParser.parseString(r.out().strip()).getAsJsonObject();

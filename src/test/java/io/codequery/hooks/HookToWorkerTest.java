@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.cli.Main;
+import io.codequery.project.RepoPath;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.TestLauncher;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,14 +168,14 @@ class HookToWorkerTest {
       try (JobQueue q =
           JobQueue.open(
               root.resolve(".code-query/queue.db"), 2, Duration.ofSeconds(1), Clock.systemUTC())) {
-        // Newest first: the worktree's commit (the first commit waited for this worker too).
-        String output = q.list(Optional.empty(), 1).get(0).output();
+        // The document of shared.txt is the worktree's commit's (the newer of its two jobs).
+        String output = q.document(RepoPath.of("shared.txt")).orElseThrow().text();
         String sha =
             HexFormat.of()
                 .formatHex(
                     MessageDigest.getInstance("SHA-256")
                         .digest(committed.getBytes(StandardCharsets.UTF_8)));
-        assertTrue(output.contains("\"sha256\":\"" + sha + "\""), output);
+        assertTrue(output.contains("\n- SHA-256: " + sha + "\n"), output);
       }
       w.terminate();
     }

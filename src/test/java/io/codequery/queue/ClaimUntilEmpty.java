@@ -1,5 +1,8 @@
 package io.codequery.queue;
 
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.codequery.hooks.CommitFiles;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +76,9 @@ class CommittedContentTest {
               null,
               null,
               null,
+              null,
+              false,
+              null,
               null));
     }
     return jobs;
@@ -91,7 +94,7 @@ class CommittedContentTest {
   }
 
   String output(JobOutcome o) {
-    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().output();
+    return assertInstanceOf(JobOutcome.Succeeded.class, o, o.toString()).result().document().text();
   }
 
   List<Path> copiesLeft() throws Exception {
@@ -147,11 +150,9 @@ class CommittedContentTest {
     assertTrue(lookAlike.startsWith("x\ufffd.txt\n"), "a valid name is the working file itself");
     assertTrue(lookAlike.endsWith("two"), lookAlike);
 
-    JsonObject facts =
-        JsonParser.parseString(output(runner(null).run(only(jobs, raw)))).getAsJsonObject();
-    assertEquals("x\\xff.txt", facts.get("file").getAsString());
-    assertEquals(3, facts.get("size_bytes").getAsInt());
-    assertEquals("text", facts.get("language").getAsString());
+    String document = output(runner(null).run(only(jobs, raw)));
+    assertTrue(
+        document.startsWith("# x\\xff.txt\n\n- Language: text\n- Size: 3 bytes\n"), document);
     assertEquals(List.of(), copiesLeft());
   }
 
@@ -175,6 +176,9 @@ class CommittedContentTest {
             t,
             null,
             null,
+            null,
+            null,
+            false,
             null,
             null);
     JobOutcome.Failed f =
@@ -205,6 +209,9 @@ class CommittedContentTest {
             t,
             null,
             null,
+            null,
+            null,
+            false,
             null,
             null);
     JobOutcome.Failed f =

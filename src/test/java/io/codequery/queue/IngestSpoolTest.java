@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.log.WorkerLog;
+import io.codequery.store.Job;
 import io.codequery.testing.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package io.codequery.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
-import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobStoreContract;
+import io.codequery.store.Store;
 import io.codequery.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,247 +18,25 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JobQueueTest {
-  private static final Duration LEASE = Duration.ofSeconds(30);
-  private static final Duration RETRY_DELAY = Duration.ofSeconds(60);
+/** The queue contract on SQLite, and what only the SQLite store does. */
+class JobQueueTest extends JobStoreContract {
 
   @TempDir Path dir;
-  SettableClock clock = new SettableClock();
-  JobQueue queue;
 
-  @BeforeEach
-  void open() {
-    queue = JobQueue.open(dir.resolve(".code-query/queue.db"), 2, RETRY_DELAY, clock);
+  @Override
+  protected Store newStore(int maxRetries, Duration retryDelay, SettableClock clock) {
+    return JobQueue.open(dir.resolve(".code-query/queue.db"), maxRetries, retryDelay, clock);
   }
 
-  @Test
-  void enqueued_files_are_pending_and_duplicates_collapse() {
-    assertEquals(2, queue.enqueue("abc123", List.of("src/A.java", "src/B.java")));
-    assertEquals(1, queue.enqueue("abc123", List.of("src/A.java", "src/C.java", "src/C.java")));
-    assertEquals(
-        1, queue.enqueue("def456", List.of("src/A.java")), "same file, other commit: a new job");
-    assertEquals(
-        Map.of(JobState.PENDING, 4L, JobState.RUNNING, 0L, JobState.DONE, 0L, JobState.FAILED, 0L),
-        queue.counts());
-    assertEquals(4, queue.depth());
-  }
-
-  @Test
-  void re_enqueue_of_a_done_job_does_nothing() {
-    queue.enqueue("abc123", List.of("a.txt"));
-    Job job = queue.claim("w", LEASE).orElseThrow();
-    queue.complete(job, new JobResult(0, 5, "ok"));
-    assertEquals(0, queue.enqueue("abc123", List.of("a.txt")));
-    assertEquals(JobState.DONE, queue.get(job.id()).orElseThrow().state());
-    assertTrue(queue.claim("w", LEASE).isEmpty());
-  }
-
-  @Test
-  void unsafe_paths_are_refused_with_a_clear_message_and_nothing_is_added() {
-    for (String bad : List.of("/etc/passwd", "../outside", "src/../../x", "a\0b", "")) {
-      CodeQueryException e =
-          assertThrows(
-              CodeQueryException.class, () -> queue.enqueue("abc", List.of("ok.txt", bad)));
-      assertTrue(
-          e.getMessage().contains("refused") || e.getMessage().contains("non-empty"),
-          e.getMessage());
-    }
-    assertThrows(CodeQueryException.class, () -> queue.enqueue("--exec=evil", List.of("ok.txt")));
-    assertEquals(0, queue.depth());
-    assertEquals(
-        4,
-        queue.enqueue("abc", List.of("..foo/bar..", "-dash", "a b; c", "line\nbreak")),
-        "dots inside names are fine, and so is a newline (a legal file-name byte)");
-    assertEquals(4, queue.depth());
-  }
-
-  @Test
-  void claim_takes_the_oldest_due_job_and_marks_it_running() {
-    queue.enqueue("c1", List.of("first", "second"));
-    Job job = queue.claim("worker-1", LEASE).orElseThrow();
-    assertEquals(RepoPath.of("first"), job.file());
-    assertEquals(JobState.RUNNING, job.state());
-    assertEquals(1, job.attempts());
-    assertEquals("worker-1", job.leaseOwner());
-    assertEquals(clock.instant().plus(LEASE), job.leaseUntil());
-    assertEquals("c1:first", job.describe());
-    assertEquals(job, queue.get(job.id()).orElseThrow(), "the returned job is what the row holds");
-    assertEquals(RepoPath.of("second"), queue.claim("worker-1", LEASE).orElseThrow().file());
-    assertTrue(queue.claim("worker-1", LEASE).isEmpty());
-  }
-
-  @Test
-  void eight_threads_claiming_from_one_queue_claim_each_job_once() throws Exception {
-    int jobs = 200;
-    queue.enqueue("c", IntStream.range(0, jobs).mapToObj(i -> "f" + i).toList());
-    ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        String owner = "thread-" + t;
-        futures.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  Optional<Job> job;
-                  while ((job = queue.claim(owner, LEASE)).isPresent()) {
-                    claimed.add(job.get().id());
-                    assertTrue(queue.complete(job.get(), new JobResult(0, 1, "")).isPresent());
-                  }
-                  return null;
-                }));
-      }
-      go.countDown();
-      assertTimeoutPreemptively(
-          Duration.ofMinutes(3),
-          () -> {
-            for (Future<?> f : futures) {
-              f.get();
-            }
-          });
-    } finally {
-      pool.shutdownNow();
-    }
-    Set<Long> unique = new HashSet<>(claimed);
-    assertEquals(claimed.size(), unique.size(), "a job was claimed twice");
-    assertEquals(jobs, unique.size());
-    assertEquals(jobs, queue.counts().get(JobState.DONE));
-  }
-
-  @Test
-  void a_job_whose_lease_expired_is_claimed_again_and_the_old_claim_is_refused() {
-    queue.enqueue("c", List.of("a"));
-    Job first = queue.claim("dead-worker", LEASE).orElseThrow();
-    assertTrue(queue.claim("other", LEASE).isEmpty(), "a live lease is respected");
-    clock.advance(LEASE.plusMillis(1));
-    Job second = queue.claim("other", LEASE).orElseThrow();
-    assertEquals(first.id(), second.id());
-    assertEquals(2, second.attempts());
-    assertEquals("other", second.leaseOwner());
-    assertTrue(
-        queue.complete(first, new JobResult(0, 1, "late")).isEmpty(), "the old claim lost the job");
-    assertFalse(queue.extendLease(first, LEASE));
-    assertEquals(
-        JobState.DONE, queue.complete(second, new JobResult(0, 1, "ok")).orElseThrow().state());
-  }
-
-  @Test
-  void an_extended_lease_keeps_the_job_from_being_reclaimed() {
-    queue.enqueue("c", List.of("a"));
-    Job job = queue.claim("w", LEASE).orElseThrow();
-    clock.advance(LEASE.minusSeconds(5));
-    assertTrue(queue.extendLease(job, LEASE));
-    clock.advance(Duration.ofSeconds(10));
-    assertTrue(queue.claim("other", LEASE).isEmpty());
-    assertTrue(queue.complete(job, new JobResult(0, 1, "")).isPresent());
-  }
-
-  @Test
-  void a_retryable_failure_waits_the_retry_delay_then_fails_after_max_retries() {
-    queue.enqueue("c", List.of("a"));
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      Job job = queue.claim("w", LEASE).orElseThrow(() -> new AssertionError("not claimable"));
-      assertEquals(attempt, job.attempts());
-      Job recorded =
-          queue.fail(job, "exit code 1", true, new JobResult(1, 7, "boom")).orElseThrow();
-      if (attempt <= 2) {
-        assertEquals(JobState.PENDING, recorded.state());
-        assertEquals(clock.instant().plus(RETRY_DELAY), recorded.notBefore());
-        assertTrue(queue.claim("w", LEASE).isEmpty(), "not before the retry delay");
-        clock.advance(RETRY_DELAY.minusMillis(1));
-        assertTrue(queue.claim("w", LEASE).isEmpty());
-        clock.advance(Duration.ofMillis(1));
-      } else {
-        assertEquals(JobState.FAILED, recorded.state());
-        assertEquals(1, recorded.exitCode());
-        assertEquals("boom", recorded.output());
-        assertTrue(recorded.error().startsWith("exit code 1"), recorded.error());
-      }
-    }
-    clock.advance(RETRY_DELAY.multipliedBy(10));
-    assertTrue(queue.claim("w", LEASE).isEmpty());
-  }
-
-  @Test
-  void a_non_retryable_failure_fails_at_once() {
-    queue.enqueue("c", List.of("gone.txt"));
-    Job job = queue.claim("w", LEASE).orElseThrow();
-    Job failed = queue.fail(job, "file gone.txt does not exist", false).orElseThrow();
-    assertEquals(JobState.FAILED, failed.state());
-    assertEquals("file gone.txt does not exist", failed.error());
-    assertNull(failed.leaseOwner());
-  }
-
-  @Test
-  void release_puts_the_job_back_without_counting_the_attempt() {
-    queue.enqueue("c", List.of("a"));
-    Job job = queue.claim("w", LEASE).orElseThrow();
-    Job released = queue.release(job).orElseThrow();
-    assertEquals(JobState.PENDING, released.state());
-    assertEquals(0, released.attempts());
-    assertEquals(1, queue.claim("w2", LEASE).orElseThrow().attempts());
-  }
-
-  @Test
-  void a_job_whose_workers_keep_dying_is_failed_after_the_retry_budget() {
-    queue.enqueue("c", List.of("poison"));
-    for (int i = 0; i < 3; i++) {
-      assertTrue(queue.claim("w" + i, LEASE).isPresent());
-      clock.advance(LEASE.plusSeconds(1));
-    }
-    assertTrue(queue.claim("w3", LEASE).isEmpty());
-    Job job = queue.list(Optional.of(JobState.FAILED), 10).get(0);
-    assertTrue(job.error().contains("abandoned by its worker 3 times"), job.error());
-  }
-
-  @Test
-  void counts_are_in_state_order_list_is_newest_first_and_retry_failed_resets() {
-    queue.enqueue("c", List.of("a", "b", "c", "d"));
-    Job a = queue.claim("w", LEASE).orElseThrow();
-    queue.complete(a, new JobResult(0, 1, ""));
-    Job b = queue.claim("w", LEASE).orElseThrow();
-    queue.fail(b, "bad", false);
-    queue.claim("w", LEASE).orElseThrow();
-    assertEquals(
-        List.of(JobState.PENDING, JobState.RUNNING, JobState.DONE, JobState.FAILED),
-        List.copyOf(queue.counts().keySet()));
-    assertEquals(List.of(1L, 1L, 1L, 1L), List.copyOf(queue.counts().values()));
-    assertEquals(2, queue.depth());
-    assertEquals(
-        List.of("d", "c", "b", "a"),
-        queue.list(Optional.empty(), 10).stream().map(j -> j.file().display()).toList());
-    assertEquals(
-        List.of("d", "c"),
-        queue.list(Optional.empty(), 2).stream().map(j -> j.file().display()).toList());
-    assertEquals(
-        List.of("b"),
-        queue.list(Optional.of(JobState.FAILED), 10).stream()
-            .map(j -> j.file().display())
-            .toList());
-    assertEquals(1, queue.retryFailed());
-    Job retried = queue.get(b.id()).orElseThrow();
-    assertEquals(JobState.PENDING, retried.state());
-    assertEquals(0, retried.attempts());
+  JobQueue sqlite() {
+    return (JobQueue) queue;
   }
 
   @Test
@@ -274,9 +52,9 @@ class JobQueueTest {
   @Test
   void a_second_instance_sees_the_same_queue_and_the_schema_is_versioned() throws Exception {
     queue.enqueue("c", List.of("a"));
-    JobQueue again = JobQueue.open(queue.file(), 2, RETRY_DELAY, clock);
+    JobQueue again = JobQueue.open(sqlite().file(), 2, RETRY_DELAY, clock);
     assertEquals(1, again.depth());
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + queue.file());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite().file());
         Statement st = c.createStatement()) {
       var rs = st.executeQuery("PRAGMA user_version");
       rs.next();
@@ -288,7 +66,7 @@ class JobQueueTest {
     }
     CodeQueryException e =
         assertThrows(
-            CodeQueryException.class, () -> JobQueue.open(queue.file(), 2, RETRY_DELAY, clock));
+            CodeQueryException.class, () -> JobQueue.open(sqlite().file(), 2, RETRY_DELAY, clock));
     assertTrue(e.getMessage().contains("newer"), e.getMessage());
   }
 

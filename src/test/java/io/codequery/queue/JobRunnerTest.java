@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.codequery.child.EndProcesses;
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.NewDocument;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ class JobRunnerTest {
         null,
         null,
         null,
+        null,
+        false,
+        null,
         null);
   }
 
@@ -70,20 +74,25 @@ class JobRunnerTest {
   }
 
   @Test
-  void built_in_processor_records_size_lines_sha256_and_language() throws Exception {
-    file("src/hello.py", "hello\n");
+  void built_in_processor_writes_a_document_of_the_facts_and_the_outline() throws Exception {
+    file("src/hello.py", "def hello():\n    pass\n");
     JobOutcome outcome = runner(null).run(job("src/hello.py"));
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, outcome);
     assertNull(ok.result().exitCode());
-    JsonObject facts = JsonParser.parseString(ok.result().output()).getAsJsonObject();
+    assertEquals("", ok.result().output(), "the document is not the job's output");
+    assertEquals(ProcessorId.BUILTIN, ok.result().document().processor());
     assertEquals(
-        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
-        facts.get("sha256").getAsString());
-    assertEquals(6, facts.get("size_bytes").getAsLong());
-    assertEquals(1, facts.get("lines").getAsLong());
-    assertEquals("python", facts.get("language").getAsString());
-    assertEquals("src/hello.py", facts.get("file").getAsString());
-    assertEquals("0123abcd", facts.get("commit").getAsString());
+        "# src/hello.py\n"
+            + "\n"
+            + "- Language: python\n"
+            + "- Size: 22 bytes\n"
+            + "- Lines: 2\n"
+            + "- SHA-256: e3163528c26697e825dd5eec25279a8679ef2c05095c92a8a952de7fe7514ea5\n"
+            + "\n"
+            + "## Outline\n"
+            + "\n"
+            + "- function `hello()` — lines 1–2\n",
+        ok.result().document().text());
   }
 
   @Test
@@ -224,7 +233,9 @@ class JobRunnerTest {
         assertInstanceOf(
             JobOutcome.Succeeded.class, runner(List.of("cat", "--", "{file}")).run(job("-n")));
     assertEquals(
-        "first\nsecond\n", ok.result().output(), "cat numbered lines: -n was read as an option");
+        "first\nsecond\n",
+        ok.result().document().text(),
+        "cat numbered lines: -n was read as an option");
   }
 
   @Test
@@ -235,7 +246,7 @@ class JobRunnerTest {
             JobOutcome.Succeeded.class, runner(List.of("cat", "{file}")).run(job("-n")));
     assertEquals(
         "first\nsecond\n",
-        ok.result().output(),
+        ok.result().document().text(),
         "the name reached cat as ./-n, not as the option -n");
   }
 
@@ -246,7 +257,7 @@ class JobRunnerTest {
         assertInstanceOf(
             JobOutcome.Succeeded.class,
             runner(List.of("sh", "-c", "pwd; cat; echo end")).run(job("a.txt")));
-    assertEquals(root + "\nend\n", ok.result().output());
+    assertEquals(root + "\nend\n", ok.result().document().text());
   }
 
   @Test
@@ -263,20 +274,41 @@ class JobRunnerTest {
   }
 
   @Test
-  void output_is_bounded_keeping_head_and_tail() throws Exception {
+  void a_document_of_megabytes_is_bounded_keeping_head_and_tail_and_says_so() throws Exception {
+    file("a.txt", "x");
+    JobOutcome.Succeeded ok =
+        assertInstanceOf(
+            JobOutcome.Succeeded.class,
+            runner(List.of("sh", "-c", "echo HEAD; yes filler | head -c 3000000; echo TAIL"))
+                .run(job("a.txt")));
+    NewDocument doc = ok.result().document();
+    assertTrue(doc.text().startsWith("HEAD\n"), doc.text().substring(0, 20));
+    assertTrue(doc.text().endsWith("TAIL\n"));
+    assertTrue(doc.text().contains("bytes omitted"));
+    assertTrue(doc.truncated());
+    assertEquals(5 + 3_000_000 + 5, doc.writtenBytes());
+    assertTrue(
+        doc.text().length() <= JobRunner.DOCUMENT_LIMIT_BYTES + 100, "" + doc.text().length());
+  }
+
+  @Test
+  void what_a_command_says_on_stderr_is_its_output_bounded_keeping_head_and_tail()
+      throws Exception {
     file("a.txt", "x");
     JobRunner r =
         new JobRunner(
             root,
-            List.of("sh", "-c", "echo HEAD; yes filler | head -n 100000; echo TAIL"),
+            List.of(
+                "sh", "-c", "echo doc; (echo HEAD; yes filler | head -n 100000; echo TAIL) >&2"),
             "m",
             TIMEOUT,
             1024);
     JobOutcome.Succeeded ok = assertInstanceOf(JobOutcome.Succeeded.class, r.run(job("a.txt")));
+    assertEquals("doc\n", ok.result().document().text());
     String output = ok.result().output();
     assertTrue(output.startsWith("HEAD\n"), output);
     assertTrue(output.endsWith("TAIL\n"), output);
-    assertTrue(output.contains("bytes omitted"), output);
+    assertTrue(output.contains("omitted"), output);
     assertTrue(output.length() < 1200, "length " + output.length());
   }
 
@@ -298,7 +330,7 @@ class JobRunnerTest {
                                 "sleep 300 & echo $! > \"$0\"; echo \"$CODE_QUERY_JOB\"",
                                 pidFile.toString()))
                         .run(job("a.txt"))));
-    assertEquals("1:1:w\n", ok.result().output(), "id:version:owner of the claim");
+    assertEquals("1:1:w\n", ok.result().document().text(), "id:version:owner of the claim");
     long bg = Long.parseLong(Files.readString(pidFile).trim());
     assertFalse(
         ProcessHandle.of(bg).map(EndProcesses::running).orElse(false),
@@ -316,5 +348,34 @@ class JobRunnerTest {
                 Duration.ofSeconds(120), () -> runner(List.of("yes")).run(job("a.txt"))));
     assertFalse(failed.retryable());
     assertTrue(failed.reason().startsWith("wrote more than"), failed.reason());
+  }
+
+  /**
+   * The fault run's finding (seed 202611289, ORPHANED_JOB, 2 of 43): a worker killed after its
+   * job's command started but before it recorded where that command runs left the command's
+   * processes unfound, and the job ran again beside them. The command now starts only once the run
+   * is recorded (once {@code onStart} returned): a worker that dies before that starts nothing.
+   */
+  @Test
+  void the_command_starts_only_once_its_start_was_recorded() throws Exception {
+    file("a.txt", "a\n");
+    Path ran = root.resolve("ran");
+    AtomicBoolean ranBeforeRecorded = new AtomicBoolean(true);
+    JobOutcome outcome =
+        runner(List.of("sh", "-c", "echo ran > \"$0\"", ran.toString()))
+            .run(
+                job("a.txt"),
+                () -> false,
+                started -> {
+                  try {
+                    Thread.sleep(1500); // a slow record: the command must not have run meanwhile
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  ranBeforeRecorded.set(Files.exists(ran));
+                });
+    assertInstanceOf(JobOutcome.Succeeded.class, outcome);
+    assertFalse(ranBeforeRecorded.get(), "the command ran before its start was recorded");
+    assertEquals("ran\n", Files.readString(ran));
   }
 }

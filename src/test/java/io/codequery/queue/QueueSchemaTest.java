@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobFile;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

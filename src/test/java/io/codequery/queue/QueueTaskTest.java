@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codequery.child.EndProcesses;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.project.RepoPath;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
+import io.codequery.store.Outcome;
 import io.codequery.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +80,9 @@ class QueueTaskTest {
     assertFalse(t.runOnce(), "nothing left to do");
     Job job = only();
     assertEquals(JobState.DONE, job.state());
-    assertTrue(job.output().contains("\"sha256\""), job.output());
+    assertEquals(Outcome.DOCUMENTED, job.outcome());
+    String doc = queue.document(RepoPath.of("a.txt")).orElseThrow().text();
+    assertTrue(doc.startsWith("# a.txt\n"), doc);
     assertTrue(Files.readString(layout.logFile()).contains("done c0ffee:a.txt"));
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
+import io.codequery.store.JobState;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.codequery.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import java.io.BufferedReader;
 import java.io.File;

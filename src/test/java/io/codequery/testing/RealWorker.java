@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,21 +41,32 @@ public final class RealWorker implements AutoCloseable {
     return w;
   }
 
+  /** As {@link #start(Path)}, with these variables set in (or replacing) its environment. */
+  public static RealWorker start(Path root, Map<String, String> environment) throws IOException {
+    RealWorker w = launch(root, environment);
+    w.awaitReady(Duration.ofSeconds(60));
+    return w;
+  }
+
   /** Launches a worker without waiting; see {@link #awaitReady}. */
   public static RealWorker launch(Path root) throws IOException {
+    return launch(root, Map.of());
+  }
+
+  private static RealWorker launch(Path root, Map<String, String> environment) throws IOException {
     Path real = root.toRealPath();
     Path out = Files.createTempFile("worker-", ".out");
     List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add(1, "-Dcode-query.worker=" + real);
     cmd.addAll(
         List.of("io.codequery.cli.Main", "worker", "run", "--project-root", real.toString()));
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    return new RealWorker(p, real, out);
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(environment);
+    return new RealWorker(pb.start(), real, out);
   }
 
   /** {@code java <small-footprint flags> -cp <test class path>}, ready for a main class. */

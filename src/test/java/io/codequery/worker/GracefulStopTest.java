@@ -4,9 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.codequery.queue.Job;
+import io.codequery.project.RepoPath;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import io.codequery.testing.RealWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,9 @@ class GracefulStopTest {
     }
     Job j = onlyJob();
     assertEquals(JobState.DONE, j.state());
-    assertEquals("finished\n", j.output());
+    try (JobQueue q = queue()) {
+      assertEquals("finished\n", q.document(RepoPath.of("a.txt")).orElseThrow().text());
+    }
     assertFalse(Files.exists(root.resolve(".code-query/worker.pid")));
   }
 

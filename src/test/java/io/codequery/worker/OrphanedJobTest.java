@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.child.EndProcesses;
-import io.codequery.queue.Job;
 import io.codequery.queue.JobQueue;
-import io.codequery.queue.JobState;
+import io.codequery.store.Job;
+import io.codequery.store.JobState;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 /**
  * Where one claim of a job ran its command: the leader's PID (also its session id, as the command

@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 import java.util.Locale;
 

@@ -1,7 +1,6 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 import io.codequery.CodeQueryException;
-import io.codequery.hooks.GitObjects;
 import io.codequery.project.RepoPath;
 
 /**
@@ -10,8 +9,8 @@ import io.codequery.project.RepoPath;
  */
 public record JobFile(RepoPath path, String blob) {
   public JobFile {
-    JobPaths.checkFile(path);
-    if (blob != null && !GitObjects.isObjectId(blob)) {
+    PathRules.checkPath(path);
+    if (blob != null && !PathRules.isObjectId(blob)) {
       throw new CodeQueryException(
           "blob id of " + path.display() + " must be 40 or 64 lower-case hex digits: " + blob);
     }
@@ -19,6 +18,6 @@ public record JobFile(RepoPath path, String blob) {
 
   /** A file known by its UTF-8 name alone. */
   public static JobFile named(String path) {
-    return new JobFile(RepoPath.of(JobPaths.checkFile(path)), null);
+    return new JobFile(RepoPath.of(path == null ? "" : path), null);
   }
 }

@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.store;
 
 import io.codequery.project.RepoPath;
 import java.time.Instant;
@@ -11,7 +11,7 @@ import java.time.Instant;
  * expired and was reclaimed cannot overwrite the new claimant's result).
  *
  * @param file project-relative path as git's bytes, '/'-separated, validated by {@link
- *     JobPaths#checkFile(RepoPath)}
+ *     PathRules#checkPath(RepoPath)}
  * @param blob the git blob id of the file's content at {@code commit}, as the commit's listing gave
  *     it; null for jobs queued by name alone (then the working-tree file is documented)
  * @param attempts how many times the job has been claimed to run (a release gives one back)
@@ -22,6 +22,10 @@ import java.time.Instant;
  * @param durationMs how long the last run took; null if none was recorded
  * @param output the last run's combined output (bounded); null if none
  * @param error why the last run failed; null if it did not
+ * @param force run even if its content is already documented ({@code queue add --force})
+ * @param outcome what became of a done job's result; null while it is not done (and for jobs done
+ *     before the documentation store existed)
+ * @param note why a job was done without running, or why its document was not stored; else null
  */
 public record Job(
     long id,
@@ -39,7 +43,10 @@ public record Job(
     Integer exitCode,
     Long durationMs,
     String output,
-    String error) {
+    String error,
+    boolean force,
+    Outcome outcome,
+    String note) {
 
   /** {@code commit:file} (the file's display form), as the worker's heartbeat shows the job. */
   public String describe() {

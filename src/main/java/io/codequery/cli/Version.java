@@ -1,0 +1,20 @@
+package io.codequery.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine.IVersionProvider;
+
+/** {@code --version}: the version the build wrote (the pom's), so it never lags behind a bump. */
+final class Version implements IVersionProvider {
+  @Override
+  public String[] getVersion() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    }
+    return new String[] {"code-query worker " + p.getProperty("version", "(version unknown)")};
+  }
+}

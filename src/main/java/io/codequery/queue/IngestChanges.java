@@ -1,0 +1,160 @@
+package io.codequery.queue;
+
+import io.codequery.project.RepoPath;
+import io.codequery.store.DocumentEntry;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.PathChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ingestion protocol, inside one transaction the caller holds: each change of a commit becomes
+ * a row of the jobs table — a job for a file to document, a done {@code removal} row for a path
+ * that left — so that every change of a path takes its place in one sequence (the row id, in
+ * ingestion order). That sequence is the order per path: a row supersedes the pending jobs of its
+ * path queued before it, and a result is stored only if no newer row of its path exists ({@link
+ * JobQueue#complete}). Documents move and leave here, at once.
+ */
+final class IngestChanges implements AutoCloseable {
+  private final Connection c;
+  private final String commit;
+  private final IngestOptions options;
+  private final long now;
+  private final PreparedStatement insert;
+  private final PreparedStatement supersede;
+  private final PreparedStatement force;
+
+  private int queued;
+  private int alreadyDocumented;
+  private int removed;
+  private int moved;
+  private int superseded;
+
+  private IngestChanges(Connection c, String commit, IngestOptions options, long now)
+      throws SQLException {
+    this.c = c;
+    this.commit = commit;
+    this.options = options;
+    this.now = now;
+    this.insert =
+        c.prepareStatement(
+            "INSERT INTO jobs (commit_id, file, blob_id, state, attempts, not_before, version,"
+                + " created_at, updated_at, kind, force, note) VALUES (?, ?, ?, ?, 0, 0, 0, ?, ?,"
+                + " ?, ?, ?) ON CONFLICT (commit_id, file) DO NOTHING");
+    this.supersede =
+        c.prepareStatement(
+            "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, version = version +"
+                + " 1, updated_at = ? WHERE file = ? AND id < ? AND kind = 'document' AND state ="
+                + " 'pending'");
+    this.force =
+        c.prepareStatement(
+            "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 0, force = 1, outcome ="
+                + " NULL, note = NULL, error = NULL, version = version + 1, updated_at = ? WHERE"
+                + " commit_id = ? AND file = ? AND kind = 'document' AND state <> 'running'");
+  }
+
+  /** Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}. */
+  static Ingested run(
+      Connection c, String commit, List<PathChange> changes, IngestOptions options, long now)
+      throws SQLException {
+    try (IngestChanges ingest = new IngestChanges(c, commit, options, now)) {
+      for (PathChange change : changes) {
+        ingest.apply(change);
+      }
+      return new Ingested(
+          ingest.queued, ingest.alreadyDocumented, ingest.removed, ingest.moved, ingest.superseded);
+    }
+  }
+
+  private void apply(PathChange change) throws SQLException {
+    if (change instanceof PathChange.Document d) {
+      document(d.path(), d.blob());
+    } else if (change instanceof PathChange.Remove r) {
+      if (insertRow(r.path(), null, "removal", "left git in this commit").isPresent()) {
+        removed += DocumentRows.remove(c, r.path());
+      }
+    } else {
+      PathChange.Move m = (PathChange.Move) change;
+      String why = "renamed to " + m.path().display() + " in this commit";
+      Optional<Long> at = insertRow(m.from(), null, "removal", why);
+      if (at.isPresent()) {
+        moved += DocumentRows.move(c, m.from(), m.path(), at.get());
+      }
+      document(m.path(), m.blob());
+    }
+  }
+
+  private void document(RepoPath path, String blob) throws SQLException {
+    if (!options.force() && options.unlessDocumentedBy() != null && blob != null) {
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, path);
+      if (current.isPresent()
+          && blob.equals(current.get().blob())
+          && options.unlessDocumentedBy().equals(current.get().processor())) {
+        alreadyDocumented++;
+        return;
+      }
+    }
+    if (insertRow(path, blob, "document", null).isPresent()) {
+      queued++;
+    } else if (options.force()) {
+      // This commit's job of the path exists: run it again (not while it runs: that run counts).
+      force.setLong(1, now);
+      force.setString(2, commit);
+      JobRows.bindPath(force, 3, path);
+      queued += force.executeUpdate();
+    }
+  }
+
+  /**
+   * Inserts the row of one change and supersedes the pending jobs of its path queued before it;
+   * empty where this commit's row of the path exists already (ingested before: nothing changes).
+   */
+  private Optional<Long> insertRow(RepoPath path, String blob, String kind, String note)
+      throws SQLException {
+    boolean removal = kind.equals("removal");
+    insert.setString(1, commit);
+    JobRows.bindPath(insert, 2, path);
+    insert.setString(3, blob);
+    insert.setString(4, removal ? "done" : "pending");
+    insert.setLong(5, now);
+    insert.setLong(6, now);
+    insert.setString(7, kind);
+    insert.setInt(8, options.force() && !removal ? 1 : 0);
+    insert.setString(9, note);
+    if (insert.executeUpdate() == 0) {
+      return Optional.empty();
+    }
+    long id;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      id = rs.getLong(1);
+    }
+    supersede.setString(
+        1,
+        "not run: a newer change of its path came first (commit "
+            + commit
+            + (removal ? ", " + note : "")
+            + ")");
+    supersede.setLong(2, now);
+    JobRows.bindPath(supersede, 3, path);
+    supersede.setLong(4, id);
+    superseded += supersede.executeUpdate();
+    return Optional.of(id);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (insert;
+        supersede;
+        force) {
+      // closes all three, reporting the first failure
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.codequery.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job queue: one documentation job per file per commit, {@code pending → running → done |
+ * failed}, shared by the worker, the git hook's fallback and the CLI, in any number of processes
+ * and threads. Thread-safe.
+ *
+ * <p><b>Claims and fences.</b> A claim hands out a due job with a lease; every later write of that
+ * claim ({@link #complete}, {@link #fail}, {@link #release}, {@link #extendLease}, {@link
+ * #recordRun}, {@link #skipIfUnneeded}) is accepted only while the claim still holds the job, so a
+ * worker whose lease expired and whose job was claimed again cannot overwrite the new claimant's
+ * result. Delivery is at least once.
+ *
+ * <p><b>Order per path.</b> Changes are ordered per path as they are ingested: a job's result never
+ * overwrites a newer state of its path (a later job of the path, its deletion or its rename away),
+ * a pending job overtaken by a newer change of its path is not run, and two jobs of one file never
+ * run at once.
+ */
+public interface JobStore {
+  /**
+   * Records the changes of {@code commit} in one transaction: a job for each file to document, and
+   * the documents that move (renames) or leave (deletions) at once. A (commit, path) already
+   * recorded is left as it is (unless {@code options.force()}): ingesting a commit twice changes
+   * nothing.
+   *
+   * @throws io.codequery.CodeQueryException if the commit is unsafe (then nothing is recorded)
+   */
+  Ingested ingest(String commit, List<PathChange> changes, IngestOptions options);
+
+  /**
+   * Queues each of {@code files} in {@code commit}, known by name alone; returns how many jobs were
+   * added.
+   */
+  default int enqueue(String commit, List<String> files) {
+    return enqueueFiles(commit, files.stream().map(JobFile::named).toList());
+  }
+
+  /**
+   * Queues each of {@code files} in {@code commit}, with the blob id each names; returns how many
+   * jobs were added.
+   */
+  default int enqueueFiles(String commit, List<JobFile> files) {
+    List<PathChange> changes =
+        files.stream().<PathChange>map(f -> new PathChange.Document(f.path(), f.blob())).toList();
+    return ingest(commit, changes, IngestOptions.DEFAULT).queued();
+  }
+
+  /**
+   * Claims the oldest job that is due: pending with its retry time reached, or running with an
+   * expired lease. Empty when none is due (or, rarely, when faster claimants won every candidate
+   * for several rounds in a row: then ask again later, as for an empty queue).
+   */
+  Optional<Job> claim(String owner, Duration lease);
+
+  /**
+   * Before a claimed job runs: records it done at once where running it is not needed — its path's
+   * current document already describes its blob and was made by {@code processor} (and the job is
+   * not forced), or a newer change of its path came since it was queued.
+   */
+  Skip skipIfUnneeded(Job job, String processor);
+
+  /**
+   * Records success and, in the same transaction, the document the run wrote (where it wrote one,
+   * and unless that would overwrite a newer state of its path: see {@link Outcome#NOT_STORED}).
+   * Returns the job as done, or empty if this claim no longer holds the job: the result is then
+   * discarded.
+   */
+  Optional<Job> complete(Job job, JobResult result);
+
+  /** As {@link #fail(Job, String, boolean, JobResult)} with no run details. */
+  default Optional<Job> fail(Job job, String reason, boolean retryable) {
+    return fail(job, reason, retryable, null);
+  }
+
+  /**
+   * Records a failure. A retryable failure within the retry budget ({@code attempts <= maxRetries})
+   * goes back to pending, due after the retry delay; anything else becomes failed. Returns the job
+   * as recorded, or empty if this claim no longer holds it.
+   */
+  Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result);
+
+  /**
+   * Hands a claimed job back unfinished (graceful shutdown): pending again, due at once, and the
+   * attempt is not counted. Returns the job, or empty if this claim no longer holds it.
+   */
+  Optional<Job> release(Job job);
+
+  /**
+   * Extends this claim's lease to now + {@code lease}; false if the claim no longer holds the job.
+   */
+  boolean extendLease(Job job, Duration lease);
+
+  /**
+   * Records where this claim's command runs (see {@link RecordedRun}); false if the claim no longer
+   * holds the job.
+   */
+  boolean recordRun(Job job, RecordedRun run);
+
+  /**
+   * Ends what the jobs of dead workers (of this host) left running and makes those jobs claimable
+   * at once instead of when their lease runs out. A worker calls this as it starts; {@code
+   * ownOwnerPrefix} names its own claims, which are left alone. Returns how many jobs were freed.
+   */
+  int endOrphanedRuns(String ownOwnerPrefix);
+
+  /** Job counts by state, in the order pending, running, done, failed; every state present. */
+  Map<JobState, Long> counts();
+
+  /** Jobs waiting or in progress (pending + running). */
+  long depth();
+
+  /**
+   * Jobs that may be claimed now: pending ones past their retry delay, and running ones whose lease
+   * expired. Jobs that wait for an older job of their file count too.
+   */
+  long due();
+
+  /** Up to {@code limit} jobs, newest first, optionally only those in {@code state}. */
+  List<Job> list(Optional<JobState> state, int limit);
+
+  /** The job with {@code id}, if there is one. */
+  Optional<Job> get(long id);
+
+  /** Puts every failed job back to pending with its attempts reset; returns how many. */
+  int retryFailed();
+}

@@ -1,0 +1,316 @@
+package io.codequery.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.testing.RealWorker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code docs search | show | status | list} and {@code queue add --all [--force]} through the CLI,
+ * on real git repositories and real SQLite files: the JSON of documentation.md, the exit codes (0
+ * found, 1 nothing found or not documented, 2 usage or error), and what a backfill runs.
+ */
+class DocsCliTest {
+  @TempDir Path tmp;
+  Path root;
+  Path runs;
+
+  record Run(int code, String out, String err) {
+    JsonObject json() {
+      return JsonParser.parseString(out).getAsJsonObject();
+    }
+  }
+
+  Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--project-root", root.toString()));
+    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  void sh(String script) throws Exception {
+    Process p =
+        new ProcessBuilder("sh", "-c", script)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
+    assertEquals(0, p.exitValue(), script + ": " + out);
+  }
+
+  void commit(String message) throws Exception {
+    sh(
+        "git add -A && git -c user.name=t -c user.email=t@example.invalid commit -qm '"
+            + message
+            + "'");
+  }
+
+  /** A command that counts its runs in {@code runs} and documents a file with its own words. */
+  void config(String extraProcessing) throws Exception {
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"max_retries\": 0, \"command\": [\"sh\", \"-c\", \"echo run >> '"
+            + runs
+            + "'; echo \\\"# $1\\\"; cat \\\"$2\\\"\", \"sh\", \"{path}\", \"{file}\"]"
+            + extraProcessing
+            + "}}");
+  }
+
+  long runCount() throws Exception {
+    return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
+  }
+
+  @BeforeEach
+  void repository() throws Exception {
+    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
+    runs = tmp.resolve("runs.txt");
+    sh("git init -q -b main .");
+    Files.createDirectories(root.resolve("src/worker"));
+    Files.writeString(root.resolve("src/worker/Loop.java"), "class Loop { /* the heartbeat */ }\n");
+    Files.writeString(root.resolve("README.md"), "A project about a worker and its queue.\n");
+    Files.writeString(root.resolve("notes.txt"), "unrelated text\n");
+    commit("first");
+    Files.createDirectories(root.resolve(".code-query"));
+    config("");
+  }
+
+  @Test
+  void a_backfill_then_a_search_finds_the_documents_and_says_so_in_json() throws Exception {
+    Run add = cli("queue", "add", "--all", "--json");
+    assertEquals(0, add.code(), add.toString());
+    JsonObject added = add.json();
+    assertEquals(3, added.get("files").getAsInt());
+    assertEquals(3, added.get("queued").getAsInt());
+    assertFalse(added.get("interrupted").getAsBoolean());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(3, runCount());
+
+    Run found = cli("docs", "search", "worker", "--json");
+    assertEquals(0, found.code(), found.toString());
+    JsonObject o = found.json();
+    assertEquals(List.of("query", "results"), List.copyOf(o.keySet()));
+    assertEquals("worker", o.get("query").getAsString());
+    JsonArray results = o.getAsJsonArray("results");
+    assertEquals(2, results.size());
+    JsonObject first = results.get(0).getAsJsonObject();
+    assertEquals(List.of("path", "commit", "score", "snippet"), List.copyOf(first.keySet()));
+    assertEquals("src/worker/Loop.java", first.get("path").getAsString(), "a path weighs more");
+    assertEquals(40, first.get("commit").getAsString().length());
+    assertTrue(first.get("score").getAsDouble() > 0);
+    JsonObject second = results.get(1).getAsJsonObject();
+    assertTrue(second.get("snippet").getAsString().contains("**worker**"), second.toString());
+
+    Run text = cli("docs", "search", "heartbeat");
+    assertEquals(0, text.code());
+    assertTrue(text.out().startsWith("src/worker/Loop.java  (score "), text.out());
+
+    Run none = cli("docs", "search", "zebra", "--json");
+    assertEquals(1, none.code(), "nothing found");
+    assertEquals(0, none.json().getAsJsonArray("results").size());
+    assertEquals(1, cli("docs", "search", "zebra").code());
+
+    Run globbed = cli("docs", "search", "worker", "--path", "*.md", "--json");
+    assertEquals(1, globbed.json().getAsJsonArray("results").size());
+  }
+
+  @Test
+  void the_quick_start_ends_with_a_search_that_finds_something_with_a_real_worker()
+      throws Exception {
+    Files.delete(root.resolve(".code-query/config.json")); // the built-in processor
+    try (RealWorker w = RealWorker.start(root)) {
+      assertEquals(0, cli("queue", "add", "--all").code());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cli("docs", "status", "--json").json().get("stale").getAsInt() == 0);
+      Run found = cli("docs", "search", "worker");
+      assertEquals(0, found.code(), found.toString());
+      assertTrue(found.out().contains("src/worker/Loop.java"), found.out());
+      // A commit after: the worker documents the new file, the search follows (the built-in
+      // document holds facts, not the text: its path is what is found).
+      Files.writeString(root.resolve("zebra.txt"), "stripes\n");
+      commit("zebra");
+      assertEquals(0, cli("queue", "add").code());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cli("docs", "search", "zebra").code() == 0);
+      assertEquals(0, w.terminate());
+    }
+  }
+
+  @Test
+  void a_second_backfill_of_an_unchanged_tree_runs_no_command() throws Exception {
+    cli("queue", "add", "--all");
+    cli("queue", "process");
+    long before = runCount();
+    Run again = cli("queue", "add", "--all", "--json");
+    assertEquals(0, again.json().get("queued").getAsInt());
+    assertEquals(3, again.json().get("already_documented").getAsInt());
+    Run p = cli("queue", "process");
+    assertEquals(0, p.code());
+    assertEquals(before, runCount(), "no command ran");
+    Run forced = cli("queue", "add", "--all", "--force", "--json");
+    assertEquals(3, forced.json().get("queued").getAsInt());
+    cli("queue", "process");
+    assertEquals(before + 3, runCount(), "--force documents again");
+  }
+
+  @Test
+  void a_modified_renamed_and_deleted_file_are_followed() throws Exception {
+    cli("queue", "add", "--all");
+    cli("queue", "process");
+    long before = runCount();
+    Files.writeString(root.resolve("README.md"), "A project about a worker, changed.\n");
+    sh("git mv src/worker/Loop.java src/worker/MainLoop.java && git rm -q notes.txt");
+    commit("second");
+    Run stale = cli("docs", "list", "--stale", "--json");
+    assertEquals(0, stale.code());
+    List<String> stalePaths = new ArrayList<>();
+    stale
+        .json()
+        .getAsJsonArray("documents")
+        .forEach(d -> stalePaths.add(d.getAsJsonObject().get("path").getAsString()));
+    assertEquals(List.of("README.md", "notes.txt", "src/worker/Loop.java"), stalePaths);
+
+    Run add = cli("queue", "add", "--json");
+    assertEquals(0, add.code(), add.toString());
+    assertEquals(1, add.json().get("removed").getAsInt());
+    assertEquals(1, add.json().get("moved").getAsInt());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(
+        before + 1, runCount(), "only the modified file ran; the rename moved its document");
+
+    Run moved = cli("docs", "show", "src/worker/MainLoop.java", "--json");
+    assertEquals(0, moved.code(), moved.toString());
+    JsonObject d = moved.json();
+    assertEquals(
+        List.of(
+            "path",
+            "commit",
+            "blob",
+            "processor",
+            "documented_at",
+            "text",
+            "truncated",
+            "written_bytes"),
+        List.copyOf(d.keySet()));
+    assertTrue(d.get("text").getAsString().contains("the heartbeat"), d.toString());
+    assertTrue(d.get("processor").getAsString().startsWith("command:sha256:"));
+    assertEquals(1, cli("docs", "show", "notes.txt").code(), "a deleted file is not documented");
+    assertEquals(1, cli("docs", "show", "src/worker/Loop.java", "--json").code());
+    assertEquals(1, cli("docs", "list", "--stale").code(), "nothing stale any more");
+    JsonObject status = cli("docs", "status", "--json").json();
+    assertEquals(
+        List.of("tracked", "documented", "stale", "pending", "failed", "skipped", "commit"),
+        List.copyOf(status.keySet()));
+    assertEquals(2, status.get("tracked").getAsInt());
+    assertEquals(2, status.get("documented").getAsInt());
+    assertEquals(0, status.get("stale").getAsInt());
+    assertEquals(1, status.get("skipped").getAsInt(), "the renamed file's job: done at once");
+    assertEquals(1, cli("docs", "search", "unrelated").code(), "the deleted file left search");
+  }
+
+  @Test
+  void docs_show_refuses_a_path_out_of_the_repository_without_reading_it() throws Exception {
+    Files.createSymbolicLink(root.resolve("etc"), Path.of("/etc"));
+    for (String bad : List.of("../../etc/passwd", "/etc/passwd", "etc/passwd", "src/../../x")) {
+      Run r = cli("docs", "show", bad, "--json");
+      assertEquals(2, r.code(), bad + ": " + r);
+      String error = r.json().get("error").getAsString();
+      assertTrue(error.contains("refused"), error);
+      assertFalse(r.out().contains("root:"), "nothing was read");
+    }
+    Run text = cli("docs", "show", "etc/passwd");
+    assertEquals(2, text.code());
+    assertTrue(text.err().contains("symbolic link etc"), text.err());
+  }
+
+  @Test
+  void the_committed_content_is_documented_even_when_the_file_is_gone_and_placeholders_work()
+      throws Exception {
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"stdin\": \"content\", \"command\": [\"sh\", \"-c\","
+            + " \"echo path=$1 blob=$2; cat\", \"sh\", \"{path}\", \"{blob}\"]}}");
+    Files.delete(root.resolve("notes.txt")); // deleted after its commit, before its job
+    cli("queue", "add");
+    assertEquals(0, cli("queue", "process").code());
+    String blob =
+        new String(
+                new ProcessBuilder("git", "rev-parse", "HEAD:notes.txt")
+                    .directory(root.toFile())
+                    .start()
+                    .getInputStream()
+                    .readAllBytes(),
+                StandardCharsets.UTF_8)
+            .strip();
+    JsonObject d = cli("docs", "show", "notes.txt", "--json").json();
+    assertEquals("path=notes.txt blob=" + blob + "\nunrelated text\n", d.get("text").getAsString());
+    assertEquals(blob, d.get("blob").getAsString());
+  }
+
+  @Test
+  void a_command_printing_megabytes_or_bytes_that_are_not_utf8_is_kept_bounded_and_readable()
+      throws Exception {
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"processing\": {\"command\": [\"sh\", \"-c\", \"case $1 in README.md) printf"
+            + " 'caf\\\\351 \\\\377\\\\376 ok';; *) head -c 5000000 /dev/zero | tr '\\\\0' x;;"
+            + " esac\", \"sh\", \"{path}\"]}}");
+    cli("queue", "add");
+    Run p = cli("queue", "process");
+    assertEquals(0, p.code(), p.toString());
+    JsonObject latin = cli("docs", "show", "README.md", "--json").json();
+    assertEquals("caf\uFFFD \uFFFD\uFFFD ok", latin.get("text").getAsString());
+    JsonObject huge = cli("docs", "show", "notes.txt", "--json").json();
+    assertTrue(huge.get("truncated").getAsBoolean());
+    assertEquals(5_000_000, huge.get("written_bytes").getAsLong());
+    assertTrue(huge.get("text").getAsString().contains("bytes omitted"));
+    assertTrue(huge.get("text").getAsString().length() < 600_000);
+    Run shown = cli("docs", "show", "notes.txt");
+    assertTrue(shown.out().strip().endsWith("keeps their head and tail]"), "said so");
+  }
+
+  @Test
+  void usage_errors_and_a_query_without_words_exit_2_with_one_json_error() {
+    Run r = cli("docs", "search", "\"*(", "--json");
+    assertEquals(2, r.code());
+    assertTrue(r.json().get("error").getAsString().startsWith("nothing to search for"));
+    Run limit = cli("docs", "search", "worker", "--limit", "0", "--json");
+    assertEquals(2, limit.code());
+    assertTrue(limit.json().get("error").getAsString().contains("--limit"));
+    Run nothing = cli("docs", "status", "--json");
+    assertEquals(0, nothing.code(), "a project without a store has nothing documented yet");
+    assertEquals(3, nothing.json().get("stale").getAsInt());
+  }
+
+  @Test
+  void a_repository_without_a_commit_has_nothing_tracked_and_no_documents() throws Exception {
+    root = Files.createDirectory(tmp.resolve("empty")).toRealPath();
+    sh("git init -q .");
+    Run s = cli("docs", "status", "--json");
+    assertEquals(0, s.code(), s.toString());
+    assertEquals(0, s.json().get("tracked").getAsInt());
+    assertEquals(1, cli("docs", "list").code());
+    assertEquals(1, cli("docs", "search", "anything").code());
+  }
+}
