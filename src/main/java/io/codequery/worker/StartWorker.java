@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code worker start}: launch a detached worker unless one runs, and wait until it is ready. */
 public final class StartWorker {
@@ -54,8 +55,8 @@ public final class StartWorker {
             : new StartResult.AlreadyRunning(r.processId(), true, layout.logFile());
       }
       if (!child.running()) {
-        int status = child.exitStatus();
-        if (status == RunWorker.EXIT_ALREADY_RUNNING) {
+        OptionalInt status = child.exitStatus();
+        if (status.isPresent() && status.getAsInt() == RunWorker.EXIT_ALREADY_RUNNING) {
           // Another worker holds the lock; it may not have published its PID file yet.
           if (System.nanoTime() < deadline) {
             pause();
@@ -64,7 +65,12 @@ public final class StartWorker {
         }
         return failed(
             (int) child.pid(),
-            "the worker exited with status " + status + " during start-up" + diskFull());
+            "the worker exited"
+                + (status.isPresent()
+                    ? " with status " + status.getAsInt()
+                    : " (its status is unknown: the relay that started it was killed)")
+                + " during start-up"
+                + diskFull());
       }
       if (System.nanoTime() > deadline) {
         return failed(

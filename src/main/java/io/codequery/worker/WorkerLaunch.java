@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,17 +133,44 @@ public final class WorkerLaunch {
    * thread in native code takes 300 ms to exit; so once the worker is ready the relay is let go
    * ({@link #release}), and the JVM that started the worker exits at once.
    *
-   * @param pid the worker's PID
+   * <p>The relay only reports; the worker never depends on it. Where the relay dies first (killed
+   * by someone, or by its parent-death signal when this JVM dies), the worker is followed through
+   * its own handle (its PID with its start time: never a reused PID), and its exit status is then
+   * unknown.
    */
-  public record Launched(long pid, Process relay) {
-    /** Whether the worker still runs, as far as its relay tells (true once the relay is let go). */
-    public boolean running() {
-      return relay.isAlive();
+  public static final class Launched {
+    private final long pid;
+    private final Process relay;
+    private final Optional<ProcessHandle> worker;
+    private boolean relayDiedFirst;
+
+    Launched(long pid, Process relay, Optional<ProcessHandle> worker) {
+      this.pid = pid;
+      this.relay = relay;
+      this.worker = worker;
     }
 
-    /** The worker's exit status, once it ended while the relay waited for it. */
-    public int exitStatus() {
-      return relay.exitValue();
+    /** The worker's PID. */
+    public long pid() {
+      return pid;
+    }
+
+    /** Whether the worker still runs: its relay still waits for it, or its own handle is alive. */
+    public boolean running() {
+      if (relay.isAlive()) {
+        return true;
+      }
+      boolean alive = worker.map(ProcessHandle::isAlive).orElse(false);
+      relayDiedFirst |= alive;
+      return alive;
+    }
+
+    /**
+     * Once not {@link #running()}: the worker's exit status as its relay reported it; empty where
+     * the relay died before the worker (the relay's status then tells how the relay ended).
+     */
+    public OptionalInt exitStatus() {
+      return relayDiedFirst ? OptionalInt.empty() : OptionalInt.of(relay.exitValue());
     }
 
     /** Ends the relay (never the worker, which has a session of its own) and reaps it. */
@@ -167,7 +196,16 @@ public final class WorkerLaunch {
     // 0666 & ~umask); so the log is created here first, strictly, and a link or FIFO planted in
     // its place is refused before anything opens it.
     StrictFiles.createIfAbsent(layout.logFile());
-    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", RELAY, "code-query-start"));
+    List<String> cmd = new ArrayList<>();
+    // The relay must not outlive this JVM: where `worker start` is killed while it waits, the
+    // relay, left waiting for the worker, would stay for as long as the worker runs (one more
+    // process per such start). The parent-death signal is cleared for the relay's own children:
+    // the worker is not touched.
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    if (Files.isExecutable(setpriv)) {
+      cmd.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+    }
+    cmd.addAll(List.of("/bin/sh", "-c", RELAY, "code-query-start"));
     cmd.addAll(command(layout));
     Process relay =
         new ProcessBuilder(cmd)
@@ -182,7 +220,8 @@ public final class WorkerLaunch {
       line = r.readLine(); // the relay says the PID at once, before it waits
     }
     try {
-      return new Launched(Long.parseLong(line == null ? "" : line.trim()), relay);
+      long pid = Long.parseLong(line == null ? "" : line.trim());
+      return new Launched(pid, relay, ProcessHandle.of(pid));
     } catch (NumberFormatException e) {
       relay.destroyForcibly();
       throw new IOException(
