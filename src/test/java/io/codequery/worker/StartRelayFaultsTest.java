@@ -183,6 +183,33 @@ class StartRelayFaultsTest {
     }
   }
 
+  @Test
+  void concurrent_starts_leave_one_worker_and_no_relay() throws Exception {
+    List<CompletableFuture<StartResult>> starts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      starts.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new StartWorker(ProjectLayout.of(root), Duration.ofSeconds(60)).run();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+    }
+    for (CompletableFuture<StartResult> s : starts) {
+      StartResult r = s.get(120, TimeUnit.SECONDS);
+      assertTrue(
+          r instanceof StartResult.Started || r instanceof StartResult.AlreadyRunning,
+          r.toString());
+    }
+    long worker = new MinimalWorkerDetector(root).detect().pid().getAsInt();
+    // The workers that lost the race for the lock exit at once; no relay is left.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertEquals(List.of(worker), pids(LifecycleTest.workersOf(root))));
+  }
+
   private boolean ofThisProject(ProcessHandle p) {
     return LifecycleTest.workersOf(root).contains(p);
   }
