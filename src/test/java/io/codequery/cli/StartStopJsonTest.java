@@ -1,5 +1,6 @@
 package io.codequery.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +12,7 @@ import io.codequery.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +109,11 @@ class StartStopJsonTest {
     assertTrue(t.get("signalled").getAsBoolean());
     assertFalse(t.get("killed").getAsBoolean(), "the worker ends on SIGTERM: " + t);
     assertTrue(t.get("seconds").getAsDouble() >= 0, t::toString);
-    assertFalse(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
+    // Ended; where `worker start` let go of it (its relay is gone) the worker is init's child, and
+    // until init reaps it, it is a zombie that ProcessHandle still calls alive.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
 
     assertEquals("not_running", cli("worker", "stop").json().get("outcome").getAsString());
   }
