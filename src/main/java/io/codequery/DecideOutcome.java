@@ -2,6 +2,7 @@ package io.codequery;
 
 import io.codequery.os.LockHolders;
 import io.codequery.os.ProcessTable;
+import io.codequery.pidfile.CachedRead;
 import io.codequery.pidfile.PidFileRead;
 import io.codequery.pidfile.PidFileReader;
 import io.codequery.pidfile.PidParse;
@@ -13,6 +14,7 @@ import io.codequery.process.WorkerIdentity;
 import io.codequery.project.ProjectLayout;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * The decision procedure both Java detectors share (and the shell detector mirrors): from the PID
@@ -34,13 +36,39 @@ final class DecideOutcome {
   /** One detection, plus the file identity of the PID file it judged (for safe cleanup). */
   record Result(Detection detection, Object fileKey) {}
 
+  /**
+   * How a detection reads the PID file and the identity record: afresh, or through a {@link
+   * CachedRead} each that a detector keeps for its project.
+   */
+  record Reads(Supplier<PidFileRead> pidFile, Supplier<Optional<WorkerIdentity>> identity) {
+    /** Both read afresh, as anything that removes or signals must decide. */
+    static Reads fresh(ProjectLayout layout) {
+      return new Reads(
+          () -> PidFileReader.read(layout.pidFile()),
+          () -> WorkerIdentity.read(layout.identityFile()));
+    }
+
+    /** Both through caches kept by the caller, for a detector that asks again and again. */
+    static Reads cached(ProjectLayout layout) {
+      CachedRead<PidFileRead> pid = new CachedRead<>(layout.pidFile(), PidFileReader::read);
+      CachedRead<Optional<WorkerIdentity>> identity =
+          new CachedRead<>(layout.identityFile(), WorkerIdentity::read);
+      return new Reads(pid::get, identity::get);
+    }
+  }
+
   static Result decide(ProjectLayout layout) {
+    return decide(layout, Reads.fresh(layout));
+  }
+
+  static Result decide(ProjectLayout layout, Reads reads) {
     ProcessTable os = ProcessTable.system();
     ProjectRoot root = ProjectRoot.of(layout.root());
-    PidFileRead read = PidFileReader.read(layout.pidFile());
+    PidFileRead read = reads.pidFile().get();
     if (read instanceof PidFileRead.Absent) {
       return byLock(
           layout,
+          reads,
           root,
           new Detection.NotRunning("no PID file at " + layout.pidFile()),
           "there is no PID file",
@@ -68,20 +96,21 @@ final class DecideOutcome {
           new Detection.Invalid(
               "PID file is " + t.size() + " bytes, larger than any PID file a worker writes",
               false);
-      return byLock(layout, root, invalid, "the PID file is invalid", t.fileKey());
+      return byLock(layout, reads, root, invalid, "the PID file is invalid", t.fileKey());
     }
     PidFileRead.Content content = (PidFileRead.Content) read;
     PidParse parse = PidParser.parse(content.bytes(), os.pidLimit());
     if (parse instanceof PidParse.Rejected r) {
       return byLock(
           layout,
+          reads,
           root,
           new Detection.Invalid(r.reason(), false),
           "the PID file is invalid (" + r.reason() + ")",
           content.fileKey());
     }
     int pid = ((PidParse.Valid) parse).pid();
-    Optional<WorkerIdentity> record = readIdentity(layout);
+    Optional<WorkerIdentity> record = reads.identity().get();
     Verdict verdict = IdentityVerifier.verify(pid, record, root);
     if (verdict instanceof Verdict.Ours v) {
       return new Result(new Detection.Running(pid, v.reason()), content.fileKey());
@@ -93,6 +122,7 @@ final class DecideOutcome {
         verdict instanceof Verdict.Gone g ? g.reason() : ((Verdict.NotOurs) verdict).reason();
     return byLock(
         layout,
+        reads,
         root,
         new Detection.Stale(pid, why, false),
         "the PID file names PID " + pid + " (" + why + ")",
@@ -104,12 +134,17 @@ final class DecideOutcome {
    * the OS does not list lock holders, {@code first} stands.
    */
   private static Result byLock(
-      ProjectLayout layout, ProjectRoot root, Detection first, String pidFileSays, Object key) {
+      ProjectLayout layout,
+      Reads reads,
+      ProjectRoot root,
+      Detection first,
+      String pidFileSays,
+      Object key) {
     LockHolders holders = ProcessTable.system().lockHolders(layout.instanceLockFile());
     if (!(holders instanceof LockHolders.Known known) || known.pids().isEmpty()) {
       return new Result(first, key);
     }
-    Optional<WorkerIdentity> record = readIdentity(layout);
+    Optional<WorkerIdentity> record = reads.identity().get();
     Detection unknown = null;
     for (int holder : known.pids()) {
       Verdict v = IdentityVerifier.verifyLockHolder(holder, record, root);
@@ -142,9 +177,5 @@ final class DecideOutcome {
       // Verdict.Gone: the holder exited since the lock list was read; its lock went with it.
     }
     return new Result(unknown != null ? unknown : first, key);
-  }
-
-  static Optional<WorkerIdentity> readIdentity(ProjectLayout layout) {
-    return WorkerIdentity.read(layout.identityFile());
   }
 }

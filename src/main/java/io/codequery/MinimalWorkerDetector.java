@@ -13,13 +13,15 @@ import java.nio.file.Path;
  */
 public final class MinimalWorkerDetector {
   private final ProjectLayout layout;
+  private final DecideOutcome.Reads reads;
 
   public MinimalWorkerDetector(Path projectRoot) {
     this.layout = ProjectLayout.of(projectRoot);
+    this.reads = DecideOutcome.Reads.cached(layout);
   }
 
   public Detection detect() {
-    return DecideOutcome.decide(layout).detection();
+    return DecideOutcome.decide(layout, reads).detection();
   }
 
   /** True only for a live, verified worker of this project. */

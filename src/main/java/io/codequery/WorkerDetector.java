@@ -28,6 +28,7 @@ public final class WorkerDetector {
 
   private final ProjectLayout layout;
   private final WorkerLog log;
+  private final DecideOutcome.Reads reads;
 
   public WorkerDetector(Path projectRoot) {
     this(projectRoot, Clock.systemUTC());
@@ -36,6 +37,7 @@ public final class WorkerDetector {
   public WorkerDetector(Path projectRoot, Clock clock) {
     this.layout = ProjectLayout.of(projectRoot);
     this.log = new WorkerLog(layout.logFile(), clock);
+    this.reads = DecideOutcome.Reads.cached(layout);
   }
 
   public ProjectLayout layout() {
@@ -48,7 +50,7 @@ public final class WorkerDetector {
 
   /** Detects, and cleans up a stale or invalid PID file. */
   public Detection detect() {
-    DecideOutcome.Result first = DecideOutcome.decide(layout);
+    DecideOutcome.Result first = DecideOutcome.decide(layout, reads);
     Detection d = first.detection();
     if (!(d instanceof Detection.Stale) && !(d instanceof Detection.Invalid)) {
       return d;
@@ -74,7 +76,8 @@ public final class WorkerDetector {
     Detection verdict;
     try (PidFileMutex mutex = PidFileMutex.acquire(layout.pidMutexFile(), MUTEX_TIMEOUT)) {
       // Decide again under the mutex: a worker may have written a new PID file since the first
-      // look, and workers write only while holding this mutex.
+      // look, and workers write only while holding this mutex. Nothing is removed on the word of
+      // a cached record: the second look reads it afresh.
       DecideOutcome.Result again = DecideOutcome.decide(layout);
       verdict = again.detection();
       if (!(verdict instanceof Detection.Stale) && !(verdict instanceof Detection.Invalid)) {

@@ -68,6 +68,7 @@ final class LiveWorker implements AutoCloseable {
                 "-XX:MaxMetaspaceSize=64m",
                 "-XX:ReservedCodeCacheSize=16m",
                 "-XX:CICompilerCount=1",
+                "-XX:-UsePerfData",
                 "-cp",
                 jar,
                 "io.codequery.cli.Main",

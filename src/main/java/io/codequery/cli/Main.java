@@ -8,14 +8,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The entry point. Plain {@code worker status} takes a fast path that loads no library at all (no
- * picocli, JSON, OSHI or SQLite classes): it is what scripts and prompts call most often.
- * Everything else goes through picocli ({@link CodeQueryCommand}).
+ * picocli, JSON, OSHI or SQLite classes): it is what scripts and prompts call most often. Plain
+ * {@code worker start} and {@code worker run} skip picocli too ({@link FastWorker}): a worker's
+ * start-up is two JVMs. Everything else goes through picocli ({@link CodeQueryCommand}).
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     int fast = FastStatus.run(args);
+    if (fast == FastStatus.NOT_HANDLED) {
+      fast = FastWorker.run(args);
+    }
     if (fast != FastStatus.NOT_HANDLED) {
       System.exit(fast);
     }

@@ -39,26 +39,31 @@ final class RunCommand implements Callable<Integer> {
             Duration.ofSeconds(c.heartbeatSeconds()),
             Duration.ofSeconds(c.stopTimeoutSeconds()),
             Clock.systemUTC(),
-            new RunWorker.Events() {
-              @Override
-              public void ready(int pid) {
-                // `worker start` and the tests wait for this line in the log.
-                System.out.println("ready pid=" + pid);
-                System.out.flush();
-              }
-
-              @Override
-              public void stoppedBySignal() {
-                System.out.flush();
-                System.err.flush();
-                // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
-                Runtime.getRuntime().halt(ExitStatus.OK);
-              }
-            });
+            printingEvents());
     RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
     if (!(r instanceof RunResult.StoodDown)) {
       spec.commandLine().getErr().println(Render.run(r));
     }
     return ExitStatus.of(r);
+  }
+
+  /** The worker's events as the CLI reports them (also for {@link FastWorker}). */
+  static RunWorker.Events printingEvents() {
+    return new RunWorker.Events() {
+      @Override
+      public void ready(int pid) {
+        // `worker start` and the tests wait for this line in the log.
+        System.out.println("ready pid=" + pid);
+        System.out.flush();
+      }
+
+      @Override
+      public void stoppedBySignal() {
+        System.out.flush();
+        System.err.flush();
+        // A JVM ends with status 143 on SIGTERM; a clean stop is status 0.
+        Runtime.getRuntime().halt(ExitStatus.OK);
+      }
+    };
   }
 }

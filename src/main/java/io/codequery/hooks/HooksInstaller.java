@@ -201,10 +201,30 @@ public final class HooksInstaller {
       }
       template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    return template
+    return withoutComments(template)
         .replace("@ROOT@", shellQuote(projectRoot.toString()))
         .replace("@LAUNCHER@", shellQuote(launcher == null ? "" : launcher.toString()))
         .replace("@CHAINED@", shellQuote(chained == null ? "" : chained.toString()));
+  }
+
+  /**
+   * The template without its comment lines, but for the header (what the file is, its version): a
+   * shell parses every line of a function it defines, comments included, and the hook runs on every
+   * commit (an eighth of what the shell does on the running path). The template itself, commented,
+   * is the one to read. No line of the template's here-documents starts with '#'.
+   */
+  static String withoutComments(String template) {
+    StringBuilder out = new StringBuilder(template.length());
+    boolean header = true;
+    for (String line : template.split("\n", -1)) {
+      boolean comment = line.stripLeading().startsWith("#");
+      header &= comment;
+      if (header || !comment) {
+        out.append(line).append('\n');
+      }
+    }
+    out.setLength(out.length() - 1); // split(-1) gave one more piece than there were newlines
+    return out.toString();
   }
 
   /** One single-quoted sh word: safe for any string. */

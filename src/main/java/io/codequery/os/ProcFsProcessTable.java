@@ -2,11 +2,14 @@ package io.codequery.os;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +28,15 @@ final class ProcFsProcessTable implements ProcessTable {
   /** Enough of a command line to hold the worker marker and a long root. */
   private static final int CMDLINE_LIMIT = 16 * 1024;
 
+  /** After a child, at most this many PIDs handed out are looked at one by one (else: all). */
+  private static final int PROBE_LIMIT = 256;
+
+  /** Enough of {@code /proc/<pid>/status} for its Tgid line, the fourth. */
+  private static final int STATUS_READ = 2048;
+
+  /** A stat line is a few hundred bytes: one read of this much takes all of it. */
+  private static final int STAT_READ = 1024;
+
   /** One read of {@code /proc/locks} takes this much (about 1,500 locks). */
   private static final int LOCKS_READ = 128 * 1024;
 
@@ -42,7 +54,7 @@ final class ProcFsProcessTable implements ProcessTable {
   public ProcessStatus status(int pid) {
     String line;
     try {
-      line = Files.readString(ProcPath.stat(pid), StandardCharsets.ISO_8859_1);
+      line = readWhole(ProcPath.stat(pid), STAT_READ);
     } catch (NoSuchFileException e) {
       return notVisible();
     } catch (IOException e) {
@@ -217,6 +229,23 @@ final class ProcFsProcessTable implements ProcessTable {
     }
     Optional<PidMark> now = since.isPresent() ? pidMark() : Optional.empty();
     byte[] wanted = marker.getBytes(StandardCharsets.UTF_8);
+    long handedOut = now.isPresent() ? since.get().handedOutUntil(now.get(), pidLimit()) : -1;
+    if (handedOut >= 0 && handedOut <= PROBE_LIMIT) {
+      // Few PIDs were handed out since the mark (after every job): look at each of them rather
+      // than list all of /proc, which costs more than the job itself on a busy machine. PIDs and
+      // thread ids come from one counter, so a thread of a member is among them: only a thread
+      // group's leader is a process.
+      long pid = since.get().lastPid();
+      try {
+        for (long i = 0; i < handedOut; i++) {
+          pid = PidMark.next(pid, pidLimit());
+          member((int) pid, session, minStartTicks, wanted, true).ifPresent(found::add);
+        }
+      } catch (RuntimeException e) {
+        found.clear(); // as below: what cannot be verified is not reported
+      }
+      return found;
+    }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(ProcPath.ALL)) {
       for (Path dir : ds) {
         String name = dir.getFileName().toString();
@@ -227,21 +256,59 @@ final class ProcFsProcessTable implements ProcessTable {
         if (now.isPresent() && !since.get().allocatedBetween(pid, now.get(), pidLimit())) {
           continue;
         }
-        Optional<ProcStat> st = status(pid).stat();
-        if (st.isEmpty()
-            || st.get().session() != session
-            || st.get().startTicks() < minStartTicks
-            || st.get().isZombie()) {
-          continue;
-        }
-        if (ProcEnviron.holds(ProcPath.environ(pid), wanted)) {
-          found.add(new SessionMember(pid, st.get().startTicks()));
-        }
+        member(pid, session, minStartTicks, wanted, false).ifPresent(found::add);
       }
     } catch (IOException | RuntimeException e) {
       // /proc unreadable: nothing can be verified, so nothing is reported
     }
     return found;
+  }
+
+  /**
+   * The whole of a small {@code /proc} file, which reports size 0: read into {@code first} bytes
+   * and, only where they filled up, on. A read that returns less than asked has had all there is:
+   * the kernel generates such a file in one piece (a second read for end of file, or a first read
+   * of one byte as {@link Files#readString} makes, would only add system calls to every detection).
+   */
+  static String readWhole(Path file, int first) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(first);
+      while (ch.read(buf) > 0 && !buf.hasRemaining()) {
+        buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+      }
+      return new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** {@code pid} as a member of {@code session}, if it is one (see {@link #sessionMembers}). */
+  private Optional<SessionMember> member(
+      int pid, int session, long minStartTicks, byte[] marker, boolean mayBeThread) {
+    Optional<ProcStat> st = status(pid).stat();
+    if (st.isEmpty()
+        || st.get().session() != session
+        || st.get().startTicks() < minStartTicks
+        || st.get().isZombie()
+        || (mayBeThread && !leadsThreadGroup(pid))
+        || !ProcEnviron.holds(ProcPath.environ(pid), marker)) {
+      return Optional.empty();
+    }
+    return Optional.of(new SessionMember(pid, st.get().startTicks()));
+  }
+
+  /** Whether {@code id} is a process (its thread group's leader), not another of its threads. */
+  static boolean leadsThreadGroup(int id) {
+    try {
+      String status = readWhole(ProcPath.status(id), STATUS_READ);
+      int at = status.indexOf("\nTgid:");
+      if (at < 0) {
+        return false;
+      }
+      int from = at + "\nTgid:".length();
+      int end = status.indexOf('\n', from);
+      return Integer.parseInt(status.substring(from, end < 0 ? status.length() : end).trim()) == id;
+    } catch (IOException | NumberFormatException e) {
+      return false; // gone meanwhile, or unreadable: nothing that could be verified
+    }
   }
 
   private static Optional<String> readFirstLine(Path file) {

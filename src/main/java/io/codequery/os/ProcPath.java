@@ -48,6 +48,11 @@ public final class ProcPath {
     return Path.of(ROOT, Integer.toString(pid), "stat");
   }
 
+  /** {@code /proc/<pid>/status}: names and numbers, one a line (Tgid: its thread group). */
+  public static Path status(int pid) {
+    return Path.of(ROOT, Integer.toString(pid), "status");
+  }
+
   /** {@code /proc/<pid>/environ}: the environment it started with, each entry ended by NUL. */
   public static Path environ(int pid) {
     return Path.of(ROOT, Integer.toString(pid), "environ");

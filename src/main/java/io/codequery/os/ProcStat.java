@@ -28,19 +28,44 @@ public record ProcStat(char state, int ppid, int session, long startTicks) {
     if (close < 0 || close + 2 > line.length()) {
       return Optional.empty();
     }
-    String[] f = line.substring(close + 2).trim().split(" +");
+    // Fields from field 3 on, separated by runs of spaces, the ends trimmed as String.trim() does.
+    // Scanned by hand rather than split(" +"): a regular expression compiled on every call was most
+    // of the cost of a detection.
+    int from = close + 2;
+    int to = line.length();
+    while (from < to && line.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && line.charAt(to - 1) <= ' ') {
+      to--;
+    }
     // f[0] is field 3 (state), f[1] field 4 (ppid), f[3] field 6 (session), f[19] field 22
     // (starttime in clock ticks).
-    if (f.length < 20 || f[0].length() != 1) {
+    int[] starts = new int[20];
+    int[] ends = new int[20];
+    int fields = 0;
+    int i = from;
+    while (i < to && fields < 20) {
+      int start = i;
+      while (i < to && line.charAt(i) != ' ') {
+        i++;
+      }
+      starts[fields] = start;
+      ends[fields++] = i;
+      while (i < to && line.charAt(i) == ' ') {
+        i++;
+      }
+    }
+    if (fields < 20 || ends[0] - starts[0] != 1) {
       return Optional.empty();
     }
     try {
       return Optional.of(
           new ProcStat(
-              f[0].charAt(0),
-              Integer.parseInt(f[1]),
-              Integer.parseInt(f[3]),
-              Long.parseLong(f[19])));
+              line.charAt(starts[0]),
+              Integer.parseInt(line, starts[1], ends[1], 10),
+              Integer.parseInt(line, starts[3], ends[3], 10),
+              Long.parseLong(line, starts[19], ends[19], 10)));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -53,8 +53,10 @@ public final class PidFileReader {
     try (SeekableByteChannel ch =
         Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       ByteBuffer buf = ByteBuffer.allocate(max + 1);
-      while (buf.hasRemaining() && ch.read(buf) > 0) {
-        // keep reading until full or end of file
+      // Until full or end of file; a read that brought exactly the size lstat saw has reached the
+      // end (no second read to hear so: this runs on every detection).
+      while (buf.hasRemaining() && ch.read(buf) > 0 && buf.position() != attrs.size()) {
+        // keep reading
       }
       if (buf.position() > max) {
         return new PidFileRead.TooLarge(ch.size(), attrs.fileKey());

@@ -142,6 +142,17 @@ public final class JobQueue implements Store {
     return db.file();
   }
 
+  /**
+   * Starts loading SQLite (its driver, native library and first-connection set-up, which touch no
+   * file) on a daemon thread, so that a later {@link #open} finds it done: a worker calls this
+   * first, and runs its own checks meanwhile. Later opens wait for it where it has not finished.
+   */
+  public static void warmUpInBackground() {
+    Thread t = new Thread(SqliteDatabase::warmUp, "sqlite-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
   // ---------------------------------------------------------------- producing
 
   @Override

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -21,11 +23,14 @@ import org.sqlite.SQLiteOpenMode;
  * The SQL plumbing of one SQLite file: connections, transactions, and errors translated into
  * messages that name the file and what to do. Knows nothing of jobs.
  *
- * <p><b>Connections.</b> Every operation opens its own connection and closes it before returning.
- * Opening a SQLite connection costs well under a millisecond, and in exchange this class shares no
- * connection between threads: contention between threads is resolved by SQLite exactly as between
- * processes (busy timeout, WAL readers never blocking the writer). One more connection, the keeper,
- * stays open and unused for the database's life (see {@link #keepOpen()}).
+ * <p><b>Connections.</b> No connection is shared between threads: contention between threads is
+ * resolved by SQLite exactly as between processes (busy timeout, WAL readers never blocking the
+ * writer). Where the database is kept open ({@link #keepOpen()}: the worker's queue), each thread
+ * keeps one connection of its own for the database's life, so that a job's claim, run record and
+ * result (three operations a job) do not open three connections — each open reads the schema and
+ * sets up the shared memory anew, much of a job's cost next to a command like {@code true}.
+ * Elsewhere every operation opens its own connection and closes it before returning. One more
+ * connection, the keeper, stays open and unused while the database is kept open.
  */
 final class SqliteDatabase implements AutoCloseable {
   static final int BUSY_TIMEOUT_MS = 30_000;
@@ -64,6 +69,18 @@ final class SqliteDatabase implements AutoCloseable {
    * before, only slower).
    */
   private volatile Connection keeper;
+
+  /** Each thread's own connection, where the database is kept open; null elsewhere. */
+  private volatile ThreadLocal<Held> perThread;
+
+  /** Every connection handed to a thread, to close with the database. */
+  private final Set<Connection> threadConnections = ConcurrentHashMap.newKeySet();
+
+  /** A thread's connection, and whether an operation of that thread is using it now. */
+  private static final class Held {
+    Connection connection;
+    boolean inUse;
+  }
 
   private SqliteDatabase(Path file, int openMode, String query) {
     this.file = file;
@@ -156,23 +173,80 @@ final class SqliteDatabase implements AutoCloseable {
     return file;
   }
 
-  /** Opens the keeper connection; a failure only costs speed. */
+  /**
+   * Loads the driver and its native library and opens (and closes) an in-memory database, which
+   * touches no file: what the first real connection of a JVM would otherwise do first, the largest
+   * part of opening the queue. A failure is left for that first real connection to report.
+   */
+  static void warmUp() {
+    try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite::memory:")) {
+      c.createStatement().close();
+    } catch (SQLException | RuntimeException | LinkageError e) {
+      // the real open meets the same problem and says what it is, naming the file
+    }
+  }
+
+  /**
+   * Opens the keeper connection (a failure only costs speed), and from now on lets each thread keep
+   * a connection of its own.
+   */
   void keepOpen() {
     try {
       keeper = sqlite.createConnection(url);
     } catch (SQLException e) {
       // only an optimisation: without it each connection's close checkpoints the WAL
     }
+    perThread = ThreadLocal.withInitial(Held::new);
   }
 
   <T> T withConnection(SqlWork<T> work) {
     if (closed) {
       throw new IllegalStateException("database " + file + " is closed");
     }
-    try (Connection c = sqlite.createConnection(url)) {
-      return work.run(c);
+    ThreadLocal<Held> kept = perThread;
+    Held held = kept == null ? null : kept.get();
+    if (held == null || held.inUse) {
+      // Not kept open, or an operation nested in another of this thread: a connection of its own.
+      try (Connection c = sqlite.createConnection(url)) {
+        return work.run(c);
+      } catch (SQLException e) {
+        throw translate(e);
+      }
+    }
+    held.inUse = true;
+    try {
+      if (held.connection == null) {
+        held.connection = sqlite.createConnection(url);
+        threadConnections.add(held.connection);
+        if (closed) {
+          discard(held); // closed meanwhile: close() may have missed this one
+          throw new IllegalStateException("database " + file + " is closed");
+        }
+      }
+      return work.run(held.connection);
     } catch (SQLException e) {
+      // A connection that failed may be left in any state (a transaction open, a busy statement):
+      // the thread's next operation starts on a new one.
+      discard(held);
       throw translate(e);
+    } catch (RuntimeException | Error e) {
+      discard(held);
+      throw e;
+    } finally {
+      held.inUse = false;
+    }
+  }
+
+  private void discard(Held held) {
+    Connection c = held.connection;
+    held.connection = null;
+    if (c != null) {
+      threadConnections.remove(c);
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // it failed already; the next operation opens a new one
+      }
     }
   }
 
@@ -208,10 +282,22 @@ final class SqliteDatabase implements AutoCloseable {
     }
   }
 
-  /** Marks the database closed (later calls fail) and closes the keeper. */
+  /**
+   * Marks the database closed (later calls fail) and closes the keeper and the threads'
+   * connections. An operation still running on another thread may then fail: close the database
+   * once the threads that use it are done.
+   */
   @Override
   public void close() {
     closed = true;
+    for (Connection c : threadConnections) {
+      threadConnections.remove(c);
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // closing is best effort; the data is already committed
+      }
+    }
     Connection k = keeper;
     keeper = null;
     if (k != null) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code worker start}: launch a detached worker unless one runs, and wait until it is ready. */
 public final class StartWorker {
@@ -36,7 +37,15 @@ public final class StartWorker {
     if (before instanceof Detection.Running r) {
       return new StartResult.AlreadyRunning(r.processId(), false, layout.logFile());
     }
-    Process child = WorkerLaunch.spawn(layout);
+    WorkerLaunch.Launched child = WorkerLaunch.spawn(layout);
+    try {
+      return await(detector, child);
+    } finally {
+      child.release();
+    }
+  }
+
+  private StartResult await(WorkerDetector detector, WorkerLaunch.Launched child) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       Detection now = detector.detect();
@@ -45,9 +54,9 @@ public final class StartWorker {
             ? new StartResult.Started(r.processId(), layout.logFile())
             : new StartResult.AlreadyRunning(r.processId(), true, layout.logFile());
       }
-      if (!child.isAlive()) {
-        int status = child.exitValue();
-        if (status == RunWorker.EXIT_ALREADY_RUNNING) {
+      if (!child.running()) {
+        OptionalInt status = child.exitStatus();
+        if (status.isPresent() && status.getAsInt() == RunWorker.EXIT_ALREADY_RUNNING) {
           // Another worker holds the lock; it may not have published its PID file yet.
           if (System.nanoTime() < deadline) {
             pause();
@@ -56,7 +65,12 @@ public final class StartWorker {
         }
         return failed(
             (int) child.pid(),
-            "the worker exited with status " + status + " during start-up" + diskFull());
+            "the worker exited"
+                + (status.isPresent()
+                    ? " with status " + status.getAsInt()
+                    : " (its status is unknown: the relay that started it was killed)")
+                + " during start-up"
+                + diskFull());
       }
       if (System.nanoTime() > deadline) {
         return failed(
@@ -106,7 +120,8 @@ public final class StartWorker {
 
   private static void pause() {
     try {
-      Thread.sleep(25);
+      // A look costs microseconds (the detector keeps what it read); readiness is seen within 5 ms.
+      Thread.sleep(5);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the worker", e);

@@ -41,13 +41,13 @@ final class WatchWorkerDir implements AutoCloseable {
     try {
       StrictFiles.ensureDirectory(layout.spoolDir());
       watch = FileSystems.getDefault().newWatchService();
+      // Creations and removals only: what is watched here (the lock file removed or replaced, the
+      // spool directory gone or back) is never a change in place, and every job changes files in
+      // place here (the queue's write-ahead log, the log), which would wake this thread each time.
       layout
           .dir()
           .register(
-              watch,
-              StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_DELETE,
-              StandardWatchEventKinds.ENTRY_MODIFY);
+              watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
       spoolKey = registerSpool();
     } catch (IOException | UnsupportedOperationException e) {
       log.tryAppend(

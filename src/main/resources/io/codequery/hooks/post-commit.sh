@@ -36,49 +36,42 @@ cq_say() { printf 'code-query: %s\n' "$*" >&2; }
 # lock file's inode), tr (a command line). Its variables are cqd_*; its helpers cq_d_*.
 cq_nl='
 '
-cq_detect() {
+# The running path, with builtins only: CQ_OUTCOME=running (or unknown) where that is the answer,
+# else cqd_next names what the rest of this file does to decide (cq_detect_finish): "lock <outcome>"
+# (the lock's holders have the last word), gone, marker, or noproc. The rest of the file is parsed
+# only then: a shell parses a function as it defines it, and this hook exits before it does.
+cq_detect_start() {
   cqd_root=$1
   cqd_dir=$cqd_root/.code-query
   cqd_recdone='' cqd_bootdone='' cqd_eroot=''
-  CQ_OUTCOME=unknown
+  CQ_OUTCOME=unknown cqd_next=
   cqd_f=$cqd_dir/worker.pid
   if [ -L "$cqd_f" ]; then return; fi
-  if [ ! -e "$cqd_f" ]; then cq_d_by_lock not_running; return; fi
+  if [ ! -e "$cqd_f" ]; then cqd_next="lock not_running"; return; fi
   if [ ! -f "$cqd_f" ] || [ ! -r "$cqd_f" ]; then return; fi
   cq_d_read "$cqd_f" 64 || return
-  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 64 ]; then cq_d_by_lock invalid; return; fi
+  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 64 ]; then cqd_next="lock invalid"; return; fi
   # One token of ASCII digits between ASCII whitespace ([[:space:]] in the C locale is Java's set).
   cqd_pid=$cqd_text
   while :; do case $cqd_pid in [[:space:]]*) cqd_pid=${cqd_pid#?} ;; *) break ;; esac; done
   while :; do case $cqd_pid in *[[:space:]]) cqd_pid=${cqd_pid%?} ;; *) break ;; esac; done
   case $cqd_pid in
-    '' | *[!0-9]* | 0*) cq_d_by_lock invalid; return ;;
+    '' | *[!0-9]* | 0*) cqd_next="lock invalid"; return ;;
   esac
-  if [ ${#cqd_pid} -gt 10 ]; then cq_d_by_lock invalid; return; fi
+  if [ ${#cqd_pid} -gt 10 ]; then cqd_next="lock invalid"; return; fi
 
-  if [ ! -d /proc/self ]; then
-    # No /proc: liveness only. A live PID cannot be verified, so it is unknown, never running.
-    if kill -0 "$cqd_pid" 2>/dev/null; then return; fi
-    case $(kill -0 "$cqd_pid" 2>&1) in *ermi*) ;; *) CQ_OUTCOME=stale ;; esac
-    return
-  fi
+  if [ ! -d /proc/self ]; then cqd_next=noproc; return; fi
   cq_d_stat "$cqd_pid"
   case $cqd_state in
-    gone)
-      # A PID at or beyond pid_max is no PID at all (only then is pid_max read; cat, not read: some
-      # kernels answer a one-byte read of a sysctl file with one byte, then EOF).
-      cqd_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || cqd_max=
-      case $cqd_max in '' | *[!0-9]*) cqd_max=2147483647 ;; esac
-      if [ "$cqd_pid" -ge "$cqd_max" ]; then cq_d_by_lock invalid; else cq_d_by_lock stale; fi
-      return ;;
-    exited) cq_d_by_lock stale; return ;;
+    gone) cqd_next=gone; return ;;
+    exited) cqd_next="lock stale"; return ;;
   esac
   cq_d_by_record "$cqd_pid" "$cqd_ticks"
   case $cqd_v in
     ours) CQ_OUTCOME=running ;;
-    mismatch) cq_d_by_lock stale ;;
+    mismatch) cqd_next="lock stale" ;;
     incomparable) CQ_OUTCOME=unknown ;;
-    *) cq_d_by_marker "$cqd_pid" ;;
+    *) cqd_next=marker ;;
   esac
 }
 
@@ -116,9 +109,16 @@ cq_d_stat() {
   cqd_stat='' cqd_ticks=''
   { IFS= read -r cqd_stat < "/proc/$1/stat"; } 2>/dev/null
   if [ -z "$cqd_stat" ]; then cqd_state=gone; return; fi
+  # The fields after the command name, which may itself hold ") ": what follows the last ") ".
+  # Stripped one ") " at a time, not with ${cqd_stat##*) }: that longest-match pattern costs the
+  # shell a match attempt per position (two million instructions on a 300-byte line).
+  cqd_rest=$cqd_stat
+  while :; do
+    case $cqd_rest in *') '*) cqd_rest=${cqd_rest#*') '} ;; *) break ;; esac
+  done
   set -f
   # shellcheck disable=SC2086
-  set -- ${cqd_stat##*) }
+  set -- $cqd_rest
   set +f
   case ${1:-} in Z | X | x) cqd_state=exited; return ;; esac
   cqd_state=alive
@@ -134,26 +134,41 @@ cq_d_record() {
   cqd_rok='' cqd_rver='' cqd_rpid='' cqd_rticks='' cqd_rmillis='' cqd_rboot='' cqd_rroot='' cqd_hasboot=''
   cqd_idf=$cqd_dir/worker.identity
   if [ -L "$cqd_idf" ] || [ ! -f "$cqd_idf" ] || [ ! -r "$cqd_idf" ]; then return; fi
-  cq_d_read "$cqd_idf" 8192 || return
-  if [ -n "$cqd_nul" ] || [ ${#cqd_text} -gt 8192 ]; then return; fi
-  case $cqd_text in *"$cq_nl") ;; *) return ;; esac
-  cqd_rest=$cqd_text
-  while [ -n "$cqd_rest" ]; do
-    cqd_line=${cqd_rest%%"$cq_nl"*}
-    cqd_rest=${cqd_rest#*"$cq_nl"}
-    case $cqd_line in
-      '') ;;
-      =*) return ;;
-      version=*) cqd_rver=${cqd_line#version=} ;;
-      pid=*) cqd_rpid=${cqd_line#pid=} ;;
-      start_ticks=*) cqd_rticks=${cqd_line#start_ticks=} ;;
-      start_millis=*) cqd_rmillis=${cqd_line#start_millis=} ;;
-      boot_id=*) cqd_rboot=${cqd_line#boot_id=}; cqd_hasboot=1 ;;
-      root=*) cqd_rroot=${cqd_line#root=} ;;
-      *=*) ;; # another key: ignored
-      *) return ;;
-    esac
-  done
+  # Parsed line by line as read (splitting the whole text afterwards with patterns costs the shell
+  # far more): every line key=value, at most 8192 bytes, the last one ended by a newline (read
+  # leaves an unended last line in cqd_line), and no NUL byte (the shell drops them; the read
+  # offset in /proc/self/fdinfo counts them).
+  cqd_len=0 cqd_bad='' cqd_pos='' cqd_line=''
+  {
+    while IFS= read -r cqd_line <&3; do
+      cqd_len=$((cqd_len + ${#cqd_line} + 1))
+      if [ $cqd_len -gt 8192 ]; then cqd_bad=1; break; fi
+      case $cqd_line in
+        '') ;;
+        =*) cqd_bad=1; break ;;
+        version=*) cqd_rver=${cqd_line#version=} ;;
+        pid=*) cqd_rpid=${cqd_line#pid=} ;;
+        start_ticks=*) cqd_rticks=${cqd_line#start_ticks=} ;;
+        start_millis=*) cqd_rmillis=${cqd_line#start_millis=} ;;
+        boot_id=*) cqd_rboot=${cqd_line#boot_id=}; cqd_hasboot=1 ;;
+        root=*) cqd_rroot=${cqd_line#root=} ;;
+        *=*) ;; # another key: ignored
+        *) cqd_bad=1; break ;;
+      esac
+      cqd_line=
+    done
+    if [ -z "$cqd_bad" ] && [ -r /proc/self/fdinfo/3 ]; then
+      read -r _ cqd_pos < /proc/self/fdinfo/3
+    fi
+  } 3< "$cqd_idf" 2>/dev/null || return
+  if [ -n "$cqd_bad" ] || [ -n "$cqd_line" ] || [ $cqd_len = 0 ]; then return; fi
+  if [ -n "$cqd_pos" ]; then
+    [ "$cqd_pos" = $cqd_len ] || return
+  else
+    # No fdinfo (not Linux): count the NUL bytes with tr.
+    cqd_n=$(tr -cd '\000' < "$cqd_idf" 2>/dev/null | wc -c)
+    [ $((cqd_n + 0)) = 0 ] || return
+  fi
   [ "$cqd_rver" = 1 ] && [ -n "$cqd_hasboot" ] && [ -n "$cqd_rroot" ] || return
   cq_d_number "$cqd_rpid" && cq_d_number "$cqd_rticks" && cq_d_number "$cqd_rmillis" || return
   case $cqd_rpid in -1 | 0) return ;; esac
@@ -208,79 +223,6 @@ cq_d_replace() {
     cqd_s=${cqd_s#*"$2"}
   done
   cqd_r=$cqd_r$cqd_s
-}
-
-# No record describes live PID $1 (or it names another root): its argv decides between another
-# process (no marker for this root: stale, unless the lock says otherwise) and cannot tell.
-cq_d_by_marker() {
-  CQ_OUTCOME=unknown
-  if [ ! -r "/proc/$1/cmdline" ]; then return; fi
-  # One argument a line; a newline inside one (a root may hold it) becomes \001, in the root too.
-  cqd_args=$(tr '\n\000' '\001\n' < "/proc/$1/cmdline" 2>/dev/null) || return
-  if [ -z "$cqd_args" ]; then
-    cq_d_by_lock stale # an exiting process has an empty command line: no marker
-    return
-  fi
-  cqd_mroot=$cqd_root
-  case $cqd_mroot in
-    *"$cq_nl"*)
-      cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001')
-      cqd_mroot=${cqd_mroot%.} ;;
-  esac
-  cqd_marked='' cqd_first=1
-  while IFS= read -r cqd_a; do
-    if [ $cqd_first = 1 ]; then cqd_first=0; continue; fi
-    case $cqd_a in -Dcode-query.worker=*) cqd_marked=${cqd_a#-Dcode-query.worker=}; break ;; esac
-  done <<CQ_ARGS
-$cqd_args
-CQ_ARGS
-  if [ -z "$cqd_marked" ] || [ "$cqd_marked" != "$cqd_mroot" ]; then cq_d_by_lock stale; fi
-}
-
-# $1 says no worker runs; the holders of worker.lock (fcntl locks, as /proc/locks lists them) have
-# the last word: one its record verifies is running, any other live one makes it unknown.
-cq_d_by_lock() {
-  CQ_OUTCOME=$1
-  cqd_lock=$cqd_dir/worker.lock
-  if [ ! -e "$cqd_lock" ] || [ -L "$cqd_lock" ] || [ ! -r /proc/locks ]; then return; fi
-  cqd_devino=$(stat -c '%d %i' -- "$cqd_lock" 2>/dev/null) || return
-  cqd_dev=${cqd_devino% *} cqd_ino=${cqd_devino#* }
-  case $cqd_dev$cqd_ino in '' | *[!0-9]*) return ;; esac
-  cqd_maj=$(( ((cqd_dev >> 8) & 0xfff) | ((cqd_dev >> 32) & 0xfffff000) ))
-  cqd_min=$(( (cqd_dev & 0xff) | ((cqd_dev >> 12) & 0xffffff00) ))
-  # One read by cat: the kernel lists locks one by one, and a list read a byte at a time (as read
-  # does) can skip a line when a lock before it is released meanwhile.
-  cqd_locks=$(cat /proc/locks 2>/dev/null) || return
-  cqd_holders=
-  while IFS= read -r cqd_line; do
-    set -f
-    # shellcheck disable=SC2086
-    set -- $cqd_line
-    set +f
-    # "<n>: POSIX ADVISORY WRITE <pid> <major>:<minor>:<inode> …" (hex, hex, decimal); a waiter's
-    # line reads "<n>: -> POSIX …" and holds nothing.
-    # shellcheck disable=SC2015 # continue when either test fails: as meant
-    [ "${2:-}" = POSIX ] && [ "${4:-}" = WRITE ] || continue
-    case ${5:-} in '' | 0 | *[!0-9]*) continue ;; esac
-    cqd_id=${6:-}
-    case $cqd_id in *[!0-9a-f:]* | *:*:*:*) continue ;; ?*:?*:?*) ;; *) continue ;; esac
-    [ "${cqd_id##*:}" = "$cqd_ino" ] || continue
-    cqd_hex=${cqd_id%:*}
-    # shellcheck disable=SC2015 # continue when either test fails: as meant
-    [ $((0x${cqd_hex%:*})) = "$cqd_maj" ] && [ $((0x${cqd_hex#*:})) = "$cqd_min" ] || continue
-    case " $cqd_holders " in *" $5 "*) ;; *) cqd_holders="$cqd_holders $5" ;; esac
-  done <<CQ_LOCKS
-$cqd_locks
-CQ_LOCKS
-  cqd_unsure=
-  for cqd_h in $cqd_holders; do
-    cq_d_stat "$cqd_h"
-    [ "$cqd_state" = alive ] || continue # gone since: its lock went with it
-    cq_d_by_record "$cqd_h" "$cqd_ticks"
-    if [ "$cqd_v" = ours ]; then CQ_OUTCOME=running; return; fi
-    cqd_unsure=1
-  done
-  if [ -n "$cqd_unsure" ]; then CQ_OUTCOME=unknown; fi
 }
 
 # --- The project: the rule of io.codequery.project.ProjectRoots (and of the launcher). ---------
@@ -454,17 +396,6 @@ CQ_LINES_END
   [ -z "$CQ_FAILED" ]
 }
 
-# Removes the records this hook wrote (their names are known: commit and PID).
-cq_unspool() {
-  while IFS= read -r line; do
-    id=${line#commit }
-    id=${id%% *}
-    [ -n "$id" ] && rm -f "$CQ_SPOOL/$id.$$.rec" 2>/dev/null
-  done <<CQ_LINES_END
-$CQ_LINES
-CQ_LINES_END
-}
-
 cq_write() {
   set -C
   if { printf '%s\nend\n' "$2" > "$1"; } 2>/dev/null; then
@@ -504,21 +435,10 @@ cq_settings() {
   [ "$present" = "$want" ] && [ -n "$CQ_MODE" ] && [ -n "$CQ_FALLBACK" ]
 }
 
-# How many commits wait in the spool (records of this hook and of earlier versions).
-cq_waiting() {
-  CQ_WAITING=0
-  for r in "$CQ_SPOOL"/*.rec; do
-    [ -f "$r" ] || continue
-    while IFS= read -r line; do
-      case $line in 'commit '*) CQ_WAITING=$((CQ_WAITING + 1)) ;; esac
-    done < "$r"
-  done
-  for r in "$CQ_SPOOL"/*.commit "$CQ_SPOOL"/*.files; do
-    [ -f "$r" ] && CQ_WAITING=$((CQ_WAITING + 1))
-  done
-}
-
-cq_main() {
+# The hook's work up to the detector; CQ_CONTINUE=1 where the rest of this file must finish it
+# (cq_main_rest): the worker does not run, or only the rest of the detector can tell.
+cq_main_fast() {
+  CQ_CONTINUE=
   # git runs hooks at the top of the working tree.
   cd -P . 2>/dev/null || return 0
   cq_root "$PWD"
@@ -541,10 +461,162 @@ cq_main() {
     [ "$CQ_RECORDS" -gt 0 ] || return 0
   fi
 
-  cq_detect "$root"
+  cq_detect_start "$root"
+  if [ -z "$cqd_next" ] && [ "$CQ_OUTCOME" = running ]; then return 0; fi
+  CQ_CONTINUE=1
+}
+
+# --- The common path ends here when the worker runs: nothing below is even parsed. ---------------
+case ${1:-} in
+  --detect)
+    cq_detect_start "$2"
+    if [ -z "$cqd_next" ]; then echo "$CQ_OUTCOME"; exit 0; fi ;;
+  --root | --ref | --settings) ;;
+  *)
+    # post-rewrite's list of rewritten commits is on stdin, for the chained hook and for us alike.
+    CQ_STDIN=
+    if [ "$CQ_HOOK" = post-rewrite ]; then
+      while IFS= read -r l; do CQ_STDIN="$CQ_STDIN$l$NL"; done
+    fi
+    status=0
+    if [ -n "$CQ_CHAINED" ] && [ -x "$CQ_CHAINED" ]; then
+      if [ "$CQ_HOOK" = post-rewrite ]; then
+        printf '%s' "$CQ_STDIN" | "$CQ_CHAINED" "$@"
+      else
+        "$CQ_CHAINED" "$@"
+      fi
+      status=$?
+    fi
+    cq_main_fast "$@" </dev/null >&2
+    [ -n "$CQ_CONTINUE" ] || exit "$status" ;;
+esac
+
+# --- The rest: the detector's other answers, and what the hook does when no worker runs. ------
+
+# What cq_detect_start left to decide (cqd_next): the lock's holders, or the process's argv.
+cq_detect_finish() {
+  case $cqd_next in
+    '') ;;
+    'lock '*) cq_d_by_lock "${cqd_next#lock }" ;;
+    gone)
+      # A PID at or beyond pid_max is no PID at all (only then is pid_max read; cat, not read: some
+      # kernels answer a one-byte read of a sysctl file with one byte, then EOF).
+      cqd_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || cqd_max=
+      case $cqd_max in '' | *[!0-9]*) cqd_max=2147483647 ;; esac
+      if [ "$cqd_pid" -ge "$cqd_max" ]; then cq_d_by_lock invalid; else cq_d_by_lock stale; fi ;;
+    marker) cq_d_by_marker "$cqd_pid" ;;
+    noproc)
+      # No /proc: liveness only. A live PID cannot be verified, so it is unknown, never running.
+      if kill -0 "$cqd_pid" 2>/dev/null; then return; fi
+      case $(kill -0 "$cqd_pid" 2>&1) in *ermi*) ;; *) CQ_OUTCOME=stale ;; esac ;;
+  esac
+  cqd_next=
+}
+
+# No record describes live PID $1 (or it names another root): its argv decides between another
+# process (no marker for this root: stale, unless the lock says otherwise) and cannot tell.
+cq_d_by_marker() {
+  CQ_OUTCOME=unknown
+  if [ ! -r "/proc/$1/cmdline" ]; then return; fi
+  # One argument a line; a newline inside one (a root may hold it) becomes \001, in the root too.
+  cqd_args=$(tr '\n\000' '\001\n' < "/proc/$1/cmdline" 2>/dev/null) || return
+  if [ -z "$cqd_args" ]; then
+    cq_d_by_lock stale # an exiting process has an empty command line: no marker
+    return
+  fi
+  cqd_mroot=$cqd_root
+  case $cqd_mroot in
+    *"$cq_nl"*)
+      cqd_mroot=$(printf '%s.' "$cqd_root" | tr '\n' '\001')
+      cqd_mroot=${cqd_mroot%.} ;;
+  esac
+  cqd_marked='' cqd_first=1
+  while IFS= read -r cqd_a; do
+    if [ $cqd_first = 1 ]; then cqd_first=0; continue; fi
+    case $cqd_a in -Dcode-query.worker=*) cqd_marked=${cqd_a#-Dcode-query.worker=}; break ;; esac
+  done <<CQ_ARGS
+$cqd_args
+CQ_ARGS
+  if [ -z "$cqd_marked" ] || [ "$cqd_marked" != "$cqd_mroot" ]; then cq_d_by_lock stale; fi
+}
+
+# $1 says no worker runs; the holders of worker.lock (fcntl locks, as /proc/locks lists them) have
+# the last word: one its record verifies is running, any other live one makes it unknown.
+cq_d_by_lock() {
+  CQ_OUTCOME=$1
+  cqd_lock=$cqd_dir/worker.lock
+  if [ ! -e "$cqd_lock" ] || [ -L "$cqd_lock" ] || [ ! -r /proc/locks ]; then return; fi
+  cqd_devino=$(stat -c '%d %i' -- "$cqd_lock" 2>/dev/null) || return
+  cqd_dev=${cqd_devino% *} cqd_ino=${cqd_devino#* }
+  case $cqd_dev$cqd_ino in '' | *[!0-9]*) return ;; esac
+  cqd_maj=$(( ((cqd_dev >> 8) & 0xfff) | ((cqd_dev >> 32) & 0xfffff000) ))
+  cqd_min=$(( (cqd_dev & 0xff) | ((cqd_dev >> 12) & 0xffffff00) ))
+  # One read by cat: the kernel lists locks one by one, and a list read a byte at a time (as read
+  # does) can skip a line when a lock before it is released meanwhile.
+  cqd_locks=$(cat /proc/locks 2>/dev/null) || return
+  cqd_holders=
+  while IFS= read -r cqd_line; do
+    set -f
+    # shellcheck disable=SC2086
+    set -- $cqd_line
+    set +f
+    # "<n>: POSIX ADVISORY WRITE <pid> <major>:<minor>:<inode> …" (hex, hex, decimal); a waiter's
+    # line reads "<n>: -> POSIX …" and holds nothing.
+    # shellcheck disable=SC2015 # continue when either test fails: as meant
+    [ "${2:-}" = POSIX ] && [ "${4:-}" = WRITE ] || continue
+    case ${5:-} in '' | 0 | *[!0-9]*) continue ;; esac
+    cqd_id=${6:-}
+    case $cqd_id in *[!0-9a-f:]* | *:*:*:*) continue ;; ?*:?*:?*) ;; *) continue ;; esac
+    [ "${cqd_id##*:}" = "$cqd_ino" ] || continue
+    cqd_hex=${cqd_id%:*}
+    # shellcheck disable=SC2015 # continue when either test fails: as meant
+    [ $((0x${cqd_hex%:*})) = "$cqd_maj" ] && [ $((0x${cqd_hex#*:})) = "$cqd_min" ] || continue
+    case " $cqd_holders " in *" $5 "*) ;; *) cqd_holders="$cqd_holders $5" ;; esac
+  done <<CQ_LOCKS
+$cqd_locks
+CQ_LOCKS
+  cqd_unsure=
+  for cqd_h in $cqd_holders; do
+    cq_d_stat "$cqd_h"
+    [ "$cqd_state" = alive ] || continue # gone since: its lock went with it
+    cq_d_by_record "$cqd_h" "$cqd_ticks"
+    if [ "$cqd_v" = ours ]; then CQ_OUTCOME=running; return; fi
+    cqd_unsure=1
+  done
+  if [ -n "$cqd_unsure" ]; then CQ_OUTCOME=unknown; fi
+}
+
+# Removes the records this hook wrote (their names are known: commit and PID).
+cq_unspool() {
+  while IFS= read -r line; do
+    id=${line#commit }
+    id=${id%% *}
+    [ -n "$id" ] && rm -f "$CQ_SPOOL/$id.$$.rec" 2>/dev/null
+  done <<CQ_LINES_END
+$CQ_LINES
+CQ_LINES_END
+}
+
+# How many commits wait in the spool (records of this hook and of earlier versions).
+cq_waiting() {
+  CQ_WAITING=0
+  for r in "$CQ_SPOOL"/*.rec; do
+    [ -f "$r" ] || continue
+    while IFS= read -r line; do
+      case $line in 'commit '*) CQ_WAITING=$((CQ_WAITING + 1)) ;; esac
+    done < "$r"
+  done
+  for r in "$CQ_SPOOL"/*.commit "$CQ_SPOOL"/*.files; do
+    [ -f "$r" ] && CQ_WAITING=$((CQ_WAITING + 1))
+  done
+}
+
+# After cq_main_fast: the detector's last word, then the fallback.
+cq_main_rest() {
+  cq_detect_finish
   [ "$CQ_OUTCOME" = running ] && return 0
 
-  if [ $trusted = 0 ]; then
+  if [ "$trusted" = 0 ]; then
     # config.json changed since Java last read it: ask Java, the one reader, to read it again.
     if [ -x "$CQ_LAUNCHER" ]; then
       err=$("$CQ_LAUNCHER" hooks settings --project-root "$root" 2>&1 >/dev/null </dev/null)
@@ -585,7 +657,7 @@ cq_main() {
 
 case ${1:-} in
   --detect)
-    cq_detect "$2"
+    cq_detect_finish # what cq_detect_start above left to decide
     echo "$CQ_OUTCOME"
     exit 0 ;;
   --root)
@@ -605,19 +677,5 @@ case ${1:-} in
     exit 0 ;;
 esac
 
-# post-rewrite's list of rewritten commits is on stdin, for the chained hook and for us alike.
-CQ_STDIN=
-if [ "$CQ_HOOK" = post-rewrite ]; then
-  while IFS= read -r l; do CQ_STDIN="$CQ_STDIN$l$NL"; done
-fi
-status=0
-if [ -n "$CQ_CHAINED" ] && [ -x "$CQ_CHAINED" ]; then
-  if [ "$CQ_HOOK" = post-rewrite ]; then
-    printf '%s' "$CQ_STDIN" | "$CQ_CHAINED" "$@"
-  else
-    "$CQ_CHAINED" "$@"
-  fi
-  status=$?
-fi
-cq_main "$@" </dev/null >&2
-exit $status
+cq_main_rest "$@" </dev/null >&2
+exit "$status"

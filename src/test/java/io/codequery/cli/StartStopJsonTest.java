@@ -109,8 +109,8 @@ class StartStopJsonTest {
     assertTrue(t.get("signalled").getAsBoolean());
     assertFalse(t.get("killed").getAsBoolean(), "the worker ends on SIGTERM: " + t);
     assertTrue(t.get("seconds").getAsDouble() >= 0, t::toString);
-    // "stopped" once the worker has ended; the JVM that launched it (this one) may take a moment
-    // to reap it, and ProcessHandle counts an unreaped child as alive.
+    // Ended; where `worker start` let go of it (its relay is gone) the worker is init's child, and
+    // until init reaps it, it is a zombie that ProcessHandle still calls alive.
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));

@@ -1,10 +1,17 @@
 package io.codequery.os;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 class SessionsTest {
   private static byte[] bytes(String s) {
@@ -43,5 +50,37 @@ class SessionsTest {
     assertTrue(
         before.allocatedBetween(10_000, manyForksLater, 32_768),
         "half the PID space forked since: it may have wrapped, so every PID counts");
+  }
+
+  @Test
+  void the_pids_handed_out_since_a_mark_are_counted_across_a_wrap_and_unknown_after_many_forks() {
+    PidMark before = new PidMark(1_000, 50_000);
+    assertEquals(10, before.handedOutUntil(new PidMark(1_010, 50_012), 32_768));
+    assertEquals(0, before.handedOutUntil(new PidMark(1_000, 50_003), 32_768));
+    // 32,701 .. 32,767, then 1 .. 305
+    assertEquals(
+        67 + 305, new PidMark(32_700, 50_000).handedOutUntil(new PidMark(305, 50_100), 32_768));
+    assertEquals(-1, before.handedOutUntil(new PidMark(1_010, 50_000 + 16_384), 32_768));
+    assertEquals(-1, before.handedOutUntil(new PidMark(1_010, 49_999), 32_768));
+    assertEquals(32_768 - 1, PidMark.next(32_766, 32_768));
+    assertEquals(1, PidMark.next(32_767, 32_768));
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void a_thread_of_a_process_is_not_taken_for_a_process() throws Exception {
+    long self = ProcessHandle.current().pid();
+    assertTrue(ProcFsProcessTable.leadsThreadGroup((int) self));
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      List<Integer> others =
+          tasks
+              .map(t -> Integer.parseInt(t.getFileName().toString()))
+              .filter(t -> t != self)
+              .toList();
+      assertFalse(others.isEmpty(), "a JVM has more than one thread");
+      for (int tid : others) {
+        assertFalse(ProcFsProcessTable.leadsThreadGroup(tid), "thread " + tid);
+      }
+    }
   }
 }
