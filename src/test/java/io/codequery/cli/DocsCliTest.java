@@ -368,6 +368,27 @@ class DocsCliTest {
     assertEquals(3, nothing.json().get("stale").getAsInt());
   }
 
+  /**
+   * A query of thousands of words held the index for minutes (3,000 one-letter prefixes: 90 s; a
+   * phrase of 3,000 words: 4 min): it is refused at once in one line naming the count and the
+   * bound, and a query of the bound's words is searched.
+   */
+  @Test
+  void a_query_of_too_many_words_is_refused_in_one_line() throws Exception {
+    cli("queue", "add", "--all");
+    cli("queue", "process");
+    String many = "\"w".repeat(65);
+    Run r = cli("docs", "search", many, "--json");
+    assertEquals(2, r.code(), r.toString());
+    String error = r.json().get("error").getAsString();
+    assertTrue(error.contains("65 words") && error.contains("at most 64"), error);
+    Run text = cli("docs", "search", "w* ".repeat(2_000));
+    assertEquals(2, text.code(), text.toString());
+    assertEquals(1, text.err().strip().lines().count(), text.err());
+    Run bound = cli("docs", "search", "worker ".repeat(64), "--json");
+    assertEquals(0, bound.code(), bound.toString());
+  }
+
   @Test
   void a_repository_without_a_commit_has_nothing_tracked_and_no_documents() throws Exception {
     root = Files.createDirectory(tmp.resolve("empty")).toRealPath();
