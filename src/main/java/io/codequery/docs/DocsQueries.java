@@ -42,8 +42,9 @@ public final class DocsQueries {
 
   /** A search of the current documents (none where nothing is documented yet). */
   public SearchOutcome search(SearchRequest request) {
-    if (request.wordless()) {
-      return new SearchOutcome.Unsearchable(request.wordlessReason());
+    Optional<String> unsearchable = request.unsearchable();
+    if (unsearchable.isPresent()) {
+      return new SearchOutcome.Unsearchable(unsearchable.get());
     }
     return read(s -> s.search(request)).orElse(new SearchOutcome.Hits(List.of(), false));
   }

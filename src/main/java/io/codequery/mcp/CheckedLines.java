@@ -183,7 +183,15 @@ final class CheckedLines extends InputStream {
     try {
       map = mapper.readValue(text, MAP);
     } catch (IOException | RuntimeException e) {
-      answer(null, PARSE_ERROR, "parse error: the line is not a JSON object (" + brief(text) + ")");
+      if (isJson(text)) {
+        // An array (a batch, which MCP does not take), a string, a number: JSON, but no message.
+        answer(
+            null,
+            INVALID_REQUEST,
+            "invalid request: a message is one JSON object, one a line (" + brief(text) + ")");
+      } else {
+        answer(null, PARSE_ERROR, "parse error: the line is not JSON (" + brief(text) + ")");
+      }
       return false;
     }
     Object id = map.get("id");
@@ -221,6 +229,15 @@ final class CheckedLines extends InputStream {
       pending.asked(id);
     }
     return true;
+  }
+
+  private boolean isJson(String text) {
+    try {
+      mapper.readValue(text, Object.class);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private void answer(Object id, int code, String message) throws IOException {

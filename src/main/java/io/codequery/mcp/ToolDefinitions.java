@@ -29,7 +29,9 @@ final class ToolDefinitions {
     Map<String, Object> query =
         property(
             "string",
-            "What to look for. Every word must match; \"a phrase\" in double quotes, prefix* and"
+            "What to look for, at most "
+                + SearchRequest.MAX_WORDS
+                + " words. Every word must match; \"a phrase\" in double quotes, prefix* and"
                 + " OR / NOT work. A query whose syntax the index refuses is searched as plain"
                 + " words.");
     query.put("minLength", 1);

@@ -30,8 +30,12 @@ final class SearchDocuments {
   private SearchDocuments() {}
 
   static SearchOutcome search(Connection c, SearchRequest request) throws SQLException {
+    Optional<String> unsearchable = request.unsearchable();
+    if (unsearchable.isPresent()) {
+      return new SearchOutcome.Unsearchable(unsearchable.get());
+    }
     Optional<String> words = FtsQuery.plainWords(request.query());
-    if (request.wordless() || words.isEmpty()) {
+    if (words.isEmpty()) {
       return new SearchOutcome.Unsearchable(request.wordlessReason());
     }
     try {

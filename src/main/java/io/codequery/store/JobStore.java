@@ -25,8 +25,11 @@ public interface JobStore {
   /**
    * Records the changes of {@code commit} in one transaction: a job for each file to document, and
    * the documents that move (renames) or leave (deletions) at once. A (commit, path) already
-   * recorded is left as it is (unless {@code options.force()}): ingesting a commit twice changes
-   * nothing.
+   * recorded is left as it is: ingesting a commit twice changes nothing. Except where it must run
+   * again — forced ({@code options.force()}), or, for a backfill ({@code
+   * options.unlessDocumentedBy()}), done or overtaken while its content is not documented — and it
+   * does not run now: then it is queued anew as the newest change of its path (in place, it would
+   * stay older than a change ingested since, and its result be refused as overtaken).
    *
    * @throws io.codequery.CodeQueryException if the commit is unsafe (then nothing is recorded)
    */

@@ -65,6 +65,11 @@ class DocsCliTest {
             + "'");
   }
 
+  /** A commit of the tracked files' changes alone (not of {@code .code-query/}). */
+  void commitTracked(String message) throws Exception {
+    sh("git -c user.name=t -c user.email=t@example.invalid commit -qam '" + message + "'");
+  }
+
   /** A command that counts its runs in {@code runs} and documents a file with its own words. */
   void config(String extraProcessing) throws Exception {
     Files.writeString(
@@ -172,6 +177,66 @@ class DocsCliTest {
     assertEquals(3, forced.json().get("queued").getAsInt());
     cli("queue", "process");
     assertEquals(before + 3, runCount(), "--force documents again");
+  }
+
+  /**
+   * Back on a commit that a backfill saw before, after another branch documented a file anew: the
+   * file is stale, and {@code queue add --all} (and {@code --force}) must document it again. The
+   * job of (HEAD, file) exists from the first backfill, older than the other branch's job:
+   * re-queued in place, it was skipped as overtaken and the file stayed stale for good.
+   */
+  @Test
+  void a_backfill_on_a_commit_seen_before_documents_what_another_branch_changed() throws Exception {
+    cli("queue", "add", "--all", "--force");
+    assertEquals(0, cli("queue", "process").code());
+    sh("git checkout -q -b feature");
+    Files.writeString(root.resolve("README.md"), "A feature branch about zebras.\n");
+    commitTracked("feature");
+    cli("queue", "add");
+    assertEquals(0, cli("queue", "process").code());
+    sh("git checkout -q main");
+    assertEquals(1, cli("docs", "status", "--json").json().get("stale").getAsInt());
+    long before = runCount();
+
+    Run add = cli("queue", "add", "--all", "--json");
+    assertEquals(1, add.json().get("queued").getAsInt(), add.toString());
+    assertEquals(2, add.json().get("already_documented").getAsInt(), add.toString());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(before + 1, runCount(), "the stale file's command ran");
+    assertEquals(0, cli("docs", "status", "--json").json().get("stale").getAsInt());
+    assertEquals(1, cli("docs", "search", "zebras").code(), "the other branch's text left search");
+
+    // Again with --force, after the other branch documented the file once more.
+    sh("git checkout -q feature");
+    Files.writeString(root.resolve("README.md"), "Zebras again.\n");
+    commitTracked("feature 2");
+    cli("queue", "add");
+    assertEquals(0, cli("queue", "process").code());
+    sh("git checkout -q main");
+    Run forced = cli("queue", "add", "--all", "--force", "--json");
+    assertEquals(3, forced.json().get("queued").getAsInt(), forced.toString());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, cli("docs", "status", "--json").json().get("stale").getAsInt());
+    assertEquals(1, cli("docs", "search", "zebras").code());
+  }
+
+  /**
+   * The README's promise: a new command makes a new processor, and a backfill then redoes every
+   * file — with no commit in between too, where the jobs of (HEAD, file) exist already.
+   */
+  @Test
+  void a_backfill_after_the_command_changed_documents_every_file_again() throws Exception {
+    cli("queue", "add", "--all");
+    assertEquals(0, cli("queue", "process").code());
+    long before = runCount();
+    config(", \"stdin\": \"content\"");
+    Run add = cli("queue", "add", "--all", "--json");
+    assertEquals(3, add.json().get("queued").getAsInt(), add.toString());
+    assertEquals(0, cli("queue", "process").code());
+    assertEquals(before + 3, runCount(), "each file documented by the new processor");
+    Run again = cli("queue", "add", "--all", "--json");
+    assertEquals(0, again.json().get("queued").getAsInt(), again.toString());
+    assertEquals(3, again.json().get("already_documented").getAsInt(), again.toString());
   }
 
   @Test
@@ -301,6 +366,27 @@ class DocsCliTest {
     Run nothing = cli("docs", "status", "--json");
     assertEquals(0, nothing.code(), "a project without a store has nothing documented yet");
     assertEquals(3, nothing.json().get("stale").getAsInt());
+  }
+
+  /**
+   * A query of thousands of words held the index for minutes (3,000 one-letter prefixes: 90 s; a
+   * phrase of 3,000 words: 4 min): it is refused at once in one line naming the count and the
+   * bound, and a query of the bound's words is searched.
+   */
+  @Test
+  void a_query_of_too_many_words_is_refused_in_one_line() throws Exception {
+    cli("queue", "add", "--all");
+    cli("queue", "process");
+    String many = "\"w".repeat(65);
+    Run r = cli("docs", "search", many, "--json");
+    assertEquals(2, r.code(), r.toString());
+    String error = r.json().get("error").getAsString();
+    assertTrue(error.contains("65 words") && error.contains("at most 64"), error);
+    Run text = cli("docs", "search", "w* ".repeat(2_000));
+    assertEquals(2, text.code(), text.toString());
+    assertEquals(1, text.err().strip().lines().count(), text.err());
+    Run bound = cli("docs", "search", "worker ".repeat(64), "--json");
+    assertEquals(0, bound.code(), bound.toString());
   }
 
   @Test

@@ -80,7 +80,8 @@ class CheckedLinesTest {
     assertTrue(errors.get(0).get("id").isJsonNull());
     assertEquals(CheckedLines.INVALID_REQUEST, code(errors.get(1)));
     assertEquals(7, errors.get(1).get("id").getAsInt(), "the id is kept where there is one");
-    assertEquals(CheckedLines.PARSE_ERROR, code(errors.get(2)), "an array is no message");
+    assertEquals(
+        CheckedLines.INVALID_REQUEST, code(errors.get(2)), "an array is JSON, but no message");
     assertEquals(CheckedLines.INVALID_REQUEST, code(errors.get(3)));
     assertEquals("x", errors.get(3).get("id").getAsString());
   }

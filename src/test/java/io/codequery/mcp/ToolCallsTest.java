@@ -253,6 +253,15 @@ class ToolCallsTest {
   }
 
   @Test
+  void a_query_of_too_many_words_is_an_error_as_the_cli_exits_2() throws Exception {
+    String many = "w* ".repeat(65);
+    ToolAnswer answer = calls.searchDocs(args("query", many));
+    assertTrue(answer.isError(), answer.toString());
+    assertTrue(((String) answer.json().get("error")).contains("at most 64"), answer.toString());
+    assertSameAnswer(project.cli("docs", "search", "--json", "--", many), answer);
+  }
+
+  @Test
   void wrong_arguments_are_refused_naming_the_tool_and_the_argument() {
     record Bad(
         Function<Map<String, Object>, ToolAnswer> call, Map<String, Object> a, String says) {}

@@ -307,6 +307,37 @@ public abstract class DocumentStoreContract {
     assertInstanceOf(Skip.Run.class, store.skipIfUnneeded(redo, PROCESSOR));
   }
 
+  /**
+   * Back on a commit seen before (a checkout), after another commit documented the path: a
+   * backfill's job of it, or a forced one, is queued anew as the newest change of its path, so its
+   * result is stored. Queued again in place, it stayed older than that commit's job and was refused
+   * as overtaken: the path stayed stale whatever one ran.
+   */
+  @Test
+  void a_job_queued_again_is_its_path_s_newest_change_and_its_document_is_stored() {
+    documented(C1, "a.txt", BLOB_X, "x at c1");
+    documented(C2, "a.txt", BLOB_Y, "y at c2");
+    Ingested backfill =
+        store.ingest(C1, List.of(doc("a.txt", BLOB_X)), new IngestOptions(false, PROCESSOR));
+    assertEquals(1, backfill.queued(), "not documented: (C1, a.txt) is queued anew");
+    Job again = claim();
+    assertInstanceOf(Skip.Run.class, store.skipIfUnneeded(again, PROCESSOR));
+    assertEquals(
+        Outcome.DOCUMENTED, store.complete(again, wrote("x again")).orElseThrow().outcome());
+    assertEquals("x again", textOf("a.txt"));
+
+    documented(C3, "a.txt", BLOB_Y, "y at c3");
+    Ingested forced =
+        store.ingest(C1, List.of(doc("a.txt", BLOB_X)), new IngestOptions(true, null));
+    assertEquals(1, forced.queued());
+    Job redo = claim();
+    assertTrue(redo.force());
+    assertInstanceOf(Skip.Run.class, store.skipIfUnneeded(redo, PROCESSOR));
+    store.complete(redo, wrote("x forced"));
+    assertEquals("x forced", textOf("a.txt"));
+    assertEquals(Ingested.NOTHING, queue(C3, doc("a.txt", BLOB_Y)), "the hook's: nothing changes");
+  }
+
   private void documentedNext(String text) {
     Job j = claim();
     store.complete(j, wrote(text));
