@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -430,6 +432,47 @@ class LauncherIT {
     assertFalse((r.out() + r.err()).contains("\u001b"), "no escape codes: " + r);
     assertTrue(r.err().contains("[ERROR] noisy maven"), r::toString);
     assertTrue(r.err().contains(checkout.resolve("target/build.log").toString()), r::toString);
+  }
+
+  @Test
+  void a_jar_the_launcher_built_is_built_again_once_the_checkout_is_at_another_commit()
+      throws Exception {
+    Path checkout = checkoutWithNoisyMaven(false);
+    git(checkout, "init", "-q");
+    git(checkout, "add", "code-query");
+    git(checkout, "commit", "-q", "-m", "one");
+
+    Run first = firstUse(checkout, "--version");
+    assertEquals(0, first.code(), first::toString);
+    assertTrue(first.err().contains("(first use; takes a minute)"), first::toString);
+    assertEquals("", firstUse(checkout, "--version").err(), "built once, then straight to the JVM");
+
+    git(checkout, "commit", "-q", "--allow-empty", "-m", "two"); // as a `git pull` moves it
+    String two = git(checkout, "rev-parse", "HEAD");
+    Run moved = firstUse(checkout, "--version");
+    assertEquals(0, moved.code(), moved::toString);
+    assertTrue(
+        moved.err().startsWith("code-query: rebuilding ") && moved.err().contains(two),
+        moved::toString);
+    assertEquals("", firstUse(checkout, "--version").err(), "built again once, not at every call");
+
+    // A jar built by hand after the launcher's own build is taken as it is.
+    git(checkout, "commit", "-q", "--allow-empty", "-m", "three");
+    Files.setLastModifiedTime(
+        checkout.resolve("target/code-query.jar"), FileTime.from(Instant.now().plusSeconds(5)));
+    assertEquals("", firstUse(checkout, "--version").err());
+  }
+
+  private static String git(Path dir, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-C"));
+    cmd.add(dir.toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, () -> "git failed: " + out);
+    return out;
   }
 
   /** Field 19 of /proc/<pid>/stat. */

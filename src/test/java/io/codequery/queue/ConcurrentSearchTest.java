@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,13 @@ class ConcurrentSearchTest {
           writer.complete(
               job, new JobResult(0, 1, "", new NewDocument(text, text.length(), false, "p")));
           slowestWriteNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+          // Interleaved, whatever the load: the next write waits until a reader has read again
+          // (a fast writer on a busy machine otherwise finished before the readers had run).
+          long target = reads.get() + 1;
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+          while (reads.get() < target && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+          }
         }
       } finally {
         writing.set(false);
