@@ -21,6 +21,7 @@ import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import io.codequery.store.Skip;
 import io.codequery.store.Store;
+import io.codequery.store.WorkerRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,6 +65,7 @@ public final class JobQueue implements Store {
   private final int maxRetries;
   private final Duration retryDelay;
   private final Clock clock;
+  private final SqliteWorkerRegistry workers;
 
   private JobQueue(SqliteDatabase db, int maxRetries, Duration retryDelay, Clock clock) {
     this.db = db;
@@ -71,6 +73,15 @@ public final class JobQueue implements Store {
     this.maxRetries = maxRetries;
     this.retryDelay = retryDelay;
     this.clock = clock;
+    this.workers = new SqliteWorkerRegistry(db, clock);
+  }
+
+  /**
+   * The worker registry in this queue's database (on a queue opened read-only: {@link
+   * WorkerRegistry#workers()} only).
+   */
+  public WorkerRegistry workers() {
+    return workers;
   }
 
   /**
