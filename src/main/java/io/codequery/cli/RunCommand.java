@@ -38,6 +38,8 @@ final class RunCommand implements Callable<Integer> {
             layout,
             Duration.ofSeconds(c.heartbeatSeconds()),
             Duration.ofSeconds(c.stopTimeoutSeconds()),
+            Duration.ofSeconds(c.jobTimeoutSeconds()),
+            Version.number(),
             Clock.systemUTC(),
             new RunWorker.Events() {
               @Override
@@ -56,7 +58,9 @@ final class RunCommand implements Callable<Integer> {
               }
             });
     RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
-    if (!(r instanceof RunResult.StoodDown)) {
+    if (r instanceof RunResult.StoppedOnRequest) {
+      spec.commandLine().getOut().println(Render.run(r));
+    } else if (!(r instanceof RunResult.StoodDown)) {
       spec.commandLine().getErr().println(Render.run(r));
     }
     return ExitStatus.of(r);

@@ -21,8 +21,11 @@ import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import io.codequery.store.Skip;
 import io.codequery.store.Store;
+import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -151,6 +154,37 @@ public final class JobQueue implements Store {
 
   public Path file() {
     return db.file();
+  }
+
+  /** {@code sqlite:<file>}: how {@code worker list} and {@code worker health} name this store. */
+  public static String url(Path file) {
+    return "sqlite:" + file.toAbsolutePath();
+  }
+
+  /**
+   * Opens the queue in {@code file} read-only and reads its schema version, timing both; never
+   * creates, migrates or writes anything. A missing file is reachable (the worker creates it) with
+   * no schema version.
+   */
+  public static StoreHealth probe(Path file) {
+    String url = url(file);
+    long start = System.nanoTime();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, null, null);
+    }
+    try (SqliteDatabase db = SqliteDatabase.openReadOnly(file.toAbsolutePath())) {
+      int version =
+          db.withConnection(
+              c -> {
+                try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                  return rs.next() ? rs.getInt(1) : 0;
+                }
+              });
+      return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, version, null);
+    } catch (RuntimeException e) {
+      return new StoreHealth(url, false, null, null, e.getMessage());
+    }
   }
 
   // ---------------------------------------------------------------- producing
