@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.CodeQueryException;
+import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
 import io.codequery.store.WorkerRecord;
@@ -114,11 +115,11 @@ final class ListCommand implements Callable<Integer> {
           format,
           r.workerId().substring(0, Math.min(8, r.workerId().length())),
           w.state().id(),
-          shorten(r.host(), 18) + (w.thisHost() ? " *" : ""),
+          shorten(WorkerLog.escape(r.host()), 18) + (w.thisHost() ? " *" : ""),
           r.pid(),
           String.format(Locale.ROOT, "%.1f s ago", seconds(r)),
           r.jobsRunning(),
-          r.root());
+          WorkerLog.escape(r.root()));
     }
     out.println(
         "* this host. `code-query worker stop --worker ID` stops one (an id prefix will do).");

@@ -312,4 +312,35 @@ class WorkerListTest {
     assertEquals(2, none.code(), none.out() + none.err());
     assertTrue(none.err().contains("no registered worker has the id zzzz"), none.err());
   }
+
+  @Test
+  void a_worker_reaped_while_frozen_registers_again_as_a_new_life_when_it_resumes()
+      throws Exception {
+    try (RealWorker w = RealWorker.start(root)) {
+      await().atMost(WAIT).until(() -> stateOf(w.pid()).equals("live"));
+      String before = listed(w.pid()).get("worker_id").getAsString();
+      signal("STOP", w.pid());
+      try {
+        await().atMost(Duration.ofSeconds(8)).until(() -> stateOf(w.pid()).equals("hung"));
+        // Another worker's reaper (here: this test's) finds it silent past three heartbeats.
+        try (JobQueue q = queue()) {
+          assertEquals(
+              List.of(before), q.workers().reap().stream().map(WorkerRecord::workerId).toList());
+        }
+        assertEquals("dead", stateOf(w.pid()), "marked dead: dead, whatever the process does");
+      } finally {
+        signal("CONT", w.pid());
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !listed(w.pid()).get("worker_id").getAsString().equals(before));
+      JsonObject after = listed(w.pid());
+      assertEquals("live", after.get("state").getAsString(), after.toString());
+      assertTrue(w.process().isAlive(), "it lives on");
+      assertTrue(
+          Files.readString(root.resolve(".code-query/worker.log"))
+              .contains("the registry holds worker " + before + " as ended"));
+      assertEquals(0, w.terminate());
+    }
+  }
 }
