@@ -33,6 +33,7 @@ public final class RegisterWorker implements AutoCloseable {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean stopHandedOn = new AtomicBoolean();
   private volatile String workerId;
+  private volatile String lastRegisterFailure;
 
   public RegisterWorker(
       WorkerRegistry registry, NewWorker self, WorkerLog log, Runnable onStopRequested) {
@@ -129,9 +130,15 @@ public final class RegisterWorker implements AutoCloseable {
       WorkerRecord r = registry.register(self);
       workerId = r.workerId();
       draining.set(false);
+      lastRegisterFailure = null;
       log.tryAppend("worker", what + " as worker " + r.workerId() + " on " + self.host());
     } catch (RuntimeException e) {
-      log.tryAppend("worker", "not registered (will retry): " + e.getMessage());
+      // Retried at every beat; logged once per distinct failure, not once a second.
+      String why = String.valueOf(e.getMessage());
+      if (!why.equals(lastRegisterFailure)) {
+        lastRegisterFailure = why;
+        log.tryAppend("worker", "not registered in the store (retried at each heartbeat): " + why);
+      }
     }
   }
 
