@@ -1,6 +1,5 @@
 package io.codequery.cli;
 
-import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
 import io.codequery.worker.RegisteredStop;
@@ -62,10 +61,10 @@ final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
-    Config config = Configs.load(layout, spec);
-    int timeout = timeoutSeconds != null ? timeoutSeconds : config.stopTimeoutSeconds();
+    int timeout =
+        timeoutSeconds != null ? timeoutSeconds : Configs.load(layout, spec).stopTimeoutSeconds();
     if (workerId != null) {
-      return stopRegistered(layout, config, timeout);
+      return stopRegistered(layout, Duration.ofSeconds(timeout));
     }
     StopResult r = new StopWorker(layout, Duration.ofSeconds(timeout)).run();
     int status = ExitStatus.of(r);
@@ -78,10 +77,11 @@ final class StopCommand implements Callable<Integer> {
     return status;
   }
 
-  private int stopRegistered(ProjectLayout layout, Config config, int timeout) {
+  /** {@code --worker ID}: through the registry in the project's store. */
+  private int stopRegistered(ProjectLayout layout, Duration timeout) {
     RegisteredStop r;
-    try (JobQueue q = JobQueue.open(layout, config, Clock.systemUTC())) {
-      r = new StopRegisteredWorker(q.workers(), Duration.ofSeconds(timeout)).run(workerId);
+    try (JobQueue q = JobQueue.open(layout, Configs.load(layout, spec), Clock.systemUTC())) {
+      r = new StopRegisteredWorker(q.workers(), timeout).run(workerId);
     }
     int status = ExitStatus.of(r);
     if (json) {

@@ -127,8 +127,12 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
 
   @Override
   public Optional<WorkerRegistry> registry() {
-    // The registry lives in the store's database; a store without one (none yet) registers nobody.
-    return queue instanceof JobQueue sqlite ? Optional.of(sqlite.workers()) : Optional.empty();
+    // The registry lives in the store's database: JobQueue keeps it beside itself; a store that is
+    // a registry itself is one; a store with none registers nobody.
+    if (queue instanceof JobQueue sqlite) {
+      return Optional.of(sqlite.workers());
+    }
+    return queue instanceof WorkerRegistry registry ? Optional.of(registry) : Optional.empty();
   }
 
   @Override
