@@ -4,6 +4,7 @@ import io.codequery.HealthCheck;
 import io.codequery.HealthReport;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
+import io.codequery.store.StoreHealth;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Clock;
@@ -34,6 +35,18 @@ final class HealthCommand implements Callable<Integer> {
     }
   }
 
+  /** The store's part of {@code --json}: url, reachable, latency_ms, schema_version, problem. */
+  static Map<String, Object> store(StoreHealth s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("url", s.url());
+    m.put("reachable", s.reachable());
+    m.put(
+        "latency_ms", s.latencyMillis() == null ? null : Math.round(s.latencyMillis() * 10) / 10.0);
+    m.put("schema_version", s.schemaVersion());
+    m.put("problem", s.problem());
+    return m;
+  }
+
   @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -43,6 +56,7 @@ final class HealthCommand implements Callable<Integer> {
   public Integer call() {
     HealthReport r =
         HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
+    StoreHealth store = JobQueue.probe(ProjectLayout.of(Main.projectRoot(spec)).queueDatabase());
     var out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -62,6 +76,7 @@ final class HealthCommand implements Callable<Integer> {
       m.put("spool_waiting", r.spool().waiting());
       m.put("spool_rejected", r.spool().rejected());
       m.put("log_file", r.logFile().toString());
+      m.put("store", store(store));
       out.println(JsonOut.write(m));
     } else {
       out.println(
@@ -91,6 +106,7 @@ final class HealthCommand implements Callable<Integer> {
       }
       Render.spool(r.spool(), ProjectLayout.of(Main.projectRoot(spec))).forEach(out::println);
       out.println("  log: " + r.logFile());
+      out.println("  " + Render.store(store));
     }
     out.flush();
     return r.isHealthy() ? ExitStatus.OK : ExitStatus.FAILED;

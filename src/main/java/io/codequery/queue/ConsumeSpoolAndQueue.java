@@ -4,11 +4,13 @@ import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.store.Store;
+import io.codequery.store.WorkerRegistry;
 import io.codequery.worker.WorkerTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -121,6 +123,21 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   @Override
   public boolean stopped() {
     return slots.stopped();
+  }
+
+  @Override
+  public Optional<WorkerRegistry> registry() {
+    // The registry lives in the store's database: JobQueue keeps it beside itself; a store that is
+    // a registry itself is one; a store with none registers nobody.
+    if (queue instanceof JobQueue sqlite) {
+      return Optional.of(sqlite.workers());
+    }
+    return queue instanceof WorkerRegistry registry ? Optional.of(registry) : Optional.empty();
+  }
+
+  @Override
+  public String claimOwner() {
+    return owner;
   }
 
   @Override
