@@ -46,15 +46,19 @@ final class PgDatabase implements AutoCloseable {
    */
   static PgDatabase open(String jdbcUrl, Properties properties, String where) {
     HikariConfig config = new HikariConfig();
+    Properties connection = new Properties();
+    connection.putAll(properties);
+    // A host that drops packets (a link down) must fail a connection within seconds too.
+    connection.putIfAbsent("connectTimeout", "5");
     config.setJdbcUrl(jdbcUrl);
-    config.setDataSourceProperties(properties);
+    config.setDataSourceProperties(connection);
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
     config.setPoolName("code-query-store");
     config.setSchema(SCHEMA);
     // A store that cannot be reached must say so within seconds, not after Hikari's 30 s.
     config.setConnectionTimeout(10_000);
-    config.setInitializationFailTimeout(10_000);
+    config.setInitializationFailTimeout(1); // one attempt: a refused connection is final
     config.setAutoCommit(true);
     try {
       return new PgDatabase(new HikariDataSource(config), where);
