@@ -3,6 +3,7 @@ package io.codequery.cli;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.ConsumeSpoolAndQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.RunResult;
 import io.codequery.worker.RunWorker;
@@ -55,7 +56,11 @@ final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(ExitStatus.OK);
               }
             });
-    RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
+    RunResult r =
+        worker.run(
+            () ->
+                ConsumeSpoolAndQueue.open(
+                    OpenStore.open(layout, c, Clock.systemUTC()), layout, c, Clock.systemUTC()));
     if (!(r instanceof RunResult.StoodDown)) {
       spec.commandLine().getErr().println(Render.run(r));
     }

@@ -31,10 +31,14 @@ final class PgDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String where;
+  private final String jdbcUrl;
+  private final Properties properties;
 
-  private PgDatabase(HikariDataSource pool, String where) {
+  private PgDatabase(HikariDataSource pool, String where, String jdbcUrl, Properties properties) {
     this.pool = pool;
     this.where = where;
+    this.jdbcUrl = jdbcUrl;
+    this.properties = properties;
   }
 
   /**
@@ -61,10 +65,15 @@ final class PgDatabase implements AutoCloseable {
     config.setInitializationFailTimeout(1); // one attempt: a refused connection is final
     config.setAutoCommit(true);
     try {
-      return new PgDatabase(new HikariDataSource(config), where);
+      return new PgDatabase(new HikariDataSource(config), where, jdbcUrl, connection);
     } catch (HikariPool.PoolInitializationException e) {
       throw unreachable(where, e.getCause() == null ? e : e.getCause());
     }
+  }
+
+  /** Listens for new jobs on a connection of its own, outside the pool (it stays busy). */
+  ListenForJobs listenForJobs(Runnable onJobs) {
+    return ListenForJobs.start(jdbcUrl, properties, onJobs);
   }
 
   /** The server as the user named it, for messages. */

@@ -525,6 +525,16 @@ public final class PostgresStore implements Store {
     return n;
   }
 
+  /**
+   * Calls {@code onJobs} soon after any host adds jobs ({@code LISTEN}/{@code NOTIFY}: ingesting
+   * and retrying notify at commit), so an idle worker claims within a fraction of a second without
+   * polling.
+   */
+  @Override
+  public Subscription listenForJobs(Runnable onJobs) {
+    return db.listenForJobs(onJobs);
+  }
+
   private void notifyWorkers() {
     db.withConnection(
         c -> {

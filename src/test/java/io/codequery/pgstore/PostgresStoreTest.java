@@ -12,6 +12,7 @@ import io.codequery.project.RepoPath;
 import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
+import io.codequery.store.JobStore;
 import io.codequery.store.NewDocument;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -209,6 +211,30 @@ class PostgresStoreTest {
               .hits()
               .size());
       assertEquals(1, store.documents().size(), "the table is still there");
+    }
+  }
+
+  @Test
+  void a_listening_host_hears_of_another_host_s_jobs_within_a_second() throws Exception {
+    String database = PG.createDatabase("listen");
+    try (PostgresStore idle = open(database);
+        PostgresStore other = open(database)) {
+      AtomicInteger heard = new AtomicInteger();
+      try (JobStore.Subscription s = idle.listenForJobs(heard::incrementAndGet)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.get() >= 1); // listening now
+        int before = heard.get();
+        long start = System.nanoTime();
+        other.enqueue("c", List.of("a.txt"));
+        await()
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> heard.get() > before);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("LISTEN/NOTIFY wake-up after enqueue: " + ms + " ms");
+        other.enqueue("c", List.of("a.txt")); // nothing new: no notification
+        Thread.sleep(500);
+        assertEquals(before + 1, heard.get(), "an ingest that queued nothing notifies no one");
+      }
     }
   }
 
