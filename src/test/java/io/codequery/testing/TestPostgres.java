@@ -44,6 +44,13 @@ public final class TestPostgres implements BeforeAllCallback {
   private static final String DEFAULT_LISTEN =
       System.getProperty("code-query.test.pg.listen", "127.0.0.1");
   private static final int NOBODY = 65534;
+
+  /**
+   * A group role whose members must give a password over TCP (everyone else is trusted): a test of
+   * credentials creates a login role {@code IN ROLE password_users}.
+   */
+  public static final String PASSWORD_USERS = "password_users";
+
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Server server;
 
@@ -152,8 +159,37 @@ public final class TestPostgres implements BeforeAllCallback {
               "UTF8",
               "--locale=C",
               "--no-sync"));
+      s.requirePasswordsOf(PASSWORD_USERS);
       s.startOn(listenAddresses);
+      try (Connection c = DriverManager.getConnection(s.jdbcUrl("postgres"), "postgres", "");
+          Statement st = c.createStatement()) {
+        st.executeUpdate("CREATE ROLE " + PASSWORD_USERS + " NOLOGIN");
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot create role " + PASSWORD_USERS + ": " + e, e);
+      }
       return s;
+    }
+
+    /**
+     * Members of {@code group} must give their password over TCP (scram-sha-256); everyone else is
+     * trusted. The line goes first: pg_hba.conf's first matching line decides.
+     */
+    private void requirePasswordsOf(String group) {
+      Path hba = data().resolve("pg_hba.conf");
+      try {
+        String rules = Files.readString(hba, StandardCharsets.UTF_8);
+        Files.writeString(
+            hba,
+            "host all +"
+                + group
+                + " 0.0.0.0/0 scram-sha-256\nhost all +"
+                + group
+                + " ::/0 scram-sha-256\n"
+                + rules,
+            StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     private Path data() {
