@@ -78,6 +78,11 @@ final class PgSchema {
    * @return how many steps this call applied (0 where another host, or an earlier start, did)
    */
   static int migrate(PgDatabase db) {
+    // Every command opens the store: where the schema is current already, look without the lock
+    // and without DDL (a user who may only read the store can open it too).
+    if (db.withConnection(PgSchema::currentVersion) == VERSION) {
+      return 0;
+    }
     return db.inTransaction(
         c -> {
           try (Statement st = c.createStatement()) {
@@ -115,6 +120,20 @@ final class PgSchema {
           }
           return applied;
         });
+  }
+
+  /** The highest step applied, read without creating anything; 0 where there is no schema yet. */
+  private static int currentVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT to_regclass('" + PgDatabase.SCHEMA + ".schema_version') IS NOT NULL")) {
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        return 0;
+      }
+    }
+    return version(c);
   }
 
   /** The highest step applied; 0 for none. */

@@ -175,8 +175,10 @@ public final class PostgresStore implements Store {
     requirePositive(lease);
     for (int round = 0; round < 8; round++) {
       String now = now();
+      // One transaction: two claimants failing the same exhausted jobs at once may deadlock on
+      // their rows, and a transaction PostgreSQL aborted for that is run again.
       Optional<PgClaims.Claimed> claimed =
-          db.withConnection(
+          db.inTransaction(
               c -> {
                 PgClaims.abandonExhausted(c, options.maxRetries(), now);
                 return PgClaims.claim(c, owner, lease, now);

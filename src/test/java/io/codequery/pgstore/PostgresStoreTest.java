@@ -93,6 +93,37 @@ class PostgresStoreTest {
   }
 
   @Test
+  void a_user_who_may_only_read_the_store_opens_it_and_searches() throws Exception {
+    String database = PG.createDatabase("reader");
+    try (PostgresStore owner = open(database)) {
+      owner.enqueue("c", List.of("a.txt"));
+      Job job = owner.claim("w", Duration.ofSeconds(30)).orElseThrow();
+      owner.complete(
+          job, new JobResult(0, 1, "", new NewDocument("a readable text", 15, false, PROCESSOR)));
+    }
+    try (Connection c = DriverManager.getConnection(PG.server().jdbcUrl(database));
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DROP ROLE IF EXISTS reader");
+      st.executeUpdate("CREATE ROLE reader LOGIN");
+      st.executeUpdate("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      st.executeUpdate("GRANT USAGE ON SCHEMA code_query TO reader");
+      st.executeUpdate("GRANT SELECT ON ALL TABLES IN SCHEMA code_query TO reader");
+    }
+    Properties reader = new Properties();
+    reader.setProperty("user", "reader");
+    String url = PG.server().jdbcUrl(database).replace("?user=postgres", "");
+    try (PostgresStore store =
+        PostgresStore.open(
+            url, reader, url, new PostgresStore.Options(2, Duration.ofSeconds(60)))) {
+      assertEquals(PgSchema.VERSION, store.schemaVersion());
+      SearchOutcome.Hits hits =
+          assertInstanceOf(
+              SearchOutcome.Hits.class, store.search(new SearchRequest("readable", 10, null)));
+      assertEquals(1, hits.hits().size());
+    }
+  }
+
+  @Test
   void a_schema_newer_than_this_code_is_refused_naming_the_store() throws Exception {
     String database = PG.createDatabase("newer");
     open(database).close();
