@@ -270,6 +270,29 @@ class PostgresStoreTest {
   }
 
   @Test
+  void after_a_server_restart_the_store_and_its_listener_carry_on_and_nothing_is_lost() {
+    String database = PG.createDatabase("restart");
+    try (PostgresStore store = open(database)) {
+      AtomicInteger heard = new AtomicInteger();
+      store.enqueue("c", List.of("before.txt"));
+      Job running = store.claim("w", Duration.ofSeconds(60)).orElseThrow();
+      try (JobStore.Subscription s = store.listenForJobs(heard::incrementAndGet)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.get() >= 1);
+        PG.server().restart();
+        // The listener listens again, and says so: jobs may have come while it could not hear.
+        await().atMost(Duration.ofSeconds(30)).until(() -> heard.get() >= 2);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(() -> store.enqueue("c", List.of("after.txt")) == 1);
+        assertTrue(store.complete(running, new JobResult(0, 1, "")).isPresent(), "claim held");
+        Job next = store.claim("w", Duration.ofSeconds(60)).orElseThrow();
+        assertEquals("after.txt", next.file().display());
+      }
+    }
+  }
+
+  @Test
   void an_unreachable_store_says_where_and_what_to_check_within_seconds() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
