@@ -4,9 +4,8 @@ import io.codequery.HealthCheck;
 import io.codequery.HealthReport;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.StoreHealth;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,11 +24,8 @@ import picocli.CommandLine.Spec;
 final class HealthCommand implements Callable<Integer> {
   /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
   static Integer queueDepth(ProjectLayout layout) {
-    if (!Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      return null;
-    }
-    try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-      return (int) q.depth();
+    try {
+      return OpenStore.reader(layout, Clock.systemUTC()).read(q -> (int) q.depth()).orElse(null);
     } catch (RuntimeException e) {
       return null;
     }

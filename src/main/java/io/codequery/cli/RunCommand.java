@@ -3,6 +3,7 @@ package io.codequery.cli;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.ConsumeSpoolAndQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.RunResult;
 import io.codequery.worker.RunWorker;
@@ -57,7 +58,11 @@ final class RunCommand implements Callable<Integer> {
             Version.number(),
             Clock.systemUTC(),
             printingEvents());
-    RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
+    RunResult r =
+        worker.run(
+            () ->
+                ConsumeSpoolAndQueue.open(
+                    OpenStore.open(layout, c, Clock.systemUTC()), layout, c, Clock.systemUTC()));
     if (r instanceof RunResult.StoppedOnRequest) {
       out.accept(Render.run(r));
     } else if (!(r instanceof RunResult.StoodDown)) {
