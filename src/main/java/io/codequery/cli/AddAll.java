@@ -4,10 +4,11 @@ import io.codequery.MinimalWorkerDetector;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.Backfill;
-import io.codequery.queue.JobQueue;
 import io.codequery.queue.ProcessorId;
 import io.codequery.queue.WakeWorker;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.Ingested;
+import io.codequery.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ final class AddAll {
             },
             "queue-add-all-interrupted");
     Runtime.getRuntime().addShutdownHook(onInterrupt);
-    try (JobQueue q = JobQueue.open(layout, config, Clock.systemUTC())) {
+    try (Store q = OpenStore.open(layout, config, Clock.systemUTC())) {
       Backfill.Result r =
           Backfill.run(
               q,

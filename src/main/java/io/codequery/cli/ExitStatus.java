@@ -1,6 +1,7 @@
 package io.codequery.cli;
 
 import io.codequery.Detection;
+import io.codequery.worker.RegisteredStop;
 import io.codequery.worker.RunResult;
 import io.codequery.worker.RunWorker;
 import io.codequery.worker.StartResult;
@@ -67,8 +68,21 @@ final class ExitStatus {
     return UNKNOWN; // Unverified, Refused, PermissionDenied: no signal was sent
   }
 
+  static int of(RegisteredStop r) {
+    if (r instanceof RegisteredStop.Signalled s) {
+      return of(s.result());
+    }
+    if (r instanceof RegisteredStop.Requested q) {
+      return q.stopped() ? OK : FAILED;
+    }
+    if (r instanceof RegisteredStop.NotRunning) {
+      return OK;
+    }
+    return USAGE; // NoSuchWorker, Ambiguous
+  }
+
   static int of(RunResult r) {
-    if (r instanceof RunResult.StoodDown) {
+    if (r instanceof RunResult.StoodDown || r instanceof RunResult.StoppedOnRequest) {
       return OK;
     }
     if (r instanceof RunResult.AlreadyRunning) {

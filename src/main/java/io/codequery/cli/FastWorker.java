@@ -6,18 +6,14 @@ import io.codequery.config.ConfigLoader;
 import io.codequery.config.HookSettings;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.ProjectRoots;
-import io.codequery.queue.ConsumeSpoolAndQueue;
 import io.codequery.queue.JobQueue;
 import io.codequery.trust.ProjectTrust;
-import io.codequery.worker.RunResult;
-import io.codequery.worker.RunWorker;
 import io.codequery.worker.StartResult;
 import io.codequery.worker.StartWorker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -91,19 +87,7 @@ final class FastWorker {
     }
     try {
       if (verb.equals("run")) {
-        RunWorker worker =
-            new RunWorker(
-                layout,
-                Duration.ofSeconds(config.heartbeatSeconds()),
-                Duration.ofSeconds(config.stopTimeoutSeconds()),
-                Clock.systemUTC(),
-                RunCommand.printingEvents());
-        RunResult r =
-            worker.run(() -> ConsumeSpoolAndQueue.open(layout, config, Clock.systemUTC()));
-        if (!(r instanceof RunResult.StoodDown)) {
-          err.println(Render.run(r));
-        }
-        return ExitStatus.of(r);
+        return RunCommand.runWorker(layout, config, out::println, err::println);
       }
       int wait = waitSeconds == null ? WaitSecondsOption.DEFAULT_WAIT_SECONDS : waitSeconds;
       StartResult r = new StartWorker(layout, Duration.ofSeconds(wait)).run();

@@ -4,8 +4,8 @@ import io.codequery.HealthCheck;
 import io.codequery.HealthReport;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import io.codequery.storage.OpenStore;
+import io.codequery.store.StoreHealth;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,14 +24,23 @@ import picocli.CommandLine.Spec;
 final class HealthCommand implements Callable<Integer> {
   /** Jobs waiting, or null where there is no queue (or it cannot be read: health still answers). */
   static Integer queueDepth(ProjectLayout layout) {
-    if (!Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      return null;
-    }
-    try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-      return (int) q.depth();
+    try {
+      return OpenStore.reader(layout, Clock.systemUTC()).read(q -> (int) q.depth()).orElse(null);
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** The store's part of {@code --json}: url, reachable, latency_ms, schema_version, problem. */
+  static Map<String, Object> store(StoreHealth s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("url", s.url());
+    m.put("reachable", s.reachable());
+    m.put(
+        "latency_ms", s.latencyMillis() == null ? null : Math.round(s.latencyMillis() * 10) / 10.0);
+    m.put("schema_version", s.schemaVersion());
+    m.put("problem", s.problem());
+    return m;
   }
 
   @Spec CommandSpec spec;
@@ -43,6 +52,7 @@ final class HealthCommand implements Callable<Integer> {
   public Integer call() {
     HealthReport r =
         HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
+    StoreHealth store = JobQueue.probe(ProjectLayout.of(Main.projectRoot(spec)).queueDatabase());
     var out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -62,6 +72,7 @@ final class HealthCommand implements Callable<Integer> {
       m.put("spool_waiting", r.spool().waiting());
       m.put("spool_rejected", r.spool().rejected());
       m.put("log_file", r.logFile().toString());
+      m.put("store", store(store));
       out.println(JsonOut.write(m));
     } else {
       out.println(
@@ -91,6 +102,7 @@ final class HealthCommand implements Callable<Integer> {
       }
       Render.spool(r.spool(), ProjectLayout.of(Main.projectRoot(spec))).forEach(out::println);
       out.println("  log: " + r.logFile());
+      out.println("  " + Render.store(store));
     }
     out.flush();
     return r.isHealthy() ? ExitStatus.OK : ExitStatus.FAILED;

@@ -3,6 +3,8 @@ package io.codequery.cli;
 import com.google.gson.GsonBuilder;
 import io.codequery.Detection;
 import io.codequery.DetectionJson;
+import io.codequery.store.WorkerRecord;
+import io.codequery.worker.RegisteredStop;
 import io.codequery.worker.StartResult;
 import io.codequery.worker.StopResult;
 import java.nio.file.Path;
@@ -122,6 +124,51 @@ final class JsonOut {
     m.put("killed", killed);
     m.put("seconds", seconds);
     m.put("cleaned_up", cleanedUp);
+    return m;
+  }
+
+  /**
+   * {@code worker stop --worker ID}: the keys of {@link #stop(StopResult)}, plus {@code worker_id}
+   * and {@code host}; {@code outcome} is also {@code stop_requested} (another host's worker was
+   * asked and had not stopped within the timeout), {@code no_such_worker} or {@code ambiguous}.
+   */
+  static Map<String, Object> stop(RegisteredStop r) {
+    Map<String, Object> m;
+    WorkerRecord w = null;
+    if (r instanceof RegisteredStop.Signalled s) {
+      m = stop(s.result());
+      w = s.worker();
+    } else {
+      m = new LinkedHashMap<>();
+      String outcome;
+      String reason;
+      Double seconds = null;
+      if (r instanceof RegisteredStop.Requested q) {
+        w = q.worker();
+        outcome = q.stopped() ? "stopped" : "stop_requested";
+        reason = Render.stop(r).substring(2);
+        seconds = q.waited().toMillis() / 1000.0;
+      } else if (r instanceof RegisteredStop.NotRunning n) {
+        w = n.worker();
+        outcome = "not_running";
+        reason = n.reason();
+      } else if (r instanceof RegisteredStop.NoSuchWorker) {
+        outcome = "no_such_worker";
+        reason = Render.stop(r).substring(2);
+      } else {
+        outcome = "ambiguous";
+        reason = Render.stop(r).substring(2);
+      }
+      m.put("outcome", outcome);
+      m.put("pid", w == null ? null : w.pid());
+      m.put("reason", reason);
+      m.put("signalled", false);
+      m.put("killed", false);
+      m.put("seconds", seconds);
+      m.put("cleaned_up", false);
+    }
+    m.put("worker_id", w == null ? null : w.workerId());
+    m.put("host", w == null ? null : w.host());
     return m;
   }
 

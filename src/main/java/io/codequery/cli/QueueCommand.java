@@ -6,16 +6,18 @@ import io.codequery.hooks.CommitFiles;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.IngestSpool;
-import io.codequery.queue.JobQueue;
 import io.codequery.queue.ListingChanges;
 import io.codequery.queue.QueueStatus;
 import io.codequery.queue.QueueTask;
 import io.codequery.queue.WakeWorker;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.IngestOptions;
 import io.codequery.store.Ingested;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
 import io.codequery.store.PathChange;
+import io.codequery.store.Store;
+import io.codequery.store.StoreUrl;
 import io.codequery.trust.ProjectTrust;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,8 +43,14 @@ final class QueueCommand {
     return ProjectLayout.of(Main.projectRoot(spec));
   }
 
-  private JobQueue open(ProjectLayout layout, Config config) {
-    return JobQueue.open(layout, config, Clock.systemUTC());
+  private Store open(ProjectLayout layout, Config config) {
+    return OpenStore.open(layout, config, Clock.systemUTC());
+  }
+
+  /** True where the project has a store to work on: its SQLite file, or a PostgreSQL server. */
+  private static boolean hasStore(ProjectLayout layout, Config config) {
+    return Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)
+        || OpenStore.locate(layout, config) instanceof StoreUrl.Postgres;
   }
 
   @Command(
@@ -57,7 +65,7 @@ final class QueueCommand {
       Configs.load(layout, spec); // a broken config is said here too
     }
     // One reading and one JSON for this command and the MCP server's queue_status.
-    QueueStatus status = QueueStatus.read(layout, Clock.systemUTC());
+    QueueStatus status = QueueStatus.read(layout, OpenStore.reader(layout, Clock.systemUTC()));
     if (json) {
       out.println(JsonOut.write(status.json()));
     } else {
@@ -103,13 +111,14 @@ final class QueueCommand {
             "--state " + state + ": expected pending, running, done or failed");
       }
     }
-    List<Job> jobs = List.of();
     if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
       Configs.load(layout, spec); // a broken config is said here too
-      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-        jobs = q.list(filter, limit);
-      }
     }
+    Optional<JobState> only = filter;
+    List<Job> jobs =
+        OpenStore.reader(layout, Clock.systemUTC())
+            .read(q -> q.list(only, limit))
+            .orElse(List.of());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -163,8 +172,9 @@ final class QueueCommand {
           boolean json) {
     ProjectLayout layout = layout();
     int n = 0;
-    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      try (JobQueue q = open(layout, Configs.load(layout, spec))) {
+    Config config = Configs.load(layout, spec);
+    if (hasStore(layout, config)) {
+      try (Store q = open(layout, config)) {
         n = q.retryFailed();
       }
     }
@@ -199,7 +209,7 @@ final class QueueCommand {
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
-    JobQueue queue = open(layout, config);
+    Store queue = open(layout, config);
     new IngestSpool(layout.spoolDir(), queue, log, config.mode(), clock).run();
     Progress progress = new Progress(out, System.console() != null, queue.due());
     int done = 0;
@@ -284,7 +294,7 @@ final class QueueCommand {
       return AddAll.run(layout, config, force, json, spec.commandLine().getOut());
     }
     CommitFiles.Listing listing = CommitFiles.of(layout.root(), commit);
-    try (JobQueue q = open(layout, config)) {
+    try (Store q = open(layout, config)) {
       List<PathChange> changes = ListingChanges.of(listing, refused -> {});
       Ingested done =
           changes.isEmpty()

@@ -1,8 +1,11 @@
 package io.codequery.cli;
 
 import io.codequery.Detection;
+import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.SpoolCount;
+import io.codequery.store.StoreHealth;
+import io.codequery.worker.RegisteredStop;
 import io.codequery.worker.RunResult;
 import io.codequery.worker.StartResult;
 import io.codequery.worker.StopResult;
@@ -95,6 +98,49 @@ final class Render {
     return "✗ the worker (PID " + ((StopResult.StillRunning) r).pid() + ") is still running";
   }
 
+  /** {@code worker health}'s store line. */
+  static String store(StoreHealth s) {
+    if (!s.reachable()) {
+      return "store: ✗ " + s.url() + " unreachable: " + s.problem();
+    }
+    return "store: "
+        + s.url()
+        + String.format(Locale.ROOT, " (answered in %.1f ms", s.latencyMillis())
+        + (s.schemaVersion() == null
+            ? "; not created yet: the worker creates it)"
+            : "; schema version " + s.schemaVersion() + ")");
+  }
+
+  static String stop(RegisteredStop r) {
+    if (r instanceof RegisteredStop.Signalled s) {
+      return stop(s.result());
+    }
+    if (r instanceof RegisteredStop.Requested q) {
+      String who = "worker " + q.worker().workerId() + " on " + WorkerLog.escape(q.worker().host());
+      return q.stopped()
+          ? "✓ stopped — " + who + " ended on request (no signal sent)"
+          : "✗ stop requested — "
+              + who
+              + " has not stopped within "
+              + q.waited().toSeconds()
+              + " s; it stops at its next heartbeat (no signal crosses a host)";
+    }
+    if (r instanceof RegisteredStop.NotRunning n) {
+      return "✓ not running — worker " + n.worker().workerId() + ": " + n.reason();
+    }
+    if (r instanceof RegisteredStop.NoSuchWorker n) {
+      return "✗ no registered worker has the id "
+          + WorkerLog.escape(n.id())
+          + " (`code-query worker list` shows them)";
+    }
+    RegisteredStop.Ambiguous a = (RegisteredStop.Ambiguous) r;
+    return "✗ the id "
+        + WorkerLog.escape(a.id())
+        + " names several workers ("
+        + String.join(", ", a.matches())
+        + "); give more of it";
+  }
+
   /** "permission denied: you (NAME) may not signal the worker, PID N, which runs as …". */
   static String permissionDenied(StopResult.PermissionDenied p) {
     String runsAs;
@@ -135,6 +181,9 @@ final class Render {
     }
     if (r instanceof RunResult.AlreadyRunning a) {
       return "✗ another worker already runs for " + a.root() + " (it holds " + a.lockFile() + ")";
+    }
+    if (r instanceof RunResult.StoppedOnRequest) {
+      return "✓ stopped: a stop was requested through the worker registry";
     }
     return "✓ stood down: another worker holds the lock now";
   }

@@ -3,6 +3,7 @@ package io.codequery.cli;
 import io.codequery.config.Config;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.ConsumeSpoolAndQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.trust.ProjectTrust;
 import io.codequery.worker.RunResult;
 import io.codequery.worker.RunWorker;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -33,16 +35,38 @@ final class RunCommand implements Callable<Integer> {
     // Before the worker exists: it would run config.json's command as this user.
     ProjectTrust.require(layout);
     Config c = Configs.load(layout, spec);
+    return runWorker(
+        layout,
+        c,
+        line -> spec.commandLine().getOut().println(line),
+        line -> spec.commandLine().getErr().println(line));
+  }
+
+  /**
+   * Runs the worker in this JVM until it ends, says how it ended (a stop on request on {@code out},
+   * other ends but standing down on {@code err}) and returns the exit status: the one way for this
+   * command and {@link FastWorker}.
+   */
+  static int runWorker(ProjectLayout layout, Config c, Consumer<String> out, Consumer<String> err)
+      throws IOException {
     RunWorker worker =
         new RunWorker(
             layout,
             Duration.ofSeconds(c.heartbeatSeconds()),
             Duration.ofSeconds(c.stopTimeoutSeconds()),
+            Duration.ofSeconds(c.jobTimeoutSeconds()),
+            Version.number(),
             Clock.systemUTC(),
             printingEvents());
-    RunResult r = worker.run(() -> ConsumeSpoolAndQueue.open(layout, c, Clock.systemUTC()));
-    if (!(r instanceof RunResult.StoodDown)) {
-      spec.commandLine().getErr().println(Render.run(r));
+    RunResult r =
+        worker.run(
+            () ->
+                ConsumeSpoolAndQueue.open(
+                    OpenStore.open(layout, c, Clock.systemUTC()), layout, c, Clock.systemUTC()));
+    if (r instanceof RunResult.StoppedOnRequest) {
+      out.accept(Render.run(r));
+    } else if (!(r instanceof RunResult.StoodDown)) {
+      err.accept(Render.run(r));
     }
     return ExitStatus.of(r);
   }

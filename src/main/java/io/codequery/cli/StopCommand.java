@@ -1,8 +1,13 @@
 package io.codequery.cli;
 
 import io.codequery.project.ProjectLayout;
+import io.codequery.queue.JobQueue;
+import io.codequery.worker.RegisteredStop;
+import io.codequery.worker.StopRegisteredWorker;
 import io.codequery.worker.StopResult;
 import io.codequery.worker.StopWorker;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,12 +17,17 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "stop",
-    description = "Stop the verified worker: SIGTERM, wait, then SIGKILL.",
+    description = {
+      "Stop the verified worker: SIGTERM, wait, then SIGKILL.",
+      "With --worker ID: the registered worker of that id (or id prefix, see `worker list`):"
+          + " one of this host through the same verified signals, one of another host by a stop"
+          + " request it honours at its next heartbeat (no signal crosses a host)."
+    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:stopped, or not running",
-      "1:still running",
-      "2:a bad option or --project-root, a broken config",
+      "1:still running (--worker of another host: asked, but not stopped within --timeout)",
+      "2:a bad option or --project-root, a broken config; --worker names no worker, or several",
       "4:no signal sent: the worker cannot be verified, or you may not signal it"
     })
 final class StopCommand implements Callable<Integer> {
@@ -28,10 +38,37 @@ final class StopCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--worker",
+      paramLabel = "ID",
+      description =
+          "Stop this registered worker (an id or a unique prefix, as `worker list` shows)")
+  String workerId;
+
   @Override
   public Integer call() {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
-    StopResult r = new StopWorker(layout, timeout.timeout(layout)).run();
+    Duration timeout = this.timeout.timeout(layout);
+    if (workerId != null) {
+      return stopRegistered(layout, timeout);
+    }
+    StopResult r = new StopWorker(layout, timeout).run();
+    int status = ExitStatus.of(r);
+    if (json) {
+      spec.commandLine().getOut().println(JsonOut.write(JsonOut.stop(r)));
+    } else {
+      (status == ExitStatus.OK ? spec.commandLine().getOut() : spec.commandLine().getErr())
+          .println(Render.stop(r));
+    }
+    return status;
+  }
+
+  /** {@code --worker ID}: through the registry in the project's store. */
+  private int stopRegistered(ProjectLayout layout, Duration timeout) {
+    RegisteredStop r;
+    try (JobQueue q = JobQueue.open(layout, Configs.load(layout, spec), Clock.systemUTC())) {
+      r = new StopRegisteredWorker(q.workers(), timeout).run(workerId);
+    }
     int status = ExitStatus.of(r);
     if (json) {
       spec.commandLine().getOut().println(JsonOut.write(JsonOut.stop(r)));

@@ -9,12 +9,19 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
   @Override
   public String[] getVersion() throws IOException {
+    return new String[] {"code-query worker " + number()};
+  }
+
+  /** The version the build wrote, "(version unknown)" where it cannot be read. */
+  static String number() {
     Properties p = new Properties();
     try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
       if (in != null) {
         p.load(in);
       }
+    } catch (IOException e) {
+      // fall through to "unknown"
     }
-    return new String[] {"code-query worker " + p.getProperty("version", "(version unknown)")};
+    return p.getProperty("version", "(version unknown)");
   }
 }

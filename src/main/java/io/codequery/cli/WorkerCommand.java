@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
       StopCommand.class,
       RestartCommand.class,
       StatusCommand.class,
+      ListCommand.class,
       HealthCommand.class,
       InfoCommand.class,
       RunCommand.class

@@ -9,6 +9,9 @@ import java.util.List;
  * @param concurrency how many jobs the worker runs at once (its job slots)
  * @param stdin what the command reads on its standard input: {@code none} ({@code /dev/null}) or
  *     {@code content} (the file's committed content)
+ * @param storeUrl {@code store.url}: where the queue and the documents live, checked by {@link
+ *     io.codequery.store.StoreUrl#parse}; null for the project's own SQLite file ({@code
+ *     CODE_QUERY_STORE_URL} overrides it where it is set)
  */
 public record Config(
     String datasetName,
@@ -22,7 +25,8 @@ public record Config(
     int heartbeatSeconds,
     int stopTimeoutSeconds,
     int concurrency,
-    String stdin) {
+    String stdin,
+    String storeUrl) {
 
   public static final List<String> MODES = List.of("auto", "manual");
   public static final List<String> FALLBACKS = List.of("queue", "start", "sync");
@@ -35,6 +39,7 @@ public record Config(
 
   /** The defaults of the specification and DESIGN. */
   public static Config defaults(String datasetName) {
-    return new Config(datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10, 2, "none");
+    return new Config(
+        datasetName, "sonnet", "auto", "queue", null, 2, 60, 600, 5, 10, 2, "none", null);
   }
 }

@@ -14,6 +14,7 @@ import com.google.gson.stream.MalformedJsonException;
 import io.codequery.CodeQueryException;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
+import io.codequery.store.StoreUrl;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
  * expected; unknown keys are collected as warnings (a typo must not pass silently).
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of("dataset_name", "model", "processing");
+  private static final Set<String> TOP_KEYS =
+      Set.of("dataset_name", "model", "processing", "store");
+  private static final Set<String> STORE_KEYS = Set.of("url");
   private static final Set<String> PROCESSING_KEYS =
       Set.of(
           "mode",
@@ -122,6 +125,7 @@ public final class ConfigLoader {
     int stopTimeout = integer(source, p, "stop_timeout_seconds", d.stopTimeoutSeconds(), 1, 3_600);
     int concurrency = integer(source, p, "concurrency", d.concurrency(), 1, 64);
     String stdin = oneOf(source, p, "stdin", Config.STDIN, d.stdin());
+    String storeUrl = storeUrl(source, top, warnings);
     return new Loaded(
         new Config(
             dataset,
@@ -135,8 +139,26 @@ public final class ConfigLoader {
             heartbeat,
             stopTimeout,
             concurrency,
-            stdin),
+            stdin,
+            storeUrl),
         List.copyOf(warnings));
+  }
+
+  /** {@code store.url}, checked (a password in it is refused); null where absent. */
+  private static String storeUrl(String source, JsonObject top, List<String> warnings) {
+    if (!top.has("store")) {
+      return null;
+    }
+    JsonElement se = top.get("store");
+    if (!se.isJsonObject()) {
+      throw new CodeQueryException(
+          source + ": key \"store\" must be an object, e.g. {\"url\": \"sqlite\"}");
+    }
+    JsonObject store = se.getAsJsonObject();
+    unknownKeys(source, "store.", store, STORE_KEYS, warnings);
+    String url = string(source, store, "url", null);
+    StoreUrl.parse(url, "store.url in " + source);
+    return url;
   }
 
   /**

@@ -3,15 +3,13 @@ package io.codequery.docs;
 import io.codequery.hooks.TrackedFiles;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
-import io.codequery.queue.JobQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
 import io.codequery.store.DocumentEntry;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import io.codequery.store.Store;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,11 +129,6 @@ public final class DocsQueries {
 
   /** {@code query} on the store, read-only; empty where the project has no store yet. */
   private <T> Optional<T> read(Function<Store, T> query) {
-    if (!Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    try (JobQueue store = JobQueue.openReadOnly(layout.queueDatabase(), clock)) {
-      return Optional.of(query.apply(store));
-    }
+    return OpenStore.reader(layout, clock).read(query);
   }
 }

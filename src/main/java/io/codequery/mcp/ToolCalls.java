@@ -10,6 +10,7 @@ import io.codequery.docs.DocsQueries;
 import io.codequery.docs.ShowResult;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.QueueStatus;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ final class ToolCalls {
             // which the CLI refreshes on the way, is left alone).
             ConfigLoader.load(layout.configFile(), layout.name());
           }
-          return ToolAnswer.of(QueueStatus.read(layout, clock).json());
+          return ToolAnswer.of(QueueStatus.read(layout, OpenStore.reader(layout, clock)).json());
         });
   }
 

@@ -3,12 +3,15 @@ package io.codequery.queue;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.JobStore;
 import io.codequery.store.Store;
+import io.codequery.store.WorkerRegistry;
 import io.codequery.worker.WorkerTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -20,6 +23,8 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   private final IngestSpool ingest;
   private final JobSlots slots;
   private final Store queue;
+  private JobStore.Subscription listening = () -> {}; // guarded by this
+  private boolean closed; // guarded by this
   private final ScheduledExecutorService renewer;
   private final String owner;
   private final WorkerLog log;
@@ -39,9 +44,20 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
     this.log = log;
   }
 
-  /** The project's worker task: its queue, spool and {@code config.concurrency()} slots. */
+  /**
+   * The project's worker task on its SQLite queue (the worker itself opens the store its config
+   * names: {@code storage.OpenStore}).
+   */
   public static ConsumeSpoolAndQueue open(ProjectLayout layout, Config config, Clock clock) {
-    JobQueue queue = JobQueue.open(layout, config, clock);
+    return open(JobQueue.open(layout, config, clock), layout, config, clock);
+  }
+
+  /**
+   * The project's worker task: {@code queue} (which it closes), its spool and {@code
+   * config.concurrency()} slots.
+   */
+  public static ConsumeSpoolAndQueue open(
+      Store queue, ProjectLayout layout, Config config, Clock clock) {
     WorkerLog log = new WorkerLog(layout.logFile(), clock);
     JobRunner runner = JobRunner.of(layout, config);
     ScheduledExecutorService renewer = QueueTask.newRenewer();
@@ -87,6 +103,16 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
                 log.tryAppend("queue", "could not look for jobs of dead workers: " + e);
               }
               slots.start(wakeLoop);
+              // Another host's jobs (a shared store) wake the idle slots at once, not at the next
+              // heartbeat.
+              JobStore.Subscription heard = queue.listenForJobs(() -> slots.offer(true));
+              synchronized (this) {
+                if (closed) {
+                  heard.close(); // closed while starting: nothing may outlive close()
+                } else {
+                  listening = heard;
+                }
+              }
             },
             "job-slots-start");
     t.setDaemon(true);
@@ -124,7 +150,26 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   }
 
   @Override
+  public Optional<WorkerRegistry> registry() {
+    // The registry lives in the store's database: JobQueue keeps it beside itself; a store that is
+    // a registry itself is one; a store with none registers nobody.
+    if (queue instanceof JobQueue sqlite) {
+      return Optional.of(sqlite.workers());
+    }
+    return queue instanceof WorkerRegistry registry ? Optional.of(registry) : Optional.empty();
+  }
+
+  @Override
+  public String claimOwner() {
+    return owner;
+  }
+
+  @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      listening.close();
+    }
     slots.close();
     renewer.shutdownNow();
     queue.close();

@@ -21,7 +21,11 @@ import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import io.codequery.store.Skip;
 import io.codequery.store.Store;
+import io.codequery.store.StoreHealth;
+import io.codequery.store.WorkerRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,6 +68,7 @@ public final class JobQueue implements Store {
   private final int maxRetries;
   private final Duration retryDelay;
   private final Clock clock;
+  private final SqliteWorkerRegistry workers;
 
   private JobQueue(SqliteDatabase db, int maxRetries, Duration retryDelay, Clock clock) {
     this.db = db;
@@ -71,6 +76,15 @@ public final class JobQueue implements Store {
     this.maxRetries = maxRetries;
     this.retryDelay = retryDelay;
     this.clock = clock;
+    this.workers = new SqliteWorkerRegistry(db, clock);
+  }
+
+  /**
+   * The worker registry in this queue's database (on a queue opened read-only: {@link
+   * WorkerRegistry#workers()} only).
+   */
+  public WorkerRegistry workers() {
+    return workers;
   }
 
   /**
@@ -151,6 +165,37 @@ public final class JobQueue implements Store {
     Thread t = new Thread(SqliteDatabase::warmUp, "sqlite-warm-up");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** {@code sqlite:<file>}: how {@code worker list} and {@code worker health} name this store. */
+  public static String url(Path file) {
+    return "sqlite:" + file.toAbsolutePath();
+  }
+
+  /**
+   * Opens the queue in {@code file} read-only and reads its schema version, timing both; never
+   * creates, migrates or writes anything. A missing file is reachable (the worker creates it) with
+   * no schema version.
+   */
+  public static StoreHealth probe(Path file) {
+    String url = url(file);
+    long start = System.nanoTime();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, null, null);
+    }
+    try (SqliteDatabase db = SqliteDatabase.openReadOnly(file.toAbsolutePath())) {
+      int version =
+          db.withConnection(
+              c -> {
+                try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                  return rs.next() ? rs.getInt(1) : 0;
+                }
+              });
+      return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, version, null);
+    } catch (RuntimeException e) {
+      return new StoreHealth(url, false, null, null, e.getMessage());
+    }
   }
 
   // ---------------------------------------------------------------- producing

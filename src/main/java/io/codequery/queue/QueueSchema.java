@@ -14,7 +14,7 @@ import java.sql.Statement;
  */
 final class QueueSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   private QueueSchema() {}
 
@@ -89,6 +89,9 @@ final class QueueSchema {
                     addDocuments(st);
                     DocumentRows.importOutputs(c);
                   }
+                  if (version < 5) {
+                    addWorkers(st);
+                  }
                   st.executeUpdate("PRAGMA user_version = " + VERSION);
                 }
                 return null;
@@ -135,6 +138,23 @@ final class QueueSchema {
             + " (documents_fts, rowid, path, text) VALUES ('delete', old.id, old.path, old.text);"
             + " INSERT INTO documents_fts (rowid, path, text) VALUES (new.id, new.path, new.text);"
             + " END");
+  }
+
+  /**
+   * Step 5, the worker registry: one row per worker life (a random id; PIDs are shown, never keys),
+   * its heartbeat and progress times, and a stop request a worker honours at its next heartbeat.
+   * {@code claim_owner} is the lease-owner prefix of its job slots: its running jobs are those.
+   */
+  private static void addWorkers(Statement st) throws SQLException {
+    st.executeUpdate(
+        "CREATE TABLE workers (worker_id TEXT PRIMARY KEY, host TEXT NOT NULL, host_id TEXT NOT"
+            + " NULL, pid INTEGER NOT NULL, process_start_ticks INTEGER NOT NULL, root TEXT NOT"
+            + " NULL, version TEXT NOT NULL, claim_owner TEXT NOT NULL, state TEXT NOT NULL CHECK"
+            + " (state IN ('running', 'draining', 'stopped', 'dead')), stop_requested INTEGER NOT"
+            + " NULL DEFAULT 0, heartbeat_ms INTEGER NOT NULL, job_timeout_ms INTEGER NOT NULL,"
+            + " started_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, progress_at INTEGER"
+            + " NOT NULL, ended_at INTEGER)");
+    st.executeUpdate("CREATE INDEX workers_state ON workers (state, heartbeat_at)");
   }
 
   private static int userVersion(Connection c) throws SQLException {

@@ -3,9 +3,8 @@ package io.codequery.queue;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.SpoolCount;
 import io.codequery.store.JobState;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.time.Clock;
+import io.codequery.store.Store;
+import io.codequery.store.StoreReader;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -27,16 +26,12 @@ public record QueueStatus(Map<JobState, Long> jobs, SpoolCount spool) {
    *
    * @throws io.codequery.CodeQueryException if the queue exists but cannot be read
    */
-  public static QueueStatus read(ProjectLayout layout, Clock clock) {
+  public static QueueStatus read(ProjectLayout layout, StoreReader store) {
     Map<JobState, Long> jobs = new EnumMap<>(JobState.class);
     for (JobState s : JobState.values()) {
       jobs.put(s, 0L);
     }
-    if (Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), clock)) {
-        jobs.putAll(q.counts());
-      }
-    }
+    store.read(Store::counts).ifPresent(jobs::putAll);
     return new QueueStatus(jobs, SpoolCount.of(layout.spoolDir()));
   }
 

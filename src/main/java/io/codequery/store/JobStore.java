@@ -131,4 +131,20 @@ public interface JobStore {
 
   /** Puts every failed job back to pending with its attempts reset; returns how many. */
   int retryFailed();
+
+  /**
+   * Calls {@code onJobs}, on a thread of the store's, soon after any process or host adds jobs or
+   * puts failed ones back — and once after each time it could not listen for a while, as jobs may
+   * have come meanwhile — until the returned subscription is closed. A store that cannot tell never
+   * calls it (the SQLite store: there the worker's watch on its spool wakes it instead).
+   */
+  default Subscription listenForJobs(Runnable onJobs) {
+    return () -> {};
+  }
+
+  /** A subscription of {@link #listenForJobs}; closing it is idempotent and never throws. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
 }

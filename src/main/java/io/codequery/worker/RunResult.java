@@ -7,10 +7,19 @@ import java.nio.file.Path;
  * shutdown hook ends the JVM, see {@link RunWorker.Events#stoppedBySignal()}.)
  */
 public sealed interface RunResult
-    permits RunResult.StoodDown, RunResult.MissingMarker, RunResult.AlreadyRunning {
+    permits RunResult.StoodDown,
+        RunResult.StoppedOnRequest,
+        RunResult.MissingMarker,
+        RunResult.AlreadyRunning {
 
   /** Another worker took over this worker's lock file; this one handed back its jobs and ended. */
   record StoodDown() implements RunResult {}
+
+  /**
+   * A stop was requested through the worker registry ({@code worker stop --worker ID}): the worker
+   * stopped as on SIGTERM (its jobs finished or handed back, its files withdrawn).
+   */
+  record StoppedOnRequest() implements RunResult {}
 
   /**
    * This JVM lacks the worker marker among its first arguments: detectors could not verify it, so

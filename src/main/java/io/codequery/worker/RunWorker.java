@@ -2,10 +2,12 @@ package io.codequery.worker;
 
 import io.codequery.heartbeat.Heartbeat;
 import io.codequery.log.WorkerLog;
+import io.codequery.process.HostId;
 import io.codequery.process.ProcessFacts;
 import io.codequery.process.WorkerIdentity;
 import io.codequery.process.WorkerMarker;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.NewWorker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +61,8 @@ public final class RunWorker {
   private final ProjectLayout layout;
   private final Duration heartbeat;
   private final Duration stopTimeout;
+  private final Duration jobTimeout;
+  private final String version;
   private final Clock clock;
   private final Events events;
   private final WorkerLog log;
@@ -66,12 +70,26 @@ public final class RunWorker {
   private final CountDownLatch loopDone = new CountDownLatch(1);
   private final CountDownLatch shutDownDone = new CountDownLatch(1);
   private volatile WorkerLoop.Exit exit = WorkerLoop.Exit.STOPPED;
+  private volatile boolean stopRequestedInRegistry;
+  private volatile Optional<RegisterWorker> registration = Optional.empty();
 
+  /**
+   * @param jobTimeout how long one job may run (the registry judges a worker hung by it)
+   * @param version the code-query version, as the worker registers it
+   */
   public RunWorker(
-      ProjectLayout layout, Duration heartbeat, Duration stopTimeout, Clock clock, Events events) {
+      ProjectLayout layout,
+      Duration heartbeat,
+      Duration stopTimeout,
+      Duration jobTimeout,
+      String version,
+      Clock clock,
+      Events events) {
     this.layout = layout;
     this.heartbeat = heartbeat;
     this.stopTimeout = stopTimeout;
+    this.jobTimeout = jobTimeout;
+    this.version = version;
     this.clock = clock;
     this.events = events;
     this.log = new WorkerLog(layout.logFile(), clock);
@@ -79,10 +97,11 @@ public final class RunWorker {
 
   /**
    * Runs until SIGTERM/SIGINT (then {@link Events#stoppedBySignal()} is told once the shutdown is
-   * complete, and this method never returns) or until another worker holds the lock ({@link
-   * RunResult.StoodDown}); returns another result where the worker could not start. The task is
-   * created only once this worker holds the lock (a worker that loses the race touches nothing but
-   * the lock file).
+   * complete, and this method never returns), until another worker holds the lock ({@link
+   * RunResult.StoodDown}) or until a stop is requested through the worker registry ({@link
+   * RunResult.StoppedOnRequest}); returns another result where the worker could not start. The task
+   * is created only once this worker holds the lock (a worker that loses the race touches nothing
+   * but the lock file).
    */
   public RunResult run(Supplier<WorkerTask> taskFactory) throws IOException {
     String root = layout.root().toString();
@@ -115,6 +134,28 @@ public final class RunWorker {
     // Before the PID file appears: whoever sees the worker running sees it fully set up.
     watch.start(loop);
     files.publish();
+    registration =
+        task.registry()
+            .map(
+                registry ->
+                    new RegisterWorker(
+                        registry,
+                        new NewWorker(
+                            HostId.hostName(),
+                            HostId.ofThisHost().format(),
+                            identity.pid(),
+                            identity.startTicks(),
+                            root,
+                            version,
+                            task.claimOwner(),
+                            heartbeat,
+                            jobTimeout),
+                        log,
+                        () -> {
+                          stopRequestedInRegistry = true;
+                          loop.requestStop();
+                        }));
+    registration.ifPresent(RegisterWorker::start);
     duties.beat(new WorkerStatus("idle", List.of(), ""));
     Runtime.getRuntime()
         .addShutdownHook(
@@ -140,9 +181,12 @@ public final class RunWorker {
     } finally {
       loopDone.countDown();
     }
-    // The loop returns by itself only when another worker holds the lock now: stand down.
+    // The loop returns by itself only when another worker holds the lock now (stand down), or
+    // when a stop was asked for through the registry (stop as on SIGTERM).
     shutDown(loop, task, watch, files, identity, lock);
-    return new RunResult.StoodDown();
+    return exit != WorkerLoop.Exit.LOCK_LOST && stopRequestedInRegistry
+        ? new RunResult.StoppedOnRequest()
+        : new RunResult.StoodDown();
   }
 
   /**
@@ -165,6 +209,12 @@ public final class RunWorker {
       loop.requestStop();
       boolean loopEnded = awaitQuietly(loopDone, stopTimeout.plus(SHUTDOWN_SLACK));
       watch.close();
+      // Before the task closes the store the registry lives in.
+      registration.ifPresent(
+          r -> {
+            r.stopped(SHUTDOWN_SLACK.toMillis());
+            r.close();
+          });
       try {
         task.close();
       } catch (RuntimeException e) {
@@ -213,6 +263,8 @@ public final class RunWorker {
     private final WorkerFiles files;
     private final WorkerIdentity identity;
     private final AtomicReference<InstanceLock> lock;
+    private List<String> jobsAtLastBeat = List.of();
+    private String lastJobAtLastBeat = "";
 
     KeepWorkerFiles(
         WorkerFiles files, WorkerIdentity identity, AtomicReference<InstanceLock> lock) {
@@ -235,6 +287,16 @@ public final class RunWorker {
       } catch (IOException | RuntimeException e) {
         log.tryAppend("worker", "heartbeat not written: " + e.getMessage());
       }
+      // A slot progressed where the worker holds no job, or its jobs changed since the last beat
+      // (one ended, another started): a worker holding the same jobs for longer than a job may
+      // run is hung.
+      boolean progressed =
+          status.currentJobs().isEmpty()
+              || !status.currentJobs().equals(jobsAtLastBeat)
+              || !status.lastJob().equals(lastJobAtLastBeat);
+      jobsAtLastBeat = List.copyOf(status.currentJobs());
+      lastJobAtLastBeat = status.lastJob();
+      registration.ifPresent(r -> r.beat("stopping".equals(status.state()), progressed));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.codequery.worker;
 
+import io.codequery.store.WorkerRegistry;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The worker's work, as its loop drives it (the queue consumer plugs in here). The loop thread
@@ -31,6 +33,19 @@ public interface WorkerTask extends AutoCloseable {
 
   /** True once every slot has ended (after {@link #requestStop()}). */
   boolean stopped();
+
+  /**
+   * The worker registry of the task's store, where the worker registers and beats; empty where the
+   * task keeps none. Valid until {@link #close()}.
+   */
+  default Optional<WorkerRegistry> registry() {
+    return Optional.empty();
+  }
+
+  /** The lease-owner prefix the task's job slots claim with ("" where it claims nothing). */
+  default String claimOwner() {
+    return "";
+  }
 
   @Override
   void close();

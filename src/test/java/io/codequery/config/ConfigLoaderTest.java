@@ -51,7 +51,19 @@ class ConfigLoaderTest {
             .config();
     assertEquals(
         new Config(
-            "ds", "opus", "manual", "sync", List.of("doc", "{file}"), 0, 5, 30, 2, 3, 4, "none"),
+            "ds",
+            "opus",
+            "manual",
+            "sync",
+            List.of("doc", "{file}"),
+            0,
+            5,
+            30,
+            2,
+            3,
+            4,
+            "none",
+            null),
         c);
   }
 

@@ -40,6 +40,19 @@ class JobQueueTest extends JobStoreContract {
   }
 
   @Test
+  void times_are_the_injected_clock_s_to_the_millisecond() {
+    queue.enqueue("c", List.of("a"));
+    Job job = queue.claim("w", LEASE).orElseThrow();
+    assertEquals(clock.instant().plus(LEASE), job.leaseUntil());
+    Job recorded = queue.fail(job, "exit code 1", true).orElseThrow();
+    assertEquals(clock.instant().plus(RETRY_DELAY), recorded.notBefore());
+    clock.advance(RETRY_DELAY.minusMillis(1));
+    assertTrue(queue.claim("w", LEASE).isEmpty(), "one millisecond before the retry delay");
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(queue.claim("w", LEASE).isPresent(), "at the retry delay");
+  }
+
+  @Test
   void stored_output_is_bounded() {
     queue.enqueue("c", List.of("a"));
     Job job = queue.claim("w", LEASE).orElseThrow();

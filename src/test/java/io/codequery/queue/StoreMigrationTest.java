@@ -10,10 +10,13 @@ import io.codequery.store.Document;
 import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
+import io.codequery.store.NewWorker;
 import io.codequery.store.Outcome;
 import io.codequery.store.RecordedRun;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
+import io.codequery.store.WorkerRecord;
+import io.codequery.store.WorkerState;
 import io.codequery.store.WriteFixtureStore;
 import io.codequery.testing.SettableClock;
 import java.io.InputStream;
@@ -28,7 +31,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,5 +129,47 @@ class StoreMigrationTest {
       assertEquals(0, q.enqueue(WriteFixtureStore.C1, List.of("src/B.java")), "keys kept");
     }
     assertEquals(JobQueue.SCHEMA_VERSION, userVersion(db));
+  }
+
+  @Test
+  void a_schema_4_store_gains_the_worker_registry_in_place_with_every_job_kept() throws Exception {
+    Path db = fixture(4);
+    assertEquals(4, userVersion(db), "the fixture is what schema 4 wrote");
+    Map<String, Long> before = rowsByState(db);
+    assertEquals(8L, before.values().stream().mapToLong(Long::longValue).sum(), before.toString());
+    SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    try (JobQueue q = JobQueue.open(db, 2, Duration.ofSeconds(60), clock)) {
+      assertEquals(before, rowsByState(db), "every job kept as it was");
+      assertEquals(List.of(), q.workers().workers(), "no worker registered yet");
+      // The fixture's running job was claimed as pid-1-aa: a worker of that lease owner holds it.
+      WorkerRecord w =
+          q.workers()
+              .register(
+                  new NewWorker(
+                      "host",
+                      "machine/boot/pid:[1]",
+                      1,
+                      -1,
+                      dir.toString(),
+                      "test",
+                      "pid-1-aa",
+                      Duration.ofSeconds(1),
+                      Duration.ofSeconds(600)));
+      assertEquals(1, w.jobsRunning());
+      assertEquals(WorkerState.RUNNING, w.state());
+    }
+    assertEquals(JobQueue.SCHEMA_VERSION, userVersion(db));
+  }
+
+  private static Map<String, Long> rowsByState(Path db) throws Exception {
+    Map<String, Long> rows = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM jobs GROUP BY state")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return rows;
   }
 }

@@ -1,0 +1,607 @@
+package io.codequery.pgstore;
+
+import io.codequery.os.ProcessTable;
+import io.codequery.project.RepoPath;
+import io.codequery.queue.EndOrphanedRuns;
+import io.codequery.queue.JobQueue;
+import io.codequery.store.Document;
+import io.codequery.store.DocumentCounts;
+import io.codequery.store.DocumentEntry;
+import io.codequery.store.IngestOptions;
+import io.codequery.store.Ingested;
+import io.codequery.store.Job;
+import io.codequery.store.JobResult;
+import io.codequery.store.JobState;
+import io.codequery.store.Outcome;
+import io.codequery.store.PathChange;
+import io.codequery.store.PathRules;
+import io.codequery.store.RecordedRun;
+import io.codequery.store.SearchOutcome;
+import io.codequery.store.SearchRequest;
+import io.codequery.store.Skip;
+import io.codequery.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * The {@link Store} on PostgreSQL, shared by the workers of many hosts: the same contract as the
+ * SQLite store ({@link JobQueue}), the same contract tests. Thread-safe; a small pool of
+ * connections (at most {@value PgDatabase#POOL_SIZE}).
+ *
+ * <p>The mechanics live beside it, one concern each: SQL plumbing ({@link PgDatabase}), the schema
+ * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link PgDocuments}), the
+ * claim protocol with its lease tokens ({@link PgClaims}), the ingestion protocol ({@link
+ * PgIngest}), and full-text search ({@link PgSearch}).
+ *
+ * <p><b>Time.</b> Every time decision — due, lease expiry, retry delay, every timestamp stored —
+ * reads the database's clock ({@code now()}), never a host's: the hosts sharing a store need not
+ * agree on the time. (Tests move that clock forward with {@link Options#clockShift}.)
+ *
+ * <p><b>Order per path.</b> Ingesting takes an exclusive transaction-level advisory lock, and the
+ * writes that read the order (completing a job with its document, skipping an unneeded one) take it
+ * shared: ids follow ingest commit order, and no change of a path is ingested between a
+ * completion's look at the path's newer changes and its document's write (SQLite's single writer
+ * gives the SQLite store both for free).
+ */
+public final class PostgresStore implements Store {
+  /** The advisory lock key of ingestion ("cq-ingst" in ASCII). */
+  static final long INGEST_LOCK = 0x63712d696e677374L;
+
+  /** The channel a worker listens on to hear of new jobs at once. */
+  public static final String JOBS_CHANNEL = "code_query_jobs";
+
+  /** The schema version this code writes. */
+  public static final int SCHEMA_VERSION = PgSchema.VERSION;
+
+  /**
+   * How the store behaves.
+   *
+   * @param maxRetries how many times a retryable failure is retried (so up to maxRetries + 1 runs)
+   * @param retryDelay how long a job waits before a retry
+   * @param clockShift for tests only: added to the database's clock in every time decision, as a
+   *     test moves a settable clock (zero in production)
+   */
+  public record Options(int maxRetries, Duration retryDelay, Supplier<Duration> clockShift) {
+    public Options {
+      if (maxRetries < 0 || retryDelay.isNegative()) {
+        throw new IllegalArgumentException("maxRetries and retryDelay must not be negative");
+      }
+    }
+
+    /** No shift: the database's clock as it is. */
+    public Options(int maxRetries, Duration retryDelay) {
+      this(maxRetries, retryDelay, () -> Duration.ZERO);
+    }
+  }
+
+  private final PgDatabase db;
+  private final Options options;
+
+  private PostgresStore(PgDatabase db, Options options) {
+    this.db = db;
+    this.options = options;
+  }
+
+  /**
+   * Opens the store at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db}), creating or
+   * migrating its schema (safe when several hosts start at once).
+   *
+   * @param properties connection properties (user; a password only from the environment or
+   *     ~/.pgpass, never from config.json)
+   * @param where the server as the user named it, without credentials, for messages
+   * @throws io.codequery.CodeQueryException naming the server and what to check where it cannot be
+   *     reached, or holds a newer schema
+   */
+  public static PostgresStore open(
+      String jdbcUrl, Properties properties, String where, Options options) {
+    PgDatabase db = PgDatabase.open(jdbcUrl, properties, where);
+    try {
+      PgSchema.migrate(db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return new PostgresStore(db, options);
+  }
+
+  /** The server as the user named it (no credentials). */
+  public String where() {
+    return db.where();
+  }
+
+  /** The schema version the store holds. */
+  public int schemaVersion() {
+    return db.withConnection(PgSchema::version);
+  }
+
+  /**
+   * The database's "now" as SQL: {@code now()}, the start of the current transaction, plus the
+   * tests' shift. A literal number of milliseconds is all that is spliced in.
+   */
+  private String now() {
+    long shift = options.clockShift().get().toMillis();
+    return shift == 0 ? "now()" : "(now() + interval '" + shift + " milliseconds')";
+  }
+
+  // ---------------------------------------------------------------- producing
+
+  @Override
+  public Ingested ingest(String commit, List<PathChange> changes, IngestOptions ingestOptions) {
+    PathRules.checkCommit(commit);
+    String now = now();
+    return db.inTransaction(
+        c -> {
+          lockOrder(c, true);
+          Ingested ingested = PgIngest.run(c, commit, changes, ingestOptions, now);
+          if (ingested.queued() > 0) {
+            // Delivered when this transaction commits, to every worker listening.
+            try (Statement st = c.createStatement()) {
+              st.execute("NOTIFY " + JOBS_CHANNEL);
+            }
+          }
+          return ingested;
+        });
+  }
+
+  /**
+   * The order-per-path lock: exclusive for ingesting, shared for the writes that read the order.
+   */
+  private static void lockOrder(Connection c, boolean exclusive) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "SELECT pg_advisory_xact_lock" + (exclusive ? "" : "_shared") + "(" + INGEST_LOCK + ")");
+    }
+  }
+
+  // ---------------------------------------------------------------- consuming
+
+  @Override
+  public Optional<Job> claim(String owner, Duration lease) {
+    if (owner == null || owner.isBlank()) {
+      throw new IllegalArgumentException("owner must be non-blank");
+    }
+    requirePositive(lease);
+    for (int round = 0; round < 8; round++) {
+      String now = now();
+      // One transaction: two claimants failing the same exhausted jobs at once may deadlock on
+      // their rows, and a transaction PostgreSQL aborted for that is run again.
+      Optional<PgClaims.Claimed> claimed =
+          db.inTransaction(
+              c -> {
+                PgClaims.abandonExhausted(c, options.maxRetries(), now);
+                return PgClaims.claim(c, owner, lease, now);
+              });
+      if (claimed.isEmpty()) {
+        return Optional.empty();
+      }
+      Job job = claimed.get().job();
+      Optional<RecordedRun> previous = claimed.get().previousRun();
+      // The claim is ours (its token fences the previous holder's late writes); before the job
+      // runs again, end what its previous run left running on this host, so it never runs twice at
+      // once. A run on another host (another boot) is never signalled: that host's worker fences
+      // itself.
+      if (previous.isPresent()
+          && thisBoot(previous.get())
+          && !EndOrphanedRuns.end(claimed.get().previousClaim().orElseThrow(), previous.get())) {
+        String expired = now();
+        db.withConnection(
+            c -> PgClaims.update(c, job, "lease_expires_at = " + expired + " - interval '1 ms'"));
+        continue;
+      }
+      return Optional.of(job);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Skip skipIfUnneeded(Job job, String processor) {
+    // Most jobs must run: look first without the lock, and take it only to record a skip (looking
+    // again under it: a change ingested in between may have decided otherwise).
+    if (db.withConnection(c -> unneeded(c, job, processor)).isEmpty()) {
+      return new Skip.Run();
+    }
+    String now = now();
+    return db.inTransaction(
+        c -> {
+          lockOrder(c, false);
+          Optional<Unneeded> unneeded = unneeded(c, job, processor);
+          if (unneeded.isEmpty()) {
+            return new Skip.Run();
+          }
+          if (PgClaims.update(
+                  c,
+                  job,
+                  "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+                      + now
+                      + ", outcome = ?, note = ?, error = NULL",
+                  unneeded.get().outcome().id(),
+                  unneeded.get().note())
+              != 1) {
+            return new Skip.Lost();
+          }
+          return new Skip.Skipped(PgRows.findJob(c, job.id()).orElseThrow());
+        });
+  }
+
+  /** Why a claimed job need not run, in its row's words. */
+  private record Unneeded(Outcome outcome, String note) {}
+
+  private static Optional<Unneeded> unneeded(Connection c, Job job, String processor)
+      throws SQLException {
+    Optional<PgNewerChange> newer = PgNewerChange.of(c, job);
+    if (newer.isPresent()) {
+      return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
+    }
+    if (job.blob() == null || job.force()) {
+      return Optional.empty();
+    }
+    Optional<DocumentEntry> current = PgDocuments.findEntry(c, job.file());
+    if (current.isEmpty()
+        || !job.blob().equals(current.get().blob())
+        || !processor.equals(current.get().processor())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Unneeded(
+            Outcome.ALREADY_DOCUMENTED,
+            "not run: this content is documented already (blob "
+                + job.blob()
+                + ", commit "
+                + current.get().commit()
+                + ", by "
+                + processor
+                + ")"));
+  }
+
+  @Override
+  public Optional<Job> complete(Job job, JobResult result) {
+    String now = now();
+    return db.inTransaction(
+        c -> {
+          if (result.document() != null) {
+            lockOrder(c, false);
+          }
+          if (PgClaims.update(
+                  c,
+                  job,
+                  "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+                      + now
+                      + ", exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
+                      + " outcome = NULL",
+                  result.exitCode(),
+                  result.durationMs(),
+                  PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS))
+              != 1) {
+            return Optional.<Job>empty();
+          }
+          if (result.document() != null) {
+            Optional<String> refused = PgNewerChange.refusesDocumentOf(c, job);
+            if (refused.isEmpty()) {
+              PgDocuments.store(c, job, result.document(), result.durationMs(), now);
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
+              PgRows.bind(
+                  ps,
+                  (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id(),
+                  refused.map(why -> "document not stored: " + why).orElse(null),
+                  job.id());
+              ps.executeUpdate();
+            }
+          }
+          return PgRows.findJob(c, job.id());
+        });
+  }
+
+  @Override
+  public Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result) {
+    String now = now();
+    int maxRetries = options.maxRetries();
+    boolean retry = retryable && job.attempts() <= maxRetries;
+    String error =
+        PgRows.bound(
+            retry
+                ? reason + " (attempt " + job.attempts() + " of " + (maxRetries + 1) + "; retrying)"
+                : reason,
+            JobQueue.MAX_ERROR_CHARS);
+    Integer exit = result == null ? null : result.exitCode();
+    Long duration = result == null ? null : result.durationMs();
+    String output =
+        result == null ? null : PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS);
+    if (retry) {
+      return finish(
+          job,
+          "state = 'pending', not_before = "
+              + now
+              + " + ? * interval '1 millisecond', lease_owner = NULL, lease_expires_at = NULL,"
+              + " updated_at = "
+              + now
+              + ", exit_code = ?, duration_ms = ?, output = ?, error = ?",
+          options.retryDelay().toMillis(),
+          exit,
+          duration,
+          output,
+          error);
+    }
+    return finish(
+        job,
+        "state = 'failed', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+            + now
+            + ", exit_code = ?, duration_ms = ?, output = ?, error = ?",
+        exit,
+        duration,
+        output,
+        error);
+  }
+
+  @Override
+  public Optional<Job> release(Job job) {
+    String now = now();
+    return finish(
+        job,
+        "state = 'pending', attempts = GREATEST(attempts - 1, 0), not_before = "
+            + now
+            + ", lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+            + now);
+  }
+
+  @Override
+  public boolean extendLease(Job job, Duration lease) {
+    requirePositive(lease);
+    String now = now();
+    return db.withConnection(
+        c ->
+            PgClaims.update(
+                    c,
+                    job,
+                    "lease_expires_at = "
+                        + now
+                        + " + ? * interval '1 millisecond', updated_at = "
+                        + now,
+                    lease.toMillis())
+                == 1);
+  }
+
+  @Override
+  public boolean recordRun(Job job, RecordedRun run) {
+    return db.withConnection(
+        c ->
+            PgClaims.update(
+                    c,
+                    job,
+                    "run_pid = ?, run_start_ticks = ?, run_boot_id = ?",
+                    run.pid(),
+                    run.startTicks(),
+                    run.bootId())
+                == 1);
+  }
+
+  @Override
+  public int endOrphanedRuns(String ownOwnerPrefix) {
+    int freed = 0;
+    for (Job job : list(Optional.of(JobState.RUNNING), Integer.MAX_VALUE)) {
+      // Owners are pid-<pid>-…: a PID says something only on the host that ran it. A run
+      // recorded on another boot is another host's (or before a reboot): left to its lease.
+      Optional<RecordedRun> run = db.withConnection(c -> PgClaims.recordedRun(c, job));
+      if (run.isEmpty() || !EndOrphanedRuns.ownerGone(job.leaseOwner(), ownOwnerPrefix)) {
+        continue;
+      }
+      if (!thisBoot(run.get()) || !EndOrphanedRuns.end(job, run.get())) {
+        continue;
+      }
+      String now = now();
+      boolean expired =
+          db.withConnection(
+              c ->
+                  PgClaims.update(
+                          c,
+                          job,
+                          "lease_expires_at = "
+                              + now
+                              + " - interval '1 millisecond', updated_at = "
+                              + now)
+                      == 1);
+      freed += expired ? 1 : 0;
+    }
+    return freed;
+  }
+
+  private static boolean thisBoot(RecordedRun run) {
+    return run.bootId().equals(ProcessTable.system().bootId());
+  }
+
+  // ---------------------------------------------------------------- inspecting and repairing
+
+  @Override
+  public Map<JobState, Long> counts() {
+    return db.withConnection(
+        c -> {
+          EnumMap<JobState, Long> counts = new EnumMap<>(JobState.class);
+          for (JobState s : JobState.values()) {
+            counts.put(s, 0L);
+          }
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT state, COUNT(*) FROM jobs WHERE "
+                          + PgRows.IS_JOB
+                          + " GROUP BY state")) {
+            while (rs.next()) {
+              counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
+            }
+          }
+          return Collections.unmodifiableMap(counts);
+        });
+  }
+
+  @Override
+  public long depth() {
+    return count(
+        "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND " + PgRows.IS_JOB);
+  }
+
+  @Override
+  public long due() {
+    String now = now();
+    return count(
+        "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= "
+            + now
+            + ") OR (state = 'running' AND lease_expires_at < "
+            + now
+            + ")");
+  }
+
+  private long count(String sql) {
+    return db.withConnection(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  @Override
+  public List<Job> list(Optional<JobState> state, int limit) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + PgRows.JOB_COLUMNS
+                      + " FROM jobs WHERE "
+                      + PgRows.IS_JOB
+                      + (state.isPresent() ? " AND state = ?" : "")
+                      + " ORDER BY id DESC LIMIT ?")) {
+            int i = 1;
+            if (state.isPresent()) {
+              ps.setString(i++, state.get().id());
+            }
+            ps.setInt(i, limit);
+            List<Job> jobs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                jobs.add(PgRows.job(rs));
+              }
+            }
+            return List.copyOf(jobs);
+          }
+        });
+  }
+
+  @Override
+  public Optional<Job> get(long id) {
+    return db.withConnection(c -> PgRows.findJob(c, id));
+  }
+
+  @Override
+  public int retryFailed() {
+    String now = now();
+    int n =
+        db.withConnection(
+            c -> {
+              try (Statement st = c.createStatement()) {
+                return st.executeUpdate(
+                    "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 'epoch',"
+                        + " updated_at = "
+                        + now
+                        + " WHERE state = 'failed'");
+              }
+            });
+    if (n > 0) {
+      notifyWorkers();
+    }
+    return n;
+  }
+
+  /**
+   * Calls {@code onJobs} soon after any host adds jobs ({@code LISTEN}/{@code NOTIFY}: ingesting
+   * and retrying notify at commit), so an idle worker claims within a fraction of a second without
+   * polling.
+   */
+  @Override
+  public Subscription listenForJobs(Runnable onJobs) {
+    return db.listenForJobs(onJobs);
+  }
+
+  private void notifyWorkers() {
+    db.withConnection(
+        c -> {
+          try (Statement st = c.createStatement()) {
+            return st.execute("NOTIFY " + JOBS_CHANNEL);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- documents
+
+  @Override
+  public Optional<Document> document(RepoPath path) {
+    return db.withConnection(c -> PgDocuments.find(c, path));
+  }
+
+  @Override
+  public List<DocumentEntry> documents() {
+    return db.withConnection(PgDocuments::entries);
+  }
+
+  @Override
+  public SearchOutcome search(SearchRequest request) {
+    return db.withConnection(c -> PgSearch.search(c, request));
+  }
+
+  @Override
+  public DocumentCounts documentCounts() {
+    return db.withConnection(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE"
+                          + " kind = 'document' AND state IN ('pending', 'running')), (SELECT"
+                          + " COUNT(*) FROM jobs WHERE kind = 'document' AND state = 'failed'),"
+                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'already_documented'),"
+                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'superseded')")) {
+            rs.next();
+            return new DocumentCounts(
+                rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+          }
+        });
+  }
+
+  /** Closes the pool; later calls fail. */
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  // ---------------------------------------------------------------- mechanics
+
+  private static void requirePositive(Duration lease) {
+    if (lease.isZero() || lease.isNegative()) {
+      throw new IllegalArgumentException("lease must be positive, was " + lease);
+    }
+  }
+
+  /** Applies {@code set} under this claim's fence and reads the row back in one transaction. */
+  private Optional<Job> finish(Job job, String set, Object... values) {
+    return db.inTransaction(
+        c ->
+            PgClaims.update(c, job, set, values) == 1
+                ? PgRows.findJob(c, job.id())
+                : Optional.<Job>empty());
+  }
+}

@@ -1,0 +1,156 @@
+package io.codequery.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.pgstore.PostgresStore;
+import io.codequery.testing.RealWorker;
+import io.codequery.testing.TestPostgres;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A project whose {@code store.url} names a real PostgreSQL server: the CLI queues into it, a real
+ * worker JVM documents from it, and {@code docs search} finds the document there — with no SQLite
+ * file made on the way.
+ */
+class PgStoreCliTest {
+  @RegisterExtension static final TestPostgres PG = new TestPostgres();
+
+  @TempDir Path tmp;
+  Path root;
+
+  record Run(int code, String out, String err) {
+    JsonObject json() {
+      return JsonParser.parseString(out).getAsJsonObject();
+    }
+  }
+
+  Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--project-root", root.toString()));
+    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  void sh(String script) throws Exception {
+    Process p =
+        new ProcessBuilder("sh", "-c", script)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
+    assertEquals(0, p.exitValue(), script + ": " + out);
+  }
+
+  void config(String storeUrl) throws Exception {
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        "{\"store\": {\"url\": \""
+            + storeUrl
+            + "\"}, \"processing\": {\"max_retries\": 0, \"heartbeat_seconds\": 1, \"command\":"
+            + " [\"sh\", \"-c\", \"echo \\\"# $1\\\"; cat \\\"$2\\\"\", \"sh\", \"{path}\","
+            + " \"{file}\"]}}");
+  }
+
+  @BeforeEach
+  void repository() throws Exception {
+    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
+    sh("git init -q -b main .");
+    Files.createDirectories(root.resolve("src/worker"));
+    Files.writeString(root.resolve("src/worker/Loop.java"), "class Loop { /* the heartbeat */ }\n");
+    sh("git add -A && git -c user.name=t -c user.email=t@example.invalid commit -qm first");
+    Files.createDirectories(root.resolve(".code-query"));
+  }
+
+  @Test
+  void a_real_worker_documents_a_commit_into_postgresql_and_docs_search_finds_it()
+      throws Exception {
+    config(PG.url());
+    Run add = cli("queue", "add", "HEAD", "--json");
+    assertEquals(0, add.code(), add.toString());
+    try (RealWorker worker = RealWorker.start(root)) {
+      Run found =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> cli("docs", "search", "heartbeat", "--json"), r -> r.code() == 0);
+      assertTrue(found.out().contains("src/worker/Loop.java"), found.out());
+    }
+    Run status = cli("queue", "status", "--json");
+    assertEquals(1, status.json().get("done").getAsInt(), status.toString());
+    assertFalse(
+        Files.exists(root.resolve(".code-query/queue.db")), "no SQLite store was made on the way");
+  }
+
+  @Test
+  void an_idle_worker_wakes_when_another_host_queues_without_waiting_for_its_heartbeat()
+      throws Exception {
+    String database = PG.createDatabase("wake");
+    String url = PG.server().url(database);
+    config(url);
+    Files.writeString(
+        root.resolve(".code-query/config.json"),
+        Files.readString(root.resolve(".code-query/config.json"))
+            .replace("\"heartbeat_seconds\": 1", "\"heartbeat_seconds\": 60"));
+    try (RealWorker worker = RealWorker.start(root);
+        PostgresStore otherHost =
+            PostgresStore.open(
+                "jdbc:" + url,
+                new Properties(),
+                url,
+                new PostgresStore.Options(0, Duration.ofSeconds(60)))) {
+      // Let the worker settle into waiting: its slots looked at the empty queue already.
+      Thread.sleep(2_000);
+      otherHost.enqueue(head(), List.of("src/worker/Loop.java"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cli("docs", "search", "heartbeat", "--json").code() == 0);
+    }
+  }
+
+  String head() throws Exception {
+    Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(root.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    return out;
+  }
+
+  @Test
+  void a_password_in_store_url_is_refused_naming_the_key_and_what_to_do() throws Exception {
+    config("postgresql://alice:secret@db.example:5432/docs");
+    Run add = cli("queue", "add", "HEAD");
+    assertEquals(2, add.code(), add.toString());
+    assertTrue(add.err().contains("store.url in "), add.err());
+    assertTrue(add.err().contains("PGPASSWORD or ~/.pgpass"), add.err());
+    assertFalse(add.err().contains("secret"), add.err());
+  }
+
+  @Test
+  void an_unreachable_store_is_one_line_naming_host_and_port() throws Exception {
+    config("postgresql://127.0.0.1:1/docs");
+    Run add = cli("queue", "add", "HEAD");
+    assertEquals(2, add.code(), add.toString());
+    assertTrue(
+        add.err().contains("cannot reach the PostgreSQL store at 127.0.0.1:1/docs"), add.err());
+    assertEquals(1, add.err().strip().lines().count(), add.err());
+  }
+}
