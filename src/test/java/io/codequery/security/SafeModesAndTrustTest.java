@@ -1,5 +1,6 @@
 package io.codequery.security;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -43,11 +44,8 @@ class SafeModesAndTrustTest {
             .redirectErrorStream(true)
             .start();
     try {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> MinimalWorkerDetector.isWorkerRunning(root));
       Path dir = root.resolve(".code-query");
-      for (String name :
+      List<String> names =
           List.of(
               ".",
               "worker.pid",
@@ -55,7 +53,16 @@ class SafeModesAndTrustTest {
               "worker.heartbeat",
               "worker.lock",
               "worker.pid.lock",
-              "worker.log")) {
+              "worker.log");
+      // Running, and its first heartbeat written (that may come a moment after the PID file).
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  MinimalWorkerDetector.isWorkerRunning(root)
+                      && names.stream()
+                          .allMatch(n -> Files.exists(dir.resolve(n), LinkOption.NOFOLLOW_LINKS)));
+      for (String name : names) {
         Path f = dir.resolve(name);
         assertTrue(Files.exists(f, LinkOption.NOFOLLOW_LINKS), f + " exists");
         assertEquals(0, mode(f) & 0022, f + " has mode " + Integer.toOctalString(mode(f)));
