@@ -7,8 +7,9 @@
 #  - target/code-query.jsa: a static AppCDS archive of every class (JDK and ours) that a plain
 #    `code-query worker status` loads, so that the launcher's most frequent call maps them ready-made
 #    instead of loading and verifying them;
-#  - target/code-query-worker.jsa: the same for a `worker start` and a worker up to ready and through
-#    its first heartbeat (apart, because mapping a larger archive costs `worker status` time).
+#  - target/code-query-worker.jsa: the same for a `worker start`, a worker up to ready and through
+#    its first heartbeat, and a `docs search` (apart, because mapping a larger archive costs `worker
+#    status` time).
 # Static, not dynamic (-XX:ArchiveClassesAtExit): a dynamic archive is mapped on top of the JDK's
 # default one, and on this path that costs about as much as it saves (measured in BENCHMARKS.md).
 #
@@ -129,6 +130,16 @@ rm -f "$train/.code-query/worker.pid" "$train/.code-query/worker.identity"
   && lists="$lists $target/cds-start.classlist"
 started=$(cat "$train/.code-query/worker.pid" 2>/dev/null)
 case $started in '' | *[!0-9]*) ;; *) end "$started" ;; esac
+
+# 3b. `docs search` (the store opened read-only, an FTS5 query, its answer): the documentation's
+#     most frequent call, through the same archive. It finds nothing here (exit 1); the classes are
+#     what counts.
+# shellcheck disable=SC2086
+"$java" -XX:DumpLoadedClassList="$target/cds-docs.classlist" $sqlite_flags -XX:+UseSerialGC \
+  -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-UsePerfData \
+  -cp "$classes:$jar" io.codequery.cli.Main docs search training --project-root "$root" \
+  </dev/null >/dev/null 2>&1
+[ -s "$target/cds-docs.classlist" ] && lists="$lists $target/cds-docs.classlist"
 set +f
 
 # 4. the archives (dumped with the default GC, so they also hold archived heap objects), each
