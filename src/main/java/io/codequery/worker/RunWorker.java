@@ -131,8 +131,11 @@ public final class RunWorker {
             duties,
             task);
     WatchWorkerDir watch = new WatchWorkerDir(layout, log);
-    // Before the PID file appears: whoever sees the worker running sees it fully set up.
+    // Before the PID file appears: whoever sees the worker running sees it fully set up — its
+    // watch started and its first heartbeat written (health right after a start is healthy; the
+    // registration below opens the store and must not come between the two files).
     watch.start(loop);
+    duties.beat(new WorkerStatus("idle", List.of(), ""));
     files.publish();
     registration =
         task.registry()
@@ -156,7 +159,6 @@ public final class RunWorker {
                           loop.requestStop();
                         }));
     registration.ifPresent(RegisterWorker::start);
-    duties.beat(new WorkerStatus("idle", List.of(), ""));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
