@@ -142,7 +142,7 @@ final class PgSchema {
   }
 
   /** The highest step applied, read without creating anything; 0 where there is no schema yet. */
-  private static int currentVersion(Connection c) throws SQLException {
+  static int currentVersion(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(

@@ -23,6 +23,7 @@ import io.codequery.store.SearchRequest;
 import io.codequery.store.Skip;
 import io.codequery.store.StopRequest;
 import io.codequery.store.Store;
+import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
 import java.sql.Connection;
@@ -124,6 +125,23 @@ public final class PostgresStore implements Store, WorkerRegistry {
       throw e;
     }
     return new PostgresStore(db, options);
+  }
+
+  /**
+   * Connects to the store at {@code jdbcUrl} and reads its schema version, timing both; never
+   * creates or migrates anything (a server without the schema is reachable, with no version).
+   *
+   * @param url the store as {@code worker health} names it (no credentials)
+   */
+  public static StoreHealth probe(String jdbcUrl, Properties properties, String where, String url) {
+    long start = System.nanoTime();
+    try (PgDatabase db = PgDatabase.open(jdbcUrl, properties, where)) {
+      int version = db.withConnection(PgSchema::currentVersion);
+      return new StoreHealth(
+          url, true, (System.nanoTime() - start) / 1e6, version == 0 ? null : version, null);
+    } catch (RuntimeException e) {
+      return new StoreHealth(url, false, null, null, e.getMessage());
+    }
   }
 
   /** The server as the user named it (no credentials). */
