@@ -3,7 +3,6 @@ package io.codequery.cli;
 import io.codequery.HealthCheck;
 import io.codequery.HealthReport;
 import io.codequery.project.ProjectLayout;
-import io.codequery.queue.JobQueue;
 import io.codequery.storage.OpenStore;
 import io.codequery.store.StoreHealth;
 import java.time.Clock;
@@ -52,7 +51,7 @@ final class HealthCommand implements Callable<Integer> {
   public Integer call() {
     HealthReport r =
         HealthCheck.run(Main.projectRoot(spec), Clock.systemUTC(), HealthCommand::queueDepth);
-    StoreHealth store = JobQueue.probe(ProjectLayout.of(Main.projectRoot(spec)).queueDatabase());
+    StoreHealth store = OpenStore.probe(ProjectLayout.of(Main.projectRoot(spec)));
     var out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -3,13 +3,11 @@ package io.codequery.cli;
 import io.codequery.CodeQueryException;
 import io.codequery.log.WorkerLog;
 import io.codequery.project.ProjectLayout;
-import io.codequery.queue.JobQueue;
+import io.codequery.storage.OpenStore;
 import io.codequery.store.WorkerRecord;
 import io.codequery.worker.ListWorkers;
 import io.codequery.worker.ListedWorker;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,9 +41,10 @@ final class ListCommand implements Callable<Integer> {
   public Integer call() {
     ProjectLayout layout = ProjectLayout.of(Main.projectRoot(spec));
     PrintWriter out = spec.commandLine().getOut();
-    String url = JobQueue.url(layout.queueDatabase());
+    String url;
     List<ListedWorker> workers;
     try {
+      url = OpenStore.name(layout);
       workers = list(layout);
     } catch (CodeQueryException e) {
       if (json) {
@@ -69,14 +68,14 @@ final class ListCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  /** Nobody registered where there is no queue yet; it is never created by a listing. */
+  /**
+   * The registry of the configured store, read only: nobody registered where there is no SQLite
+   * queue yet (it is never created by a listing).
+   */
   private static List<ListedWorker> list(ProjectLayout layout) {
-    if (!Files.exists(layout.queueDatabase(), LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
-    }
-    try (JobQueue q = JobQueue.openReadOnly(layout.queueDatabase(), Clock.systemUTC())) {
-      return ListWorkers.list(q.workers(), layout.root());
-    }
+    return OpenStore.reader(layout, Clock.systemUTC())
+        .read(store -> ListWorkers.list(OpenStore.registry(store), layout.root()))
+        .orElse(List.of());
   }
 
   /** One worker as {@code --json} prints it (the keys of design/cluster.md). */

@@ -1,7 +1,8 @@
 package io.codequery.cli;
 
 import io.codequery.project.ProjectLayout;
-import io.codequery.queue.JobQueue;
+import io.codequery.storage.OpenStore;
+import io.codequery.store.Store;
 import io.codequery.worker.RegisteredStop;
 import io.codequery.worker.StopRegisteredWorker;
 import io.codequery.worker.StopResult;
@@ -63,11 +64,11 @@ final class StopCommand implements Callable<Integer> {
     return status;
   }
 
-  /** {@code --worker ID}: through the registry in the project's store. */
+  /** {@code --worker ID}: through the registry in the project's configured store. */
   private int stopRegistered(ProjectLayout layout, Duration timeout) {
     RegisteredStop r;
-    try (JobQueue q = JobQueue.open(layout, Configs.load(layout, spec), Clock.systemUTC())) {
-      r = new StopRegisteredWorker(q.workers(), timeout).run(workerId);
+    try (Store store = OpenStore.open(layout, Configs.load(layout, spec), Clock.systemUTC())) {
+      r = new StopRegisteredWorker(OpenStore.registry(store), timeout).run(workerId);
     }
     int status = ExitStatus.of(r);
     if (json) {

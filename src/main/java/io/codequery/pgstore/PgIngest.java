@@ -26,7 +26,7 @@ final class PgIngest implements AutoCloseable {
   private final IngestOptions options;
   private final PreparedStatement insert;
   private final PreparedStatement supersede;
-  private final PreparedStatement force;
+  private final PreparedStatement requeue;
 
   private int queued;
   private int alreadyDocumented;
@@ -52,13 +52,15 @@ final class PgIngest implements AutoCloseable {
             "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, updated_at = "
                 + now
                 + " WHERE file = ? AND id < ? AND kind = 'document' AND state = 'pending'");
-    this.force =
+    // A job to run again is queued anew, as the newest change of its path: redone in place, its
+    // row would stay older than a change of the path ingested after it (another branch's commit,
+    // documented since), so its result would be refused as overtaken and the path stay stale.
+    // Never while it runs: that run counts.
+    this.requeue =
         c.prepareStatement(
-            "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 'epoch', force = true,"
-                + " outcome = NULL, note = NULL, error = NULL, updated_at = "
-                + now
-                + " WHERE commit_id = ? AND file = ? AND kind = 'document' AND state <>"
-                + " 'running'");
+            "DELETE FROM jobs WHERE commit_id = ? AND file = ? AND kind = 'document' AND state <>"
+                + " 'running' AND (? OR state = 'done' OR EXISTS (SELECT 1 FROM jobs n WHERE"
+                + " n.file = jobs.file AND n.id > jobs.id))");
   }
 
   /** Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}. */
@@ -104,12 +106,26 @@ final class PgIngest implements AutoCloseable {
     }
     if (insertRow(path, blob, "document", null).isPresent()) {
       queued++;
-    } else if (options.force()) {
-      // This commit's job of the path exists: run it again (not while it runs: that run counts).
-      force.setString(1, commit);
-      force.setBytes(2, path.bytes());
-      queued += force.executeUpdate();
+    } else if ((options.force() || (options.unlessDocumentedBy() != null && blob != null))
+        && requeue(path)
+        && insertRow(path, blob, "document", null).isPresent()) {
+      queued++;
     }
+  }
+
+  /**
+   * Removes this commit's job of {@code path} so that it can be queued anew, where it is to run
+   * again: forced (unless it runs), or, for a backfill, whose content is not documented, when it is
+   * done (its document was replaced since, or was another processor's) or overtaken by a newer
+   * change of its path. A pending job that is its path's newest change stays (it is queued), and so
+   * does a failed one ({@code queue retry} sends it again). The hook's ingestion of a commit seen
+   * before changes nothing.
+   */
+  private boolean requeue(RepoPath path) throws SQLException {
+    requeue.setString(1, commit);
+    requeue.setBytes(2, path.bytes());
+    requeue.setBoolean(3, options.force());
+    return requeue.executeUpdate() > 0;
   }
 
   /**
@@ -150,7 +166,7 @@ final class PgIngest implements AutoCloseable {
   public void close() throws SQLException {
     try (insert;
         supersede;
-        force) {
+        requeue) {
       // closes all three, reporting the first failure
     }
   }

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class PgSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** The advisory lock key of migrations ("cq-migr" in ASCII). */
   static final long MIGRATION_LOCK = 0x63712d6d69677200L;
@@ -68,7 +68,26 @@ final class PgSchema {
               + ")), 'D')) STORED)",
           "CREATE INDEX documents_search ON documents USING gin (search)");
 
-  private static final List<List<String>> STEPS = List.of(STEP_1);
+  /**
+   * The worker registry: one row per worker life, its times on the database's clock; {@code life}
+   * numbers the lives in the order they registered (newest first in a listing).
+   */
+  private static final List<String> STEP_2 =
+      List.of(
+          "CREATE TABLE workers (worker_id text PRIMARY KEY, life bigserial NOT NULL, host text NOT"
+              + " NULL, host_id text NOT NULL, pid bigint NOT NULL, process_start_ticks bigint NOT"
+              + " NULL, root text NOT NULL, version text NOT NULL, claim_owner text NOT NULL, state"
+              + " text NOT NULL CHECK (state IN ('running', 'draining', 'stopped', 'dead')),"
+              + " stop_requested boolean NOT NULL DEFAULT false, heartbeat_ms bigint NOT NULL"
+              + " CHECK (heartbeat_ms > 0), job_timeout_ms bigint NOT NULL, started_at timestamptz"
+              + " NOT NULL, heartbeat_at timestamptz NOT NULL, progress_at timestamptz NOT NULL,"
+              + " ended_at timestamptz)",
+          // The reaper walks the lives still alive; the forgetting walks the ended ones.
+          "CREATE INDEX workers_alive ON workers (heartbeat_at) WHERE state IN ('running',"
+              + " 'draining')",
+          "CREATE INDEX workers_ended ON workers (ended_at) WHERE state IN ('stopped', 'dead')");
+
+  private static final List<List<String>> STEPS = List.of(STEP_1, STEP_2);
 
   private PgSchema() {}
 
@@ -123,7 +142,7 @@ final class PgSchema {
   }
 
   /** The highest step applied, read without creating anything; 0 where there is no schema yet. */
-  private static int currentVersion(Connection c) throws SQLException {
+  static int currentVersion(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(

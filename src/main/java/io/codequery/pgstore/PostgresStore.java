@@ -4,6 +4,7 @@ import io.codequery.os.ProcessTable;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
+import io.codequery.store.Beat;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
 import io.codequery.store.DocumentEntry;
@@ -12,6 +13,7 @@ import io.codequery.store.Ingested;
 import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
+import io.codequery.store.NewWorker;
 import io.codequery.store.Outcome;
 import io.codequery.store.PathChange;
 import io.codequery.store.PathRules;
@@ -19,7 +21,11 @@ import io.codequery.store.RecordedRun;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
 import io.codequery.store.Skip;
+import io.codequery.store.StopRequest;
 import io.codequery.store.Store;
+import io.codequery.store.StoreHealth;
+import io.codequery.store.WorkerRecord;
+import io.codequery.store.WorkerRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,13 +55,16 @@ import java.util.function.Supplier;
  * reads the database's clock ({@code now()}), never a host's: the hosts sharing a store need not
  * agree on the time. (Tests move that clock forward with {@link Options#clockShift}.)
  *
+ * <p><b>Workers.</b> It is its own {@link WorkerRegistry} ({@link PgWorkerRegistry}): every worker
+ * sharing the store registers in it, whatever its host.
+ *
  * <p><b>Order per path.</b> Ingesting takes an exclusive transaction-level advisory lock, and the
  * writes that read the order (completing a job with its document, skipping an unneeded one) take it
  * shared: ids follow ingest commit order, and no change of a path is ingested between a
  * completion's look at the path's newer changes and its document's write (SQLite's single writer
  * gives the SQLite store both for free).
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore implements Store, WorkerRegistry {
   /** The advisory lock key of ingestion ("cq-ingst" in ASCII). */
   static final long INGEST_LOCK = 0x63712d696e677374L;
 
@@ -88,10 +97,12 @@ public final class PostgresStore implements Store {
 
   private final PgDatabase db;
   private final Options options;
+  private final PgWorkerRegistry workers;
 
   private PostgresStore(PgDatabase db, Options options) {
     this.db = db;
     this.options = options;
+    this.workers = new PgWorkerRegistry(db, this::now);
   }
 
   /**
@@ -114,6 +125,23 @@ public final class PostgresStore implements Store {
       throw e;
     }
     return new PostgresStore(db, options);
+  }
+
+  /**
+   * Connects to the store at {@code jdbcUrl} and reads its schema version, timing both; never
+   * creates or migrates anything (a server without the schema is reachable, with no version).
+   *
+   * @param url the store as {@code worker health} names it (no credentials)
+   */
+  public static StoreHealth probe(String jdbcUrl, Properties properties, String where, String url) {
+    long start = System.nanoTime();
+    try (PgDatabase db = PgDatabase.open(jdbcUrl, properties, where)) {
+      int version = db.withConnection(PgSchema::currentVersion);
+      return new StoreHealth(
+          url, true, (System.nanoTime() - start) / 1e6, version == 0 ? null : version, null);
+    } catch (RuntimeException e) {
+      return new StoreHealth(url, false, null, null, e.getMessage());
+    }
   }
 
   /** The server as the user named it (no credentials). */
@@ -580,6 +608,43 @@ public final class PostgresStore implements Store {
                 rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
           }
         });
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  @Override
+  public WorkerRecord register(NewWorker worker) {
+    return workers.register(worker);
+  }
+
+  @Override
+  public Beat heartbeat(String workerId, boolean progressed) {
+    return workers.heartbeat(workerId, progressed);
+  }
+
+  @Override
+  public void markDraining(String workerId) {
+    workers.markDraining(workerId);
+  }
+
+  @Override
+  public void markStopped(String workerId) {
+    workers.markStopped(workerId);
+  }
+
+  @Override
+  public StopRequest requestStop(String workerId) {
+    return workers.requestStop(workerId);
+  }
+
+  @Override
+  public List<WorkerRecord> workers() {
+    return workers.workers();
+  }
+
+  @Override
+  public List<WorkerRecord> reap() {
+    return workers.reap();
   }
 
   /** Closes the pool; later calls fail. */

@@ -7,8 +7,10 @@ import io.codequery.pgstore.PostgresStore;
 import io.codequery.project.ProjectLayout;
 import io.codequery.queue.JobQueue;
 import io.codequery.store.Store;
+import io.codequery.store.StoreHealth;
 import io.codequery.store.StoreReader;
 import io.codequery.store.StoreUrl;
+import io.codequery.store.WorkerRegistry;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Clock;
@@ -89,6 +91,59 @@ public final class OpenStore {
         }
       }
     };
+  }
+
+  /**
+   * The store as commands name it to people: {@code sqlite:<file>}, or {@code
+   * postgresql://host:port/db} (never a user or password).
+   */
+  public static String name(ProjectLayout layout, StoreUrl url) {
+    return url instanceof StoreUrl.Postgres pg
+        ? "postgresql://" + pg.where()
+        : JobQueue.url(layout.queueDatabase());
+  }
+
+  /** {@link #name(ProjectLayout, StoreUrl)} of the store the configuration names now. */
+  public static String name(ProjectLayout layout) {
+    Config config = ConfigLoader.load(layout.configFile(), layout.name()).config();
+    return name(layout, locate(layout, config));
+  }
+
+  /**
+   * Probes the project's store ({@code worker health}): reachable, how long one connection and
+   * query took, the schema version it holds. Never creates, migrates or writes anything; a
+   * configuration that names no valid store is an unreachable store, saying why.
+   */
+  public static StoreHealth probe(ProjectLayout layout) {
+    StoreUrl url;
+    try {
+      Config config = ConfigLoader.load(layout.configFile(), layout.name()).config();
+      url = locate(layout, config);
+    } catch (CodeQueryException e) {
+      return new StoreHealth(
+          JobQueue.url(layout.queueDatabase()), false, null, null, e.getMessage());
+    }
+    if (url instanceof StoreUrl.Postgres pg) {
+      return PostgresStore.probe(
+          pg.jdbcUrl(), credentials(pg, System.getenv()), pg.where(), name(layout, url));
+    }
+    return JobQueue.probe(layout.queueDatabase());
+  }
+
+  /**
+   * The worker registry of {@code store}: the SQLite store keeps it beside itself in its database,
+   * the PostgreSQL store is one.
+   *
+   * @throws IllegalArgumentException for a store that holds no registry
+   */
+  public static WorkerRegistry registry(Store store) {
+    if (store instanceof JobQueue sqlite) {
+      return sqlite.workers();
+    }
+    if (store instanceof WorkerRegistry registry) {
+      return registry;
+    }
+    throw new IllegalArgumentException("this store holds no worker registry: " + store);
   }
 
   /** The connection's user and password, from the URL and the environment (never config.json). */

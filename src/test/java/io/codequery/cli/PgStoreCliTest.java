@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.pgstore.PostgresStore;
+import io.codequery.process.HostId;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.TestPostgres;
 import java.io.PrintWriter;
@@ -125,6 +127,82 @@ class PgStoreCliTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> cli("docs", "search", "heartbeat", "--json").code() == 0);
     }
+  }
+
+  /** The worker whose PID is {@code pid} in {@code worker list --json}, if it is listed. */
+  JsonObject listed(int pid) {
+    Run list = cli("worker", "list", "--json");
+    assertEquals(0, list.code(), list.toString());
+    for (JsonElement w : list.json().getAsJsonArray("workers")) {
+      if (w.getAsJsonObject().get("pid").getAsLong() == pid) {
+        return w.getAsJsonObject();
+      }
+    }
+    return null;
+  }
+
+  String stateOf(int pid) {
+    JsonObject w = listed(pid);
+    return w == null ? "unlisted" : w.get("state").getAsString();
+  }
+
+  /**
+   * {@code worker list}, {@code worker health} and {@code worker stop --worker} read the store the
+   * project names, not an SQLite file: a real worker on PostgreSQL is listed live with its host and
+   * PID, dead at once after kill -9 (this host's PID-file verdict joined in), and a second one
+   * stopped by its id; health names the server, never a password, with its schema version.
+   */
+  @Test
+  void worker_list_health_and_stop_work_on_the_postgresql_store() throws Exception {
+    String database = PG.createDatabase("registry");
+    String where = PG.server().host() + ":" + PG.server().port() + "/" + database;
+    config(PG.server().url(database));
+    try (RealWorker worker = RealWorker.start(root)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(worker.pid()).equals("live"));
+      Run list = cli("worker", "list", "--json");
+      assertEquals("postgresql://" + where, list.json().get("store").getAsString());
+      JsonObject me = listed(worker.pid());
+      assertEquals(HostId.hostName(), me.get("host").getAsString());
+      assertEquals(root.toString(), me.get("root").getAsString());
+      assertTrue(me.get("this_host").getAsBoolean(), me.toString());
+      Run human = cli("worker", "list");
+      assertTrue(human.out().startsWith("store: postgresql://" + where + "\n"), human.out());
+
+      Run health = cli("worker", "health", "--json");
+      JsonObject store = health.json().getAsJsonObject("store");
+      assertEquals("postgresql://" + where, store.get("url").getAsString(), health.out());
+      assertTrue(store.get("reachable").getAsBoolean(), health.out());
+      assertTrue(store.get("latency_ms").getAsDouble() >= 0, health.out());
+      assertEquals(PostgresStore.SCHEMA_VERSION, store.get("schema_version").getAsInt());
+      assertFalse(health.out().contains("user=") || health.out().contains("@"), health.out());
+
+      worker.kill9();
+      await().atMost(Duration.ofSeconds(2)).until(() -> stateOf(worker.pid()).equals("dead"));
+    }
+    assertFalse(
+        Files.exists(root.resolve(".code-query/queue.db")), "no SQLite store was made on the way");
+
+    try (RealWorker second = RealWorker.start(root)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(second.pid()).equals("live"));
+      String id = listed(second.pid()).get("worker_id").getAsString();
+      Run stop = cli("worker", "stop", "--worker", id.substring(0, 8), "--json");
+      assertEquals(0, stop.code(), stop.toString());
+      assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "stopped by its id");
+      await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(second.pid()).equals("stopped"));
+    }
+  }
+
+  @Test
+  void health_reports_an_unreachable_postgresql_store_without_failing() throws Exception {
+    config("postgresql://127.0.0.1:1/docs");
+    Run health = cli("worker", "health", "--json");
+    JsonObject store = health.json().getAsJsonObject("store");
+    assertEquals("postgresql://127.0.0.1:1/docs", store.get("url").getAsString());
+    assertFalse(store.get("reachable").getAsBoolean(), health.out());
+    assertTrue(store.get("latency_ms").isJsonNull(), health.out());
+    assertTrue(
+        store.get("problem").getAsString().contains("cannot reach the PostgreSQL store"),
+        health.out());
   }
 
   String head() throws Exception {

@@ -27,6 +27,17 @@ final class PgTestStores {
     return () -> Duration.between(start, clock.instant());
   }
 
+  /**
+   * A shift that holds the database's clock still but for {@code clock}'s moves: the real time
+   * passed since now is taken off again (to within the few milliseconds between this read and the
+   * transaction's start, which the contract's intervals leave room for).
+   */
+  static Supplier<Duration> heldOf(SettableClock clock) {
+    Supplier<Duration> moved = shiftOf(clock);
+    long startNanos = System.nanoTime();
+    return () -> moved.get().minusNanos(System.nanoTime() - startNanos);
+  }
+
   static PostgresStore open(
       String jdbcUrl, int maxRetries, Duration retryDelay, Supplier<Duration> shift) {
     return PostgresStore.open(

@@ -14,8 +14,10 @@ import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
 import io.codequery.store.JobStore;
 import io.codequery.store.NewDocument;
+import io.codequery.store.NewWorker;
 import io.codequery.store.SearchOutcome;
 import io.codequery.store.SearchRequest;
+import io.codequery.store.WorkerState;
 import io.codequery.testing.TestPostgres;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -89,6 +91,43 @@ class PostgresStoreTest {
     } finally {
       stores.forEach(PostgresStore::close);
       hosts.shutdownNow();
+    }
+  }
+
+  /**
+   * A store made by the code before the worker registry (schema version 1, jobs in it) gains the
+   * {@code workers} table when this code opens it, and keeps its jobs.
+   */
+  @Test
+  void a_store_of_schema_version_1_gains_the_worker_registry_and_keeps_its_jobs() throws Exception {
+    String database = PG.createDatabase("v1");
+    try (PostgresStore made = open(database)) {
+      made.enqueue("c", List.of("a.txt", "b.txt"));
+    }
+    // Back to what version 1 held: no workers table, one step recorded.
+    try (Connection c = DriverManager.getConnection(PG.server().jdbcUrl(database));
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DROP TABLE code_query.workers");
+      st.executeUpdate("DELETE FROM code_query.schema_version WHERE version > 1");
+    }
+    try (PostgresStore store = open(database)) {
+      assertEquals(2, store.schemaVersion());
+      assertEquals(2, store.depth(), "the jobs are kept");
+      String id =
+          store
+              .register(
+                  new NewWorker(
+                      "alpha",
+                      "machine/boot/pid:[1]",
+                      7,
+                      -1,
+                      "/srv/p",
+                      "1",
+                      "pid-7-x",
+                      Duration.ofSeconds(1),
+                      Duration.ofMinutes(10)))
+              .workerId();
+      assertEquals(WorkerState.RUNNING, store.worker(id).orElseThrow().state());
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.codequery.project.RepoPath;
 import io.codequery.testing.SettableClock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -477,5 +478,21 @@ public abstract class DocumentStoreContract {
       SearchOutcome.Unsearchable u = assertInstanceOf(SearchOutcome.Unsearchable.class, out, q);
       assertTrue(u.reason().contains("nothing to search for"), u.reason());
     }
+  }
+
+  /**
+   * A query of more than {@link SearchRequest#MAX_WORDS} words is refused by either store before it
+   * reaches the index (thousands of words held it for minutes); one of exactly that many is
+   * searched.
+   */
+  @Test
+  void a_query_of_more_words_than_the_most_is_unsearchable_and_says_so() {
+    corpus("a.md", "alpha beta");
+    String most = String.join(" ", Collections.nCopies(SearchRequest.MAX_WORDS, "alpha"));
+    assertInstanceOf(
+        SearchOutcome.Hits.class, store.search(new SearchRequest(most, 10, null)), "64 words");
+    SearchOutcome out = store.search(new SearchRequest(most + " beta", 10, null));
+    SearchOutcome.Unsearchable u = assertInstanceOf(SearchOutcome.Unsearchable.class, out);
+    assertTrue(u.reason().contains("65 words"), u.reason());
   }
 }

@@ -1,0 +1,289 @@
+package io.codequery.pgstore;
+
+import io.codequery.store.Beat;
+import io.codequery.store.NewWorker;
+import io.codequery.store.StopRequest;
+import io.codequery.store.WorkerRecord;
+import io.codequery.store.WorkerRegistry;
+import io.codequery.store.WorkerState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The {@link WorkerRegistry} on PostgreSQL: the {@code workers} table (schema step 2), shared by
+ * the workers of every host. Every time it stores or compares is the database's clock (the hosts
+ * sharing the store need not agree on the time); an age is computed by the database at the read.
+ */
+final class PgWorkerRegistry implements WorkerRegistry {
+  /** Lives that ended longer ago than this are forgotten (every restart adds one). */
+  static final Duration FORGET_ENDED_AFTER = Duration.ofDays(1);
+
+  /** A heartbeat older than this many intervals means dead. */
+  static final int DEAD_AFTER_INTERVALS = 3;
+
+  /** The advisory lock key of the reaper ("cq-reapr" in ASCII). */
+  static final long REAP_LOCK = 0x63712d7265617072L;
+
+  private static final String COLUMNS =
+      "worker_id, host, host_id, pid, process_start_ticks, root, version, claim_owner, state,"
+          + " stop_requested, heartbeat_ms, job_timeout_ms, started_at, heartbeat_at, progress_at";
+
+  /** The running jobs of a worker: those its claims hold (lease owner {@code claim_owner…}). */
+  private static final String OWNS_JOB =
+      "jobs.state = 'running' AND left(jobs.lease_owner, length(workers.claim_owner))"
+          + " = workers.claim_owner";
+
+  private final PgDatabase db;
+  private final Supplier<String> now;
+
+  /**
+   * @param now the database's "now" as SQL (with the tests' shift), read once per call
+   */
+  PgWorkerRegistry(PgDatabase db, Supplier<String> now) {
+    this.db = db;
+    this.now = now;
+  }
+
+  @Override
+  public WorkerRecord register(NewWorker w) {
+    String id = UUID.randomUUID().toString();
+    String at = now.get();
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO workers ("
+                      + COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', false, ?, ?, "
+                      + at
+                      + ", "
+                      + at
+                      + ", "
+                      + at
+                      + ")")) {
+            PgRows.bind(
+                ps,
+                id,
+                w.host(),
+                w.hostId(),
+                w.pid(),
+                w.processStartTicks(),
+                w.root(),
+                w.version(),
+                w.claimOwner(),
+                w.heartbeatInterval().toMillis(),
+                w.jobTimeout().toMillis());
+            ps.executeUpdate();
+          }
+          forgetEnded(c, at);
+          return null;
+        });
+    return worker(id).orElseThrow(() -> new IllegalStateException("registered row vanished"));
+  }
+
+  @Override
+  public Beat heartbeat(String workerId, boolean progressed) {
+    String at = now.get();
+    return db.withConnection(
+        c -> {
+          // One statement: a reaper marking this life dead at the same instant either runs first
+          // (no row matches: the life has ended) or waits for this row's lock and then finds the
+          // renewed heartbeat too young to reap.
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE workers SET heartbeat_at = "
+                      + at
+                      + ", progress_at = CASE WHEN ? THEN "
+                      + at
+                      + " ELSE progress_at END WHERE worker_id = ? AND state IN ('running',"
+                      + " 'draining') RETURNING stop_requested")) {
+            PgRows.bind(ps, progressed, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? new Beat.Recorded(rs.getBoolean(1)) : new Beat.Ended();
+            }
+          }
+        });
+  }
+
+  @Override
+  public void markDraining(String workerId) {
+    setState(workerId, "'draining'", "state = 'running'");
+  }
+
+  @Override
+  public void markStopped(String workerId) {
+    setState(workerId, "'stopped', ended_at = " + now.get(), "state IN ('running', 'draining')");
+  }
+
+  private void setState(String workerId, String state, String from) {
+    db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE workers SET state = " + state + " WHERE worker_id = ? AND " + from)) {
+            ps.setString(1, workerId);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public StopRequest requestStop(String workerId) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE workers SET stop_requested = true WHERE worker_id = ? AND state IN"
+                      + " ('running', 'draining')")) {
+            ps.setString(1, workerId);
+            if (ps.executeUpdate() == 1) {
+              return StopRequest.REQUESTED;
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT 1 FROM workers WHERE worker_id = ?")) {
+            ps.setString(1, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? StopRequest.NOT_RUNNING : StopRequest.UNKNOWN_WORKER;
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<WorkerRecord> workers() {
+    String at = now.get();
+    return db.withConnection(c -> select(c, at, "", ""));
+  }
+
+  @Override
+  public List<WorkerRecord> reap() {
+    String at = now.get();
+    return db.inTransaction(
+        c -> {
+          // One reaper at a time, whatever the host: the others find the lock taken and leave the
+          // work to it (what it misses, the next round's reaper sees). Each life is marked once
+          // anyway, as the UPDATE below takes only rows still alive.
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery("SELECT pg_try_advisory_xact_lock(" + REAP_LOCK + ")")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+              return List.<WorkerRecord>of();
+            }
+          }
+          List<String> dead = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE workers SET state = 'dead', ended_at = "
+                      + at
+                      + " WHERE state IN ('running', 'draining') AND heartbeat_at < "
+                      + at
+                      + " - "
+                      + DEAD_AFTER_INTERVALS
+                      + " * heartbeat_ms * interval '1 millisecond' RETURNING worker_id,"
+                      + " claim_owner")) {
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                dead.add(rs.getString(1));
+                expireLeases(c, at, rs.getString(2));
+              }
+            }
+          }
+          forgetEnded(c, at);
+          return dead.isEmpty()
+              ? List.<WorkerRecord>of()
+              : select(c, at, " WHERE workers.worker_id = ANY (?)", dead.toArray(String[]::new));
+        });
+  }
+
+  /**
+   * The running jobs of a reaped life: their leases expire now rather than when their renewal would
+   * have stopped, so the next claim takes them under the queue's rules (attempt counted, retry
+   * budget, a run left on this host ended first). The lease token is left alone: the claim draws a
+   * new one, which fences the frozen owner's late result.
+   */
+  private static void expireLeases(Connection c, String at, String claimOwner) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET lease_expires_at = "
+                + at
+                + " - interval '1 millisecond', updated_at = "
+                + at
+                + " WHERE state = 'running' AND lease_expires_at >= "
+                + at
+                + " AND left(lease_owner, length(?)) = ?")) {
+      PgRows.bind(ps, claimOwner, claimOwner);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void forgetEnded(Connection c, String at) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM workers WHERE state IN ('stopped', 'dead') AND ended_at < "
+                + at
+                + " - ? * interval '1 millisecond'")) {
+      ps.setLong(1, FORGET_ENDED_AFTER.toMillis());
+      ps.executeUpdate();
+    }
+  }
+
+  private static List<WorkerRecord> select(Connection c, String at, String where, Object value)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + ", (SELECT COUNT(*) FROM jobs WHERE "
+                + OWNS_JOB
+                + "), "
+                + millisSince(at, "heartbeat_at")
+                + ", "
+                + millisSince(at, "progress_at")
+                + " FROM workers"
+                + where
+                + " ORDER BY life DESC")) {
+      if (!where.isEmpty()) {
+        ps.setArray(1, c.createArrayOf("text", (Object[]) value));
+      }
+      List<WorkerRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new WorkerRecord(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getString(8),
+                  WorkerState.of(rs.getString(9)),
+                  rs.getBoolean(10),
+                  Duration.ofMillis(rs.getLong(11)),
+                  Duration.ofMillis(rs.getLong(12)),
+                  PgRows.instant(rs, "started_at"),
+                  Duration.ofMillis(rs.getLong(17)),
+                  Duration.ofMillis(rs.getLong(18)),
+                  rs.getLong(16)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Whole milliseconds from {@code column} to {@code at}, never negative. */
+  private static String millisSince(String at, String column) {
+    return "GREATEST(0, floor(extract(epoch FROM (" + at + " - " + column + ")) * 1000))::bigint";
+  }
+}
