@@ -48,13 +48,20 @@ public class DetectionBenchmark {
     pidFile = root.resolve(".code-query/worker.pid");
     full = new WorkerDetector(root);
     minimal = new MinimalWorkerDetector(root);
-    // Measure the path that matters: a verified, running worker, with nothing to clean up.
-    if (!full.detect().isRunning() || !minimal.detect().isRunning() || !floor()) {
-      throw new IllegalStateException("the worker is not detected as running: " + full.detect());
-    }
-    if (!"healthy".equals(HealthCheck.run(root).status())) {
-      throw new IllegalStateException(
-          "the worker is not healthy: " + HealthCheck.run(root).checks());
+    // Measure the path that matters: a verified, running worker, with nothing to clean up. A
+    // set-up that fails stops its worker: JMH calls no tear-down then (a failed run once left one
+    // worker per fork running).
+    try {
+      if (!full.detect().isRunning() || !minimal.detect().isRunning() || !floor()) {
+        throw new IllegalStateException("the worker is not detected as running: " + full.detect());
+      }
+      if (!"healthy".equals(HealthCheck.run(root).status())) {
+        throw new IllegalStateException(
+            "the worker is not healthy: " + HealthCheck.run(root).checks());
+      }
+    } catch (IOException | RuntimeException e) {
+      worker.close();
+      throw e;
     }
   }
 
