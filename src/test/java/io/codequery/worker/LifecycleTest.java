@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -193,7 +194,25 @@ class LifecycleTest {
               || s.equals("not_running")
               || s.equals("unknown:" + before)
               || s.equals("unknown:" + after),
-          "only the old worker, the new one, or nothing in between: " + s);
+          () -> {
+            // What a failure needs to be chased (it has been seen under a full build's load).
+            String log;
+            try {
+              log = Files.readString(root.resolve(".code-query/worker.log"));
+            } catch (IOException e) {
+              log = "(no worker.log: " + e.getMessage() + ")";
+            }
+            return "only the old worker, the new one, or nothing in between: "
+                + s
+                + " (before "
+                + before
+                + ", after "
+                + after
+                + "; seen "
+                + new LinkedHashSet<>(seen)
+                + ")\nworker.log:\n"
+                + log;
+          });
     }
     assertTrue(Files.exists(root.resolve(".code-query/worker.pid")));
   }
