@@ -11,6 +11,7 @@ import io.codequery.testing.SharedClones;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,6 +144,29 @@ class FetchMissingTest {
           "no wait for a password");
     } finally {
       server.stop(0);
+    }
+  }
+
+  @Test
+  void a_fetch_from_a_remote_that_never_answers_ends_when_the_worker_stops() throws Exception {
+    // Accepts connections (the kernel's backlog) and never answers: git waits on its read.
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Path c = clones.cloneAs("c");
+      SharedClones.git(
+          c, "remote", "set-url", "origin", "http://127.0.0.1:" + silent.getLocalPort() + "/r.git");
+      Path a = clones.cloneAs("a");
+      String x = SharedClones.commitFile(a, "x.txt", "x\n");
+      long start = System.nanoTime();
+      long stopAt = start + Duration.ofSeconds(2).toNanos();
+      FetchMissing.Look look =
+          fetcher(c, FetchMissing.RETRY_AFTER)
+              .fetchFor(x, SharedClones.blobOf(a, x, "x.txt"), () -> System.nanoTime() >= stopAt);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertInstanceOf(FetchMissing.Look.Stopped.class, look);
+      assertTrue(took.compareTo(Duration.ofSeconds(2)) >= 0, "ran until the stop: " + took);
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(2).plus(JobRunner.KILL_GRACE).plusSeconds(5)) < 0,
+          "killed soon after the stop, not at its 2-minute deadline: " + took);
     }
   }
 
