@@ -291,7 +291,7 @@ public final class QueueTask implements AutoCloseable {
 
   /**
    * The log line of the last job this task recorded ("done …", "skipped …", "will retry …", "failed
-   * …").
+   * …", or "left …" for a job whose commit is not in this clone: that one is not logged per job).
    */
   public String lastRecorded() {
     return lastRecorded;
