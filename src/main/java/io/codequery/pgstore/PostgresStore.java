@@ -375,14 +375,19 @@ public final class PostgresStore implements Store, WorkerRegistry {
   }
 
   @Override
-  public Optional<Job> release(Job job) {
+  public Optional<Job> release(Job job, Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);
+    }
     String now = now();
     return finish(
         job,
         "state = 'pending', attempts = GREATEST(attempts - 1, 0), not_before = "
             + now
-            + ", lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-            + now);
+            + " + ? * interval '1 millisecond', lease_owner = NULL, lease_expires_at = NULL,"
+            + " updated_at = "
+            + now,
+        delay.toMillis());
   }
 
   @Override

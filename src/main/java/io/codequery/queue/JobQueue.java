@@ -350,13 +350,15 @@ public final class JobQueue implements Store {
   }
 
   @Override
-  public Optional<Job> release(Job job) {
+  public Optional<Job> release(Job job, Duration delay) {
+    requireNotNegative(delay);
+    long now = clock.millis();
     return finish(
         job,
         "state = 'pending', attempts = MAX(attempts - 1, 0), not_before = ?,"
             + " lease_owner = NULL, lease_until = NULL, updated_at = ?",
-        clock.millis(),
-        clock.millis());
+        now + delay.toMillis(),
+        now);
   }
 
   @Override
@@ -556,6 +558,12 @@ public final class JobQueue implements Store {
   }
 
   // ---------------------------------------------------------------- mechanics
+
+  private static void requireNotNegative(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);
+    }
+  }
 
   private static void requirePositive(Duration lease) {
     if (lease.isZero() || lease.isNegative()) {

@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * ({@link #finishWithin}: the stop timeout minus the time a kill may take), then kills the command
  * and releases the job back to pending without counting the attempt, so the worker's own stop
  * timeout is respected. A job whose lease is lost (another worker reclaimed it) is abandoned the
- * same way; its late result would be refused anyway.
+ * same way; its late result would be refused anyway. A job whose commit is not in this clone and
+ * cannot be fetched ({@link JobOutcome.NotHere}) is released for a while, uncounted, for a host
+ * that has it.
  */
 public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
@@ -255,6 +257,21 @@ public final class QueueTask implements AutoCloseable {
               + job.attempts()
               + "): "
               + f.reason();
+    } else if (outcome instanceof JobOutcome.NotHere n) {
+      // Not logged per job (FetchMissing says once per commit what to do): a backfill of a commit
+      // no remote has would write thousands of lines every half minute.
+      recorded = queue.release(job, n.retryAfter());
+      lastRecorded =
+          recorded.isEmpty()
+              ? "discarded " + what + ": its lease was lost to another worker"
+              : "left "
+                  + what
+                  + " for a host that has its commit (again in "
+                  + n.retryAfter().toSeconds()
+                  + " s): "
+                  + n.reason();
+      lastRecordedJob = recorded;
+      return;
     } else {
       recorded = queue.release(job);
       line = "released " + what + " back to pending: " + ((JobOutcome.Abandoned) outcome).reason();
@@ -274,7 +291,7 @@ public final class QueueTask implements AutoCloseable {
 
   /**
    * The log line of the last job this task recorded ("done …", "skipped …", "will retry …", "failed
-   * …").
+   * …", or "left …" for a job whose commit is not in this clone: that one is not logged per job).
    */
   public String lastRecorded() {
     return lastRecorded;
