@@ -375,6 +375,11 @@ public final class PostgresStore implements Store, WorkerRegistry {
   }
 
   @Override
+  public boolean sharedByClones() {
+    return true;
+  }
+
+  @Override
   public Optional<Job> release(Job job, Duration delay) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);

@@ -154,10 +154,12 @@ final class FetchMissing {
               + commit
               + " is not in this clone ("
               + why
-              + "): its jobs are left pending for a worker that has it and tried here again every "
+              + "): to run its jobs here, "
+              + whatToDo
+              + " (on a shared store they wait for a host that has it, and are tried here again"
+              + " every "
               + RETRY_AFTER.toSeconds()
-              + " s; to run them here, "
-              + whatToDo);
+              + " s; on the project's own store they fail)");
     }
     return new Look.NotHere(why);
   }

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * timeout is respected. A job whose lease is lost (another worker reclaimed it) is abandoned the
  * same way; its late result would be refused anyway. A job whose commit is not in this clone and
  * cannot be fetched ({@link JobOutcome.NotHere}) is released for a while, uncounted, for a host
- * that has it.
+ * that has it — on a store other clones share; on the project's own store it fails, since no other
+ * clone will ever run it.
  */
 public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
@@ -257,6 +258,10 @@ public final class QueueTask implements AutoCloseable {
               + job.attempts()
               + "): "
               + f.reason();
+    } else if (outcome instanceof JobOutcome.NotHere n && !queue.sharedByClones()) {
+      // Only this clone runs the store's jobs: a commit the fetch did not bring will not come.
+      recorded = queue.fail(job, n.reason(), false, r);
+      line = "failed " + what + " (attempt " + job.attempts() + "): " + n.reason();
     } else if (outcome instanceof JobOutcome.NotHere n) {
       // Not logged per job (FetchMissing says once per commit what to do): a backfill of a commit
       // no remote has would write thousands of lines every half minute.

@@ -107,6 +107,16 @@ public interface JobStore {
   Optional<Job> release(Job job, Duration delay);
 
   /**
+   * True where workers of other clones (other hosts) claim from this store too, so a job whose
+   * commit this clone lacks may be left for them. False for a store only this project's clone uses
+   * (the embedded SQLite file): there a commit no fetch brought is gone (pruned after an amend or
+   * rebase) and waiting would never end, so such a job fails, as it always has.
+   */
+  default boolean sharedByClones() {
+    return false;
+  }
+
+  /**
    * Extends this claim's lease to now + {@code lease}; false if the claim no longer holds the job.
    */
   boolean extendLease(Job job, Duration lease);
