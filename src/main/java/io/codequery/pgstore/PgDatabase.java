@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.codequery.CodeQueryException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.postgresql.util.PSQLState;
@@ -74,6 +75,25 @@ final class PgDatabase implements AutoCloseable {
   /** Listens for new jobs on a connection of its own, outside the pool (it stays busy). */
   ListenForJobs listenForJobs(Runnable onJobs) {
     return ListenForJobs.start(jdbcUrl, properties, onJobs);
+  }
+
+  /**
+   * A connection of its own, outside the pool, in the store's schema; the caller closes it. For a
+   * session that must outlive any pooled use (a worker life's lock).
+   */
+  Connection openUnpooled() {
+    try {
+      Connection c = DriverManager.getConnection(jdbcUrl, properties);
+      try {
+        c.setSchema(SCHEMA);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      return c;
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   /** The server as the user named it, for messages. */

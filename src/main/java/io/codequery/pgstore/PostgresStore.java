@@ -647,9 +647,10 @@ public final class PostgresStore implements Store, WorkerRegistry {
     return workers.reap();
   }
 
-  /** Closes the pool; later calls fail. */
+  /** Ends the lock sessions of the lives registered here and closes the pool; later calls fail. */
   @Override
   public void close() {
+    workers.close();
     db.close();
   }
 
