@@ -647,6 +647,11 @@ public final class PostgresStore implements Store, WorkerRegistry {
     return workers.reap();
   }
 
+  @Override
+  public Optional<String> sharedStore() {
+    return Optional.of(where());
+  }
+
   /** Ends the lock sessions of the lives registered here and closes the pool; later calls fail. */
   @Override
   public void close() {
