@@ -55,6 +55,10 @@ final class PgDatabase implements AutoCloseable {
     connection.putAll(properties);
     // A host that drops packets (a link down) must fail a connection within seconds too.
     connection.putIfAbsent("connectTimeout", "5");
+    // A statement whose answer never comes (the link went down mid-call) must fail within a
+    // minute, not after the kernel's retransmissions (about 15 min): until it does, the heartbeat
+    // thread waits on it and a fenced worker could not tell that the store answers again.
+    connection.putIfAbsent("socketTimeout", "60");
     config.setJdbcUrl(jdbcUrl);
     config.setDataSourceProperties(connection);
     config.setMaximumPoolSize(POOL_SIZE);

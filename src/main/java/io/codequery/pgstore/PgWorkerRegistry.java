@@ -140,9 +140,29 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
     if (held != null && held.isValid(LOCK_CHECK_SECONDS)) {
       return;
     }
+    if (held != null) {
+      // The session looks broken, but may merely be slow: between closing it and locking again
+      // the key is free, and a reaper must not read that gap as this worker's death. Without a
+      // locked_at, the life is judged by its heartbeat until the lock is taken again.
+      db.withConnection(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE workers SET locked_at = NULL WHERE worker_id = ?")) {
+              ps.setString(1, workerId);
+              return ps.executeUpdate();
+            }
+          });
+    }
     releaseLock(workerId);
     Connection c = db.openUnpooled();
     try {
+      // The session waits idle by design: a server's idle_session_timeout (PostgreSQL 14 and
+      // later) must not end it, which would read as this worker's death.
+      try (Statement st = c.createStatement()) {
+        st.execute("SET idle_session_timeout = 0");
+      } catch (SQLException e) {
+        // an older server: it has no such timeout
+      }
       // Autocommit: the lock is the session's, and the session then waits idle in no transaction.
       try (PreparedStatement ps =
           c.prepareStatement(

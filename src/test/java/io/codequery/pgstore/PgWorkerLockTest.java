@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -130,6 +131,32 @@ class PgWorkerLockTest {
       assertEquals(List.of(), alpha.reap());
       Optional<WorkerRecord> after = alpha.worker(life.workerId());
       assertTrue(after.isPresent() && after.get().state() == WorkerState.STOPPED);
+    }
+  }
+
+  /**
+   * A server that ends idle sessions ({@code idle_session_timeout}, set by a careful DBA) must not
+   * end the lock session, which waits idle by design: the worker would read as dead.
+   */
+  @Test
+  void an_idle_session_timeout_does_not_end_the_lock_session() throws Exception {
+    String database = PG.createDatabase("idle_timeout");
+    String url = PG.server().jdbcUrl(database);
+    try (Connection c = DriverManager.getConnection(url);
+        Statement st = c.createStatement()) {
+      st.execute("ALTER DATABASE " + database + " SET idle_session_timeout = '1s'");
+    }
+    try (PostgresStore alpha = open(url)) {
+      WorkerRecord life = alpha.register(worker("alpha", "pid-1-aaaa"));
+      assertEquals(1, lockSessions(url, life.workerId()));
+      long since = System.nanoTime();
+      // Three timeouts' worth of idleness: the lock session must still hold its lock.
+      Awaitility.await()
+          .pollDelay(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> System.nanoTime() - since >= Duration.ofSeconds(3).toNanos());
+      assertEquals(1, lockSessions(url, life.workerId()), "the lock session outlived the timeout");
+      assertEquals(WorkerState.RUNNING, alpha.worker(life.workerId()).orElseThrow().state());
     }
   }
 
