@@ -110,6 +110,14 @@ public final class RegisterWorker implements AutoCloseable {
     }
     long started = fence.now();
     Beat beat = registry.heartbeat(id, progressed);
+    if (beat instanceof Beat.Recorded
+        && fence.now() - started > self.heartbeatInterval().toNanos()) {
+      // A beat that waited long for the store (a connection while the server came back) was
+      // recorded at an instant the fence cannot know, so it counts from the call's start: beat
+      // again at once, so that the fence counts from a recent instant and is not raised anew.
+      started = fence.now();
+      beat = registry.heartbeat(id, progressed);
+    }
     if (beat instanceof Beat.Ended) {
       fence.unregistered();
       // Reaped while this worker was frozen or cut off from the store: its jobs may be running

@@ -1,5 +1,6 @@
 package io.codequery.worker;
 
+import io.codequery.child.RunChild;
 import io.codequery.log.WorkerLog;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,9 +15,12 @@ import java.util.function.LongSupplier;
  * renewal, on the store's clock), and when a reaper marks this life dead (three heartbeat intervals
  * after its last recorded heartbeat) and expires its leases. Both are measured here from the start
  * of the last call that succeeded (the store recorded the renewal after that instant, never
- * before), on the monotonic clock, and the fence falls one margin earlier — a heartbeat interval,
- * or a third of the lease where that is shorter — so that the commands are ended (their whole tree,
- * as a timeout ends them) before either can happen.
+ * before), on the monotonic clock, and the fence falls early enough for the commands to be ended
+ * (their whole tree, as a timeout ends them: TERM, then KILL after {@link RunChild#KILL_GRACE})
+ * before either can happen — but never sooner than two heartbeat intervals, or half a lease, after
+ * the last renewal: one heartbeat slow to answer must not end healthy jobs. (With a heartbeat of
+ * one or two seconds, only a command that ends on TERM at once is sure to end before a reaper
+ * acts.)
  *
  * <p>On a store of this host only (SQLite: no other worker can take a job over) it {@linkplain
  * #never never} fences: a briefly locked database must not end a healthy job. Thread-safe.
@@ -24,6 +28,9 @@ import java.util.function.LongSupplier;
 public final class SelfFence {
   /** A heartbeat older than this many intervals lets a reaper take the worker's jobs. */
   static final int DEAD_AFTER_INTERVALS = 3;
+
+  /** How long ending a command's tree may take: TERM, the kill grace, KILL, and a second. */
+  static final Duration ENDING = RunChild.KILL_GRACE.plusSeconds(1);
 
   private static final SelfFence NEVER = new SelfFence(null, Duration.ofSeconds(1), null, () -> 0);
 
@@ -93,7 +100,7 @@ public final class SelfFence {
     }
     long now = nanos.getAsLong();
     long silent = beatSilence(now);
-    if (silent > heartbeatBound(Long.MAX_VALUE)) {
+    if (silent > heartbeatBound()) {
       announce(silent, "heartbeat");
       return false;
     }
@@ -112,12 +119,13 @@ public final class SelfFence {
     long now = nanos.getAsLong();
     long leaseNanos = lease.toNanos();
     long sinceRenewal = now - renewedNanos;
-    if (sinceRenewal > leaseNanos - margin(leaseNanos)) {
+    long leaseBound = Math.max(leaseNanos - Math.max(ENDING.toNanos(), heartbeat), leaseNanos / 2);
+    if (sinceRenewal > leaseBound) {
       announce(sinceRenewal, "job leases");
       return true;
     }
     long silent = beatSilence(now);
-    if (silent > heartbeatBound(leaseNanos)) {
+    if (silent > heartbeatBound()) {
       announce(silent, "heartbeat");
       return true;
     }
@@ -134,12 +142,11 @@ public final class SelfFence {
     return last == 0 ? Long.MIN_VALUE : now - last;
   }
 
-  private long heartbeatBound(long leaseNanos) {
-    return DEAD_AFTER_INTERVALS * heartbeat - margin(leaseNanos);
-  }
-
-  private long margin(long leaseNanos) {
-    return Math.min(heartbeat, leaseNanos / 3);
+  /**
+   * How long the heartbeat may go unrecorded: a reaper's wait less the ending, 2 beats at least.
+   */
+  private long heartbeatBound() {
+    return Math.max(DEAD_AFTER_INTERVALS * heartbeat - ENDING.toNanos(), 2 * heartbeat);
   }
 
   private void announce(long silentNanos, String what) {

@@ -227,6 +227,11 @@ class PgWorkerLivenessTest {
             log().lines().filter(l -> l.contains(" done ") && l.contains(":only.txt ")).count(),
             log());
         assertTrue(log().contains("answers again"), log());
+        assertEquals(
+            1,
+            log().lines().filter(l -> l.contains("fenced: the store at")).count(),
+            "fenced once for one outage, not again by the beat that waited for the server:\n"
+                + log());
         assertTrue(worker.process().isAlive(), "the worker never died of it");
         await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(worker.pid()).equals("live"));
       }

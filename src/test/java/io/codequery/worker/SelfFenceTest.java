@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fence's bounds on a settable monotonic clock: one margin (a heartbeat, or a third of the
- * lease) before a reaper (3 heartbeats) or the lease could let another worker take a job over;
- * lifted by the next recorded heartbeat; one line in the log per fenced stretch; never on a store
- * of one host.
+ * The fence's bounds on a settable monotonic clock: in time to end a command (the kill grace and a
+ * second) before a reaper (3 heartbeats) or the lease could let another worker take a job over,
+ * never sooner than 2 heartbeats or half a lease; lifted by the next recorded heartbeat; one line
+ * in the log per fenced stretch; never on a store of one host.
  */
 class SelfFenceTest {
   private static final Duration BEAT = Duration.ofSeconds(2);
@@ -46,14 +46,14 @@ class SelfFenceTest {
   }
 
   @Test
-  void a_silent_heartbeat_fences_one_heartbeat_before_a_reaper_could_take_the_jobs()
-      throws Exception {
+  void a_silent_heartbeat_fences_before_a_reaper_could_take_the_jobs() throws Exception {
     SelfFence fence = fence();
     fence.beatRecorded(fence.now());
     long claimed = fence.now();
     pass(Duration.ofMillis(3_999));
     assertTrue(fence.mayClaim());
     assertFalse(fence.mustEnd(claimed, LEASE), "2 of the 3 intervals a reaper waits, less 1 ms");
+    assertEquals(Duration.ofSeconds(3), SelfFence.ENDING, "6 s less 3 s to end: 2 intervals");
     pass(Duration.ofMillis(2));
     assertFalse(fence.mayClaim());
     assertTrue(fence.mustEnd(claimed, LEASE));
@@ -68,16 +68,16 @@ class SelfFenceTest {
   }
 
   @Test
-  void a_lease_not_renewed_fences_its_job_a_third_of_a_short_lease_before_it_runs_out() {
+  void a_lease_not_renewed_fences_its_job_before_it_runs_out() {
     SelfFence fence = fence();
     fence.beatRecorded(fence.now());
     Duration shortLease = Duration.ofSeconds(3);
     long renewed = fence.now();
-    pass(Duration.ofMillis(1_900));
+    pass(Duration.ofMillis(1_400));
     fence.beatRecorded(fence.now()); // the heartbeat still gets through
     assertFalse(fence.mustEnd(renewed, shortLease));
     pass(Duration.ofMillis(200));
-    assertTrue(fence.mustEnd(renewed, shortLease), "2 s of a 3 s lease: a third left to end it");
+    assertTrue(fence.mustEnd(renewed, shortLease), "half of a lease too short to leave 3 s");
     assertTrue(fence.mayClaim(), "the heartbeat is recorded: claims go on");
   }
 
@@ -85,11 +85,11 @@ class SelfFenceTest {
   void a_worker_with_no_life_registered_is_fenced_by_its_leases_only() {
     SelfFence fence = fence();
     long claimed = fence.now();
-    pass(Duration.ofSeconds(20));
+    pass(Duration.ofMillis(26_999));
     assertTrue(fence.mayClaim(), "no life: no reaper can take its jobs by the heartbeat's age");
     assertFalse(fence.mustEnd(claimed, LEASE));
-    pass(Duration.ofSeconds(9));
-    assertTrue(fence.mustEnd(claimed, LEASE), "the lease (30 s) less a heartbeat (2 s)");
+    pass(Duration.ofMillis(2));
+    assertTrue(fence.mustEnd(claimed, LEASE), "the lease (30 s) less the time to end (3 s)");
   }
 
   @Test
