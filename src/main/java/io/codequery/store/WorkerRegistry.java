@@ -11,8 +11,9 @@ import java.util.Optional;
  * <p><b>Lives.</b> A worker {@link #register registers} as it starts (state {@link
  * WorkerState#RUNNING}), {@link #heartbeat beats} every interval, turns {@link
  * WorkerState#DRAINING} as it stops and {@link WorkerState#STOPPED} once it exited gracefully. A
- * worker whose heartbeat is older than three of its intervals is marked {@link WorkerState#DEAD} by
- * {@link #reap}, which any worker runs, and its running jobs become claimable at once under the
+ * worker whose heartbeat is older than three of its intervals — or, where the store can tell, whose
+ * session with it ended (PostgreSQL: a session lock per life) — is marked {@link WorkerState#DEAD}
+ * by {@link #reap}, which any worker runs, and its running jobs become claimable at once under the
  * queue's own lease rules (the next claim counts the attempt and respects the retry budget, and
  * ends what their last run left running first).
  *
