@@ -657,9 +657,15 @@ public final class PostgresStore implements Store, WorkerRegistry {
     return workers.reap();
   }
 
-  /** Closes the pool; later calls fail. */
+  @Override
+  public Optional<String> sharedStore() {
+    return Optional.of(where());
+  }
+
+  /** Ends the lock sessions of the lives registered here and closes the pool; later calls fail. */
   @Override
   public void close() {
+    workers.close();
     db.close();
   }
 

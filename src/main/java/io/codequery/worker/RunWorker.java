@@ -149,6 +149,14 @@ public final class RunWorker {
                 },
                 "worker-shutdown"));
     files.publish();
+    // On a shared store, a worker cut off from it for too long fences itself (its slots claim
+    // nothing and end their commands) before other hosts' workers may take its jobs over.
+    SelfFence fence =
+        task.registry()
+            .flatMap(r -> r.sharedStore())
+            .map(store -> SelfFence.onSharedStore(store, heartbeat, log))
+            .orElse(SelfFence.never());
+    task.fenceWith(fence);
     registration =
         task.registry()
             .map(
@@ -169,7 +177,8 @@ public final class RunWorker {
                         () -> {
                           stopRequestedInRegistry = true;
                           loop.requestStop();
-                        }));
+                        },
+                        fence));
     registration.ifPresent(RegisterWorker::start);
     log.tryAppend(
         "worker",
