@@ -14,11 +14,11 @@ import java.util.Optional;
 
 /**
  * The ingestion protocol on PostgreSQL, inside one transaction the caller holds under the exclusive
- * ingest lock ({@link PostgresStore#INGEST_LOCK}): each change of a commit becomes a row of the
- * jobs table — a job for a file to document, a done {@code removal} row for a path that left —
- * whose id, from the table's sequence, is its place in the order per path. The lock makes the ids
- * of concurrent ingests follow their commit order (two hosts ingesting at once would otherwise
- * commit ids out of order, and each would miss the other's rows when it supersedes older ones).
+ * ingest lock ({@link PgDialect#INGEST_LOCK}): each change of a commit becomes a row of the jobs
+ * table — a job for a file to document, a done {@code removal} row for a path that left — whose id,
+ * from the table's sequence, is its place in the order per path. The lock makes the ids of
+ * concurrent ingests follow their commit order (two hosts ingesting at once would otherwise commit
+ * ids out of order, and each would miss the other's rows when it supersedes older ones).
  */
 final class PgIngest implements AutoCloseable {
   private final Connection c;

@@ -1,9 +1,12 @@
 package io.codequery.pgstore;
 
+import static io.codequery.pgstore.PgDialect.POSTGRESQL;
+
 import io.codequery.os.ProcessTable;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
+import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Beat;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -65,9 +68,6 @@ import java.util.function.Supplier;
  * gives the SQLite store both for free).
  */
 public final class PostgresStore implements Store, WorkerRegistry {
-  /** The advisory lock key of ingestion ("cq-ingst" in ASCII). */
-  static final long INGEST_LOCK = 0x63712d696e677374L;
-
   /** The channel a worker listens on to hear of new jobs at once. */
   public static final String JOBS_CHANNEL = "code_query_jobs";
 
@@ -171,7 +171,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     String now = now();
     return db.inTransaction(
         c -> {
-          lockOrder(c, true);
+          POSTGRESQL.lockOrder(c, true);
           Ingested ingested = PgIngest.run(c, commit, changes, ingestOptions, now);
           if (ingested.queued() > 0) {
             // Delivered when this transaction commits, to every worker listening.
@@ -181,16 +181,6 @@ public final class PostgresStore implements Store, WorkerRegistry {
           }
           return ingested;
         });
-  }
-
-  /**
-   * The order-per-path lock: exclusive for ingesting, shared for the writes that read the order.
-   */
-  private static void lockOrder(Connection c, boolean exclusive) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute(
-          "SELECT pg_advisory_xact_lock" + (exclusive ? "" : "_shared") + "(" + INGEST_LOCK + ")");
-    }
   }
 
   // ---------------------------------------------------------------- consuming
@@ -243,7 +233,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     String now = now();
     return db.inTransaction(
         c -> {
-          lockOrder(c, false);
+          POSTGRESQL.lockOrder(c, false);
           Optional<Unneeded> unneeded = unneeded(c, job, processor);
           if (unneeded.isEmpty()) {
             return new Skip.Run();
@@ -268,7 +258,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   private static Optional<Unneeded> unneeded(Connection c, Job job, String processor)
       throws SQLException {
-    Optional<PgNewerChange> newer = PgNewerChange.of(c, job);
+    Optional<NewerChange> newer = NewerChange.of(c, POSTGRESQL, job);
     if (newer.isPresent()) {
       return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
     }
@@ -299,7 +289,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     return db.inTransaction(
         c -> {
           if (result.document() != null) {
-            lockOrder(c, false);
+            POSTGRESQL.lockOrder(c, false);
           }
           if (PgClaims.update(
                   c,
@@ -315,7 +305,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
             return Optional.<Job>empty();
           }
           if (result.document() != null) {
-            Optional<String> refused = PgNewerChange.refusesDocumentOf(c, job);
+            Optional<String> refused = NewerChange.refusesDocumentOf(c, POSTGRESQL, job);
             if (refused.isEmpty()) {
               PgDocuments.store(c, job, result.document(), result.durationMs(), now);
             }

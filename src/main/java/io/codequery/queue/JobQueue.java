@@ -1,11 +1,14 @@
 package io.codequery.queue;
 
+import static io.codequery.queue.SqliteDialect.SQLITE;
+
 import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
 import io.codequery.store.DocumentEntry;
@@ -250,7 +253,7 @@ public final class JobQueue implements Store {
   /** Why a claimed job need not run, in its row's words. */
   private record Unneeded(Outcome outcome, String note) {
     static Optional<Unneeded> of(Connection c, Job job, String processor) throws SQLException {
-      Optional<NewerChange> newer = NewerChange.of(c, job);
+      Optional<NewerChange> newer = NewerChange.of(c, SQLITE, job);
       if (newer.isPresent()) {
         return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
       }
@@ -297,7 +300,7 @@ public final class JobQueue implements Store {
           if (result.document() != null) {
             // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
             // of this path can be ingested between this look and the document's write.
-            Optional<String> refused = NewerChange.refusesDocumentOf(c, job);
+            Optional<String> refused = NewerChange.refusesDocumentOf(c, SQLITE, job);
             if (refused.isEmpty()) {
               DocumentRows.store(c, job, result.document(), result.durationMs(), now);
             }
