@@ -1,6 +1,7 @@
 package io.codequery.pgstore;
 
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.DocumentRows;
 import io.codequery.store.DocumentEntry;
 import io.codequery.store.IngestOptions;
 import io.codequery.store.Ingested;
@@ -81,14 +82,14 @@ final class PgIngest implements AutoCloseable {
       document(d.path(), d.blob());
     } else if (change instanceof PathChange.Remove r) {
       if (insertRow(r.path(), null, "removal", "left git in this commit").isPresent()) {
-        removed += PgDocuments.remove(c, r.path());
+        removed += DocumentRows.remove(c, PgDialect.POSTGRESQL, r.path());
       }
     } else {
       PathChange.Move m = (PathChange.Move) change;
       String why = "renamed to " + m.path().display() + " in this commit";
       Optional<Long> at = insertRow(m.from(), null, "removal", why);
       if (at.isPresent()) {
-        moved += PgDocuments.move(c, m.from(), m.path(), at.get());
+        moved += DocumentRows.move(c, PgDialect.POSTGRESQL, m.from(), m.path(), at.get());
       }
       document(m.path(), m.blob());
     }
@@ -96,7 +97,7 @@ final class PgIngest implements AutoCloseable {
 
   private void document(RepoPath path, String blob) throws SQLException {
     if (!options.force() && options.unlessDocumentedBy() != null && blob != null) {
-      Optional<DocumentEntry> current = PgDocuments.findEntry(c, path);
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, PgDialect.POSTGRESQL, path);
       if (current.isPresent()
           && blob.equals(current.get().blob())
           && options.unlessDocumentedBy().equals(current.get().processor())) {

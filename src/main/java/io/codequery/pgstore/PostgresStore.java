@@ -6,6 +6,7 @@ import io.codequery.os.ProcessTable;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
+import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Beat;
 import io.codequery.store.Document;
@@ -50,7 +51,7 @@ import java.util.function.Supplier;
  * connections (at most {@value PgDatabase#POOL_SIZE}).
  *
  * <p>The mechanics live beside it, one concern each: SQL plumbing ({@link PgDatabase}), the schema
- * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link PgDocuments}), the
+ * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link DocumentRows}), the
  * claim protocol with its lease tokens ({@link PgClaims}), the ingestion protocol ({@link
  * PgIngest}), and full-text search ({@link PgSearch}).
  *
@@ -265,7 +266,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     if (job.blob() == null || job.force()) {
       return Optional.empty();
     }
-    Optional<DocumentEntry> current = PgDocuments.findEntry(c, job.file());
+    Optional<DocumentEntry> current = DocumentRows.findEntry(c, POSTGRESQL, job.file());
     if (current.isEmpty()
         || !job.blob().equals(current.get().blob())
         || !processor.equals(current.get().processor())) {
@@ -307,7 +308,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
           if (result.document() != null) {
             Optional<String> refused = NewerChange.refusesDocumentOf(c, POSTGRESQL, job);
             if (refused.isEmpty()) {
-              PgDocuments.store(c, job, result.document(), result.durationMs(), now);
+              DocumentRows.store(c, POSTGRESQL, job, result.document(), result.durationMs(), now);
             }
             try (PreparedStatement ps =
                 c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
@@ -568,12 +569,12 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public Optional<Document> document(RepoPath path) {
-    return db.withConnection(c -> PgDocuments.find(c, path));
+    return db.withConnection(c -> DocumentRows.find(c, POSTGRESQL, path));
   }
 
   @Override
   public List<DocumentEntry> documents() {
-    return db.withConnection(PgDocuments::entries);
+    return db.withConnection(c -> DocumentRows.entries(c, POSTGRESQL));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -260,7 +261,7 @@ public final class JobQueue implements Store {
       if (job.blob() == null || job.force()) {
         return Optional.empty();
       }
-      Optional<DocumentEntry> current = DocumentRows.findEntry(c, job.file());
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, SQLITE, job.file());
       if (current.isEmpty()
           || !job.blob().equals(current.get().blob())
           || !processor.equals(current.get().processor())) {
@@ -302,7 +303,8 @@ public final class JobQueue implements Store {
             // of this path can be ingested between this look and the document's write.
             Optional<String> refused = NewerChange.refusesDocumentOf(c, SQLITE, job);
             if (refused.isEmpty()) {
-              DocumentRows.store(c, job, result.document(), result.durationMs(), now);
+              DocumentRows.store(
+                  c, SQLITE, job, result.document(), result.durationMs(), SqliteDialect.time(now));
             }
             try (PreparedStatement ps =
                 c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
@@ -520,12 +522,12 @@ public final class JobQueue implements Store {
 
   @Override
   public Optional<Document> document(RepoPath path) {
-    return db.withConnection(c -> DocumentRows.find(c, path));
+    return db.withConnection(c -> DocumentRows.find(c, SQLITE, path));
   }
 
   @Override
   public List<DocumentEntry> documents() {
-    return db.withConnection(DocumentRows::entries);
+    return db.withConnection(c -> DocumentRows.entries(c, SQLITE));
   }
 
   @Override
