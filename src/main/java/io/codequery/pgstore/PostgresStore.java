@@ -7,6 +7,7 @@ import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
 import io.codequery.sqlstore.DocumentRows;
+import io.codequery.sqlstore.IngestChanges;
 import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Beat;
 import io.codequery.store.Document;
@@ -53,7 +54,7 @@ import java.util.function.Supplier;
  * <p>The mechanics live beside it, one concern each: SQL plumbing ({@link PgDatabase}), the schema
  * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link DocumentRows}), the
  * claim protocol with its lease tokens ({@link PgClaims}), the ingestion protocol ({@link
- * PgIngest}), and full-text search ({@link PgSearch}).
+ * IngestChanges}, over {@link PgDialect}), and full-text search ({@link PgSearch}).
  *
  * <p><b>Time.</b> Every time decision — due, lease expiry, retry delay, every timestamp stored —
  * reads the database's clock ({@code now()}), never a host's: the hosts sharing a store need not
@@ -172,8 +173,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     String now = now();
     return db.inTransaction(
         c -> {
-          POSTGRESQL.lockOrder(c, true);
-          Ingested ingested = PgIngest.run(c, commit, changes, ingestOptions, now);
+          Ingested ingested = IngestChanges.run(c, POSTGRESQL, commit, changes, ingestOptions, now);
           if (ingested.queued() > 0) {
             // Delivered when this transaction commits, to every worker listening.
             try (Statement st = c.createStatement()) {

@@ -9,6 +9,7 @@ import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
 import io.codequery.sqlstore.DocumentRows;
+import io.codequery.sqlstore.IngestChanges;
 import io.codequery.sqlstore.NewerChange;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -208,7 +209,8 @@ public final class JobQueue implements Store {
   public Ingested ingest(String commit, List<PathChange> changes, IngestOptions options) {
     JobPaths.checkCommit(commit);
     long now = clock.millis();
-    return db.inTransaction(c -> IngestChanges.run(c, commit, changes, options, now));
+    return db.inTransaction(
+        c -> IngestChanges.run(c, SQLITE, commit, changes, options, SqliteDialect.time(now)));
   }
 
   // ---------------------------------------------------------------- consuming

@@ -1,7 +1,6 @@
-package io.codequery.queue;
+package io.codequery.sqlstore;
 
 import io.codequery.project.RepoPath;
-import io.codequery.sqlstore.DocumentRows;
 import io.codequery.store.DocumentEntry;
 import io.codequery.store.IngestOptions;
 import io.codequery.store.Ingested;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,14 +17,17 @@ import java.util.Optional;
  * a row of the jobs table — a job for a file to document, a done {@code removal} row for a path
  * that left — so that every change of a path takes its place in one sequence (the row id, in
  * ingestion order). That sequence is the order per path: a row supersedes the pending jobs of its
- * path queued before it, and a result is stored only if no newer row of its path exists ({@link
- * JobQueue#complete}). Documents move and leave here, at once.
+ * path queued before it, and a result is stored only if no newer change of its path forbids it
+ * ({@link NewerChange#refusesDocumentOf}). Documents move and leave here, at once.
+ *
+ * <p>The ingest holds the order per path exclusively ({@link SqlDialect#lockOrder}) from its first
+ * row to its commit, so that the ids of concurrent ingests follow their commit order.
  */
-final class IngestChanges implements AutoCloseable {
+public final class IngestChanges implements AutoCloseable {
   private final Connection c;
+  private final SqlDialect dialect;
   private final String commit;
   private final IngestOptions options;
-  private final long now;
   private final PreparedStatement insert;
   private final PreparedStatement supersede;
   private final PreparedStatement requeue;
@@ -37,22 +38,28 @@ final class IngestChanges implements AutoCloseable {
   private int moved;
   private int superseded;
 
-  private IngestChanges(Connection c, String commit, IngestOptions options, long now)
+  private IngestChanges(
+      Connection c, SqlDialect dialect, String commit, IngestOptions options, String now)
       throws SQLException {
     this.c = c;
+    this.dialect = dialect;
     this.commit = commit;
     this.options = options;
-    this.now = now;
     this.insert =
         c.prepareStatement(
-            "INSERT INTO jobs (commit_id, file, blob_id, state, attempts, not_before, version,"
-                + " created_at, updated_at, kind, force, note) VALUES (?, ?, ?, ?, 0, 0, 0, ?, ?,"
-                + " ?, ?, ?) ON CONFLICT (commit_id, file) DO NOTHING");
+            "INSERT INTO jobs (commit_id, file, blob_id, state, created_at, updated_at, kind,"
+                + " force, note) VALUES (?, ?, ?, ?, "
+                + now
+                + ", "
+                + now
+                + ", ?, ?, ?) ON CONFLICT (commit_id, file) DO NOTHING RETURNING id");
     this.supersede =
         c.prepareStatement(
-            "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, version = version +"
-                + " 1, updated_at = ? WHERE file = ? AND id < ? AND kind = 'document' AND state ="
-                + " 'pending'");
+            "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, "
+                + dialect.fenceOfPending()
+                + "updated_at = "
+                + now
+                + " WHERE file = ? AND id < ? AND kind = 'document' AND state = 'pending'");
     // A job to run again is queued anew, as the newest change of its path: redone in place, its
     // row would stay older than a change of the path ingested after it (another branch's commit,
     // documented since), so its result would be refused as overtaken and the path stay stale.
@@ -64,11 +71,21 @@ final class IngestChanges implements AutoCloseable {
                 + " n.file = jobs.file AND n.id > jobs.id))");
   }
 
-  /** Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}. */
-  static Ingested run(
-      Connection c, String commit, List<PathChange> changes, IngestOptions options, long now)
+  /**
+   * Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}.
+   *
+   * @param now the operation's time, as SQL (see {@link SqlDialect})
+   */
+  public static Ingested run(
+      Connection c,
+      SqlDialect dialect,
+      String commit,
+      List<PathChange> changes,
+      IngestOptions options,
+      String now)
       throws SQLException {
-    try (IngestChanges ingest = new IngestChanges(c, commit, options, now)) {
+    dialect.lockOrder(c, true);
+    try (IngestChanges ingest = new IngestChanges(c, dialect, commit, options, now)) {
       for (PathChange change : changes) {
         ingest.apply(change);
       }
@@ -82,14 +99,14 @@ final class IngestChanges implements AutoCloseable {
       document(d.path(), d.blob());
     } else if (change instanceof PathChange.Remove r) {
       if (insertRow(r.path(), null, "removal", "left git in this commit").isPresent()) {
-        removed += DocumentRows.remove(c, SqliteDialect.SQLITE, r.path());
+        removed += DocumentRows.remove(c, dialect, r.path());
       }
     } else {
       PathChange.Move m = (PathChange.Move) change;
       String why = "renamed to " + m.path().display() + " in this commit";
       Optional<Long> at = insertRow(m.from(), null, "removal", why);
       if (at.isPresent()) {
-        moved += DocumentRows.move(c, SqliteDialect.SQLITE, m.from(), m.path(), at.get());
+        moved += DocumentRows.move(c, dialect, m.from(), m.path(), at.get());
       }
       document(m.path(), m.blob());
     }
@@ -97,7 +114,7 @@ final class IngestChanges implements AutoCloseable {
 
   private void document(RepoPath path, String blob) throws SQLException {
     if (!options.force() && options.unlessDocumentedBy() != null && blob != null) {
-      Optional<DocumentEntry> current = DocumentRows.findEntry(c, SqliteDialect.SQLITE, path);
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, dialect, path);
       if (current.isPresent()
           && blob.equals(current.get().blob())
           && options.unlessDocumentedBy().equals(current.get().processor())) {
@@ -124,7 +141,7 @@ final class IngestChanges implements AutoCloseable {
    */
   private boolean requeue(RepoPath path) throws SQLException {
     requeue.setString(1, commit);
-    JobRows.bindPath(requeue, 2, path);
+    dialect.bindPath(requeue, 2, path);
     requeue.setBoolean(3, options.force());
     return requeue.executeUpdate() > 0;
   }
@@ -137,32 +154,28 @@ final class IngestChanges implements AutoCloseable {
       throws SQLException {
     boolean removal = kind.equals("removal");
     insert.setString(1, commit);
-    JobRows.bindPath(insert, 2, path);
+    dialect.bindPath(insert, 2, path);
     insert.setString(3, blob);
     insert.setString(4, removal ? "done" : "pending");
-    insert.setLong(5, now);
-    insert.setLong(6, now);
-    insert.setString(7, kind);
-    insert.setInt(8, options.force() && !removal ? 1 : 0);
-    insert.setString(9, note);
-    if (insert.executeUpdate() == 0) {
-      return Optional.empty();
-    }
+    insert.setString(5, kind);
+    insert.setBoolean(6, options.force() && !removal);
+    insert.setString(7, dialect.text(note));
     long id;
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
-      rs.next();
+    try (ResultSet rs = insert.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
       id = rs.getLong(1);
     }
     supersede.setString(
         1,
-        "not run: a newer change of its path came first (commit "
-            + commit
-            + (removal ? ", " + note : "")
-            + ")");
-    supersede.setLong(2, now);
-    JobRows.bindPath(supersede, 3, path);
-    supersede.setLong(4, id);
+        dialect.text(
+            "not run: a newer change of its path came first (commit "
+                + commit
+                + (removal ? ", " + note : "")
+                + ")"));
+    dialect.bindPath(supersede, 2, path);
+    supersede.setLong(3, id);
     superseded += supersede.executeUpdate();
     return Optional.of(id);
   }
