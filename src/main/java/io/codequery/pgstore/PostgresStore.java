@@ -8,7 +8,8 @@ import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
 import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.IngestChanges;
-import io.codequery.sqlstore.NewerChange;
+import io.codequery.sqlstore.StoreJobDocument;
+import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Beat;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -19,7 +20,6 @@ import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
 import io.codequery.store.NewWorker;
-import io.codequery.store.Outcome;
 import io.codequery.store.PathChange;
 import io.codequery.store.PathRules;
 import io.codequery.store.RecordedRun;
@@ -31,10 +31,8 @@ import io.codequery.store.Store;
 import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,14 +226,14 @@ public final class PostgresStore implements Store, WorkerRegistry {
   public Skip skipIfUnneeded(Job job, String processor) {
     // Most jobs must run: look first without the lock, and take it only to record a skip (looking
     // again under it: a change ingested in between may have decided otherwise).
-    if (db.withConnection(c -> unneeded(c, job, processor)).isEmpty()) {
+    if (db.withConnection(c -> UnneededRun.of(c, POSTGRESQL, job, processor)).isEmpty()) {
       return new Skip.Run();
     }
     String now = now();
     return db.inTransaction(
         c -> {
           POSTGRESQL.lockOrder(c, false);
-          Optional<Unneeded> unneeded = unneeded(c, job, processor);
+          Optional<UnneededRun> unneeded = UnneededRun.of(c, POSTGRESQL, job, processor);
           if (unneeded.isEmpty()) {
             return new Skip.Run();
           }
@@ -252,36 +250,6 @@ public final class PostgresStore implements Store, WorkerRegistry {
           }
           return new Skip.Skipped(PgRows.findJob(c, job.id()).orElseThrow());
         });
-  }
-
-  /** Why a claimed job need not run, in its row's words. */
-  private record Unneeded(Outcome outcome, String note) {}
-
-  private static Optional<Unneeded> unneeded(Connection c, Job job, String processor)
-      throws SQLException {
-    Optional<NewerChange> newer = NewerChange.of(c, POSTGRESQL, job);
-    if (newer.isPresent()) {
-      return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
-    }
-    if (job.blob() == null || job.force()) {
-      return Optional.empty();
-    }
-    Optional<DocumentEntry> current = DocumentRows.findEntry(c, POSTGRESQL, job.file());
-    if (current.isEmpty()
-        || !job.blob().equals(current.get().blob())
-        || !processor.equals(current.get().processor())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new Unneeded(
-            Outcome.ALREADY_DOCUMENTED,
-            "not run: this content is documented already (blob "
-                + job.blob()
-                + ", commit "
-                + current.get().commit()
-                + ", by "
-                + processor
-                + ")"));
   }
 
   @Override
@@ -306,19 +274,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
             return Optional.<Job>empty();
           }
           if (result.document() != null) {
-            Optional<String> refused = NewerChange.refusesDocumentOf(c, POSTGRESQL, job);
-            if (refused.isEmpty()) {
-              DocumentRows.store(c, POSTGRESQL, job, result.document(), result.durationMs(), now);
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
-              PgRows.bind(
-                  ps,
-                  (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id(),
-                  refused.map(why -> "document not stored: " + why).orElse(null),
-                  job.id());
-              ps.executeUpdate();
-            }
+            StoreJobDocument.run(c, POSTGRESQL, job, result.document(), result.durationMs(), now);
           }
           return PgRows.findJob(c, job.id());
         });
