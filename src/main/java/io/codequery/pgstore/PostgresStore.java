@@ -540,21 +540,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public DocumentCounts documentCounts() {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE"
-                          + " kind = 'document' AND state IN ('pending', 'running')), (SELECT"
-                          + " COUNT(*) FROM jobs WHERE kind = 'document' AND state = 'failed'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'already_documented'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'superseded')")) {
-            rs.next();
-            return new DocumentCounts(
-                rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-          }
-        });
+    return db.withConnection(DocumentRows::counts);
   }
 
   // ---------------------------------------------------------------- workers

@@ -2,6 +2,7 @@ package io.codequery.sqlstore;
 
 import io.codequery.project.RepoPath;
 import io.codequery.store.Document;
+import io.codequery.store.DocumentCounts;
 import io.codequery.store.DocumentEntry;
 import io.codequery.store.Job;
 import io.codequery.store.NewDocument;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,23 +34,28 @@ public final class DocumentRows {
   /** The current document of {@code path}, with its text. */
   public static Optional<Document> find(Connection c, SqlDialect dialect, RepoPath path)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM documents WHERE path_key = ?")) {
-      dialect.bindPath(ps, 1, path);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(document(dialect, rs)) : Optional.empty();
-      }
-    }
+    return ofPath(c, dialect, COLUMNS, path, DocumentRows::document);
   }
 
   /** The current document of {@code path}, without its text. */
   public static Optional<DocumentEntry> findEntry(Connection c, SqlDialect dialect, RepoPath path)
       throws SQLException {
+    return ofPath(c, dialect, ENTRY_COLUMNS, path, DocumentRows::entry);
+  }
+
+  /** Reads one row of the table (nothing else) as a record. */
+  private interface RowReader<T> {
+    T read(SqlDialect dialect, ResultSet rs) throws SQLException;
+  }
+
+  private static <T> Optional<T> ofPath(
+      Connection c, SqlDialect dialect, String columns, RepoPath path, RowReader<T> reader)
+      throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM documents WHERE path_key = ?")) {
+        c.prepareStatement("SELECT " + columns + " FROM documents WHERE path_key = ?")) {
       dialect.bindPath(ps, 1, path);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(entry(dialect, rs)) : Optional.empty();
+        return rs.next() ? Optional.of(reader.read(dialect, rs)) : Optional.empty();
       }
     }
   }
@@ -66,6 +73,25 @@ public final class DocumentRows {
     // their bytes (as PostgreSQL orders bytea, and RepoPath compares).
     all.sort((a, b) -> a.path().compareTo(b.path()));
     return List.copyOf(all);
+  }
+
+  /**
+   * How many documents there are, how many jobs are waiting or running and how many failed, and how
+   * many ended without a run: already documented, or superseded.
+   */
+  public static DocumentCounts counts(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE kind ="
+                    + " 'document' AND state IN ('pending', 'running')), (SELECT COUNT(*) FROM"
+                    + " jobs WHERE kind = 'document' AND state = 'failed'), (SELECT COUNT(*) FROM"
+                    + " jobs WHERE outcome = 'already_documented'), (SELECT COUNT(*) FROM jobs"
+                    + " WHERE outcome = 'superseded')")) {
+      rs.next();
+      return new DocumentCounts(
+          rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+    }
   }
 
   private static DocumentEntry entry(SqlDialect dialect, ResultSet rs) throws SQLException {
