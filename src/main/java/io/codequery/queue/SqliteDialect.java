@@ -12,14 +12,14 @@ import java.time.Instant;
  * SQLite's side of the shared protocols: paths as TEXT or BLOB ({@link JobRows#bindPath}), times as
  * epoch milliseconds, any text as it is.
  */
-public final class SqliteDialect implements SqlDialect {
+final class SqliteDialect implements SqlDialect {
   /** The one instance (it holds nothing). */
-  public static final SqliteDialect SQLITE = new SqliteDialect();
+  static final SqliteDialect SQLITE = new SqliteDialect();
 
   private SqliteDialect() {}
 
   /** {@code epochMillis} as the SQL time a protocol writes: a literal number. */
-  public static String time(long epochMillis) {
+  static String time(long epochMillis) {
     return Long.toString(epochMillis);
   }
 

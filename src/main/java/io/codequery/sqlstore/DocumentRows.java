@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class DocumentRows {
   /** Characters of text kept per document (the runner bounds it first; this guards the table). */
-  public static final int MAX_TEXT_CHARS = 1024 * 1024;
+  private static final int MAX_TEXT_CHARS = 1024 * 1024;
 
   private static final String ENTRY_COLUMNS =
       "path_key, commit_id, blob_id, processor, documented_at";
