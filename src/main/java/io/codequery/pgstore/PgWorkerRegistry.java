@@ -334,14 +334,17 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
    * The running jobs of a reaped life: their leases expire now rather than when their renewal would
    * have stopped, so the next claim takes them under the queue's rules (attempt counted, retry
    * budget, a run left on this host ended first). The lease token is left alone: the claim draws a
-   * new one, which fences the frozen owner's late result.
+   * new one, which fences the frozen owner's late result. A second in the past, not a millisecond:
+   * the claim that follows compares it with its own transaction's clock, and a reaper's transaction
+   * that began later than the claimant's read of that clock (a test's shifted clock; a stepped
+   * server clock) must still have expired it.
    */
   private static void expireLeases(Connection c, String at, String claimOwner) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE jobs SET lease_expires_at = "
                 + at
-                + " - interval '1 millisecond', updated_at = "
+                + " - interval '1 second', updated_at = "
                 + at
                 + " WHERE state = 'running' AND lease_expires_at >= "
                 + at
