@@ -111,7 +111,7 @@ class PostgresStoreTest {
       st.executeUpdate("DELETE FROM code_query.schema_version WHERE version > 1");
     }
     try (PostgresStore store = open(database)) {
-      assertEquals(2, store.schemaVersion());
+      assertEquals(PgSchema.VERSION, store.schemaVersion());
       assertEquals(2, store.depth(), "the jobs are kept");
       String id =
           store
