@@ -240,8 +240,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   private Optional<PgClaims.Claimed> claimIn(Connection c, String owner, Duration lease, String now)
       throws SQLException {
-    PgClaims.abandonExhausted(c, options.maxRetries(), now);
-    return PgClaims.claim(c, owner, lease, now);
+    return PgClaims.claim(c, owner, lease, now, options.maxRetries());
   }
 
   /**
@@ -340,38 +339,39 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   private Optional<Job> completeIn(Connection c, Job job, JobResult result, String now)
       throws SQLException {
-    if (result.document() != null) {
-      lockOrder(c, false);
+    String done =
+        "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+            + now
+            + ", exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
+            + " outcome = NULL";
+    Object[] values = {
+      result.exitCode(),
+      result.durationMs(),
+      PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS)
+    };
+    if (result.document() == null) {
+      return PgClaims.updateReturning(c, job, done, values);
     }
-    if (PgClaims.update(
-            c,
-            job,
-            "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-                + now
-                + ", exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
-                + " outcome = NULL",
-            result.exitCode(),
-            result.durationMs(),
-            PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS))
-        != 1) {
+    lockOrder(c, false);
+    if (PgClaims.update(c, job, done, values) != 1) {
       return Optional.empty();
     }
-    if (result.document() != null) {
-      Optional<String> refused = PgNewerChange.refusesDocumentOf(c, job);
-      if (refused.isEmpty()) {
-        PgDocuments.store(c, job, result.document(), result.durationMs(), now);
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
-        PgRows.bind(
-            ps,
-            (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id(),
-            refused.map(why -> "document not stored: " + why).orElse(null),
-            job.id());
-        ps.executeUpdate();
+    Optional<String> refused = PgNewerChange.refusesDocumentOf(c, job);
+    if (refused.isEmpty()) {
+      PgDocuments.store(c, job, result.document(), result.durationMs(), now);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET outcome = ?, note = ? WHERE id = ? RETURNING " + PgRows.JOB_COLUMNS)) {
+      PgRows.bind(
+          ps,
+          (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id(),
+          refused.map(why -> "document not stored: " + why).orElse(null),
+          job.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(PgRows.job(rs)) : Optional.empty();
       }
     }
-    return PgRows.findJob(c, job.id());
   }
 
   @Override
