@@ -63,22 +63,8 @@ final class PgClaims {
    */
   static Optional<Claimed> claim(
       Connection c, String owner, Duration lease, String now, int maxRetries) throws SQLException {
-    String sql =
-        abandonExhausted(now)
-            + "; WITH candidate AS (SELECT j.id, j.run_pid, j.run_start_ticks, j.run_boot_id,"
-            + " j.state AS was, j.lease_token AS was_token, j.lease_owner AS was_owner FROM jobs j"
-            + " WHERE ((j.state = 'pending' AND j.not_before <= %1$s) OR (j.state = 'running' AND"
-            + " j.lease_expires_at < %1$s)) AND "
-            + FILE_IS_FREE
-            + " ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED) UPDATE jobs SET state ="
-            + " 'running', attempts = jobs.attempts + 1, lease_owner = ?, lease_token ="
-            + " nextval('lease_tokens'), lease_expires_at = %1$s + ? * interval '1 millisecond',"
-            + " updated_at = %1$s, run_pid = NULL, run_start_ticks = NULL, run_boot_id = NULL FROM"
-            + " candidate WHERE jobs.id = candidate.id RETURNING "
-            + qualified("jobs")
-            + ", candidate.was, candidate.was_token, candidate.was_owner, candidate.run_pid AS"
-            + " was_pid, candidate.run_start_ticks AS was_ticks, candidate.run_boot_id AS was_boot";
-    try (PreparedStatement ps = c.prepareStatement(String.format(sql, now))) {
+    String sql = abandonExhausted(now) + "; " + claimStatement(now);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setInt(1, maxRetries);
       ps.setString(2, PgRows.text(owner));
       ps.setLong(3, lease.toMillis());
@@ -125,6 +111,29 @@ final class PgClaims {
         return Optional.of(new Claimed(job, Optional.of(previous), Optional.of(run)));
       }
     }
+  }
+
+  /**
+   * The claim itself: one statement, two parameters (the owner, the lease in milliseconds). It
+   * walks the unfinished jobs in id order ({@code jobs_unfinished}) and each candidate's file's
+   * unfinished jobs ({@code jobs_unfinished_file}), so its cost does not grow with the jobs done.
+   */
+  static String claimStatement(String now) {
+    String sql =
+        "WITH candidate AS (SELECT j.id, j.run_pid, j.run_start_ticks, j.run_boot_id,"
+            + " j.state AS was, j.lease_token AS was_token, j.lease_owner AS was_owner FROM jobs j"
+            + " WHERE ((j.state = 'pending' AND j.not_before <= %1$s) OR (j.state = 'running' AND"
+            + " j.lease_expires_at < %1$s)) AND "
+            + FILE_IS_FREE
+            + " ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED) UPDATE jobs SET state ="
+            + " 'running', attempts = jobs.attempts + 1, lease_owner = ?, lease_token ="
+            + " nextval('lease_tokens'), lease_expires_at = %1$s + ? * interval '1 millisecond',"
+            + " updated_at = %1$s, run_pid = NULL, run_start_ticks = NULL, run_boot_id = NULL FROM"
+            + " candidate WHERE jobs.id = candidate.id RETURNING "
+            + qualified("jobs")
+            + ", candidate.was, candidate.was_token, candidate.was_owner, candidate.run_pid AS"
+            + " was_pid, candidate.run_start_ticks AS was_ticks, candidate.run_boot_id AS was_boot";
+    return String.format(sql, now);
   }
 
   private static String qualified(String table) {
