@@ -35,21 +35,17 @@ final class PgClaims {
 
   /**
    * Marks failed the running jobs whose lease expired more often than the retry budget allows
-   * (their workers died or hung on every attempt), instead of handing them out forever.
+   * (their workers died or hung on every attempt), instead of handing them out forever. One
+   * parameter: the retry budget.
    */
-  static int abandonExhausted(Connection c, int maxRetries, String now) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET state = 'failed', error = 'abandoned by its worker ' || attempts ||"
-                + " ' times (lease of ' || COALESCE(lease_owner, '?') || ' expired); not retried"
-                + " again', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-                + now
-                + " WHERE state = 'running' AND lease_expires_at < "
-                + now
-                + " AND attempts > ?")) {
-      ps.setInt(1, maxRetries);
-      return ps.executeUpdate();
-    }
+  private static String abandonExhausted(String now) {
+    return "UPDATE jobs SET state = 'failed', error = 'abandoned by its worker ' || attempts || '"
+        + " times (lease of ' || COALESCE(lease_owner, '?') || ' expired); not retried"
+        + " again', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
+        + now
+        + " WHERE state = 'running' AND lease_expires_at < "
+        + now
+        + " AND attempts > ?";
   }
 
   /**
@@ -59,27 +55,27 @@ final class PgClaims {
    */
   record Claimed(Job job, Optional<Job> previousClaim, Optional<RecordedRun> previousRun) {}
 
-  /** Claims the oldest due job whose file is free for {@code owner}; empty when none is due. */
-  static Optional<Claimed> claim(Connection c, String owner, Duration lease, String now)
-      throws SQLException {
-    String sql =
-        "WITH candidate AS (SELECT j.id, j.run_pid, j.run_start_ticks, j.run_boot_id, j.state AS"
-            + " was, j.lease_token AS was_token, j.lease_owner AS was_owner FROM jobs j WHERE"
-            + " ((j.state = 'pending' AND j.not_before <= %1$s) OR (j.state = 'running' AND"
-            + " j.lease_expires_at < %1$s)) AND "
-            + FILE_IS_FREE
-            + " ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED) UPDATE jobs SET state ="
-            + " 'running', attempts = jobs.attempts + 1, lease_owner = ?, lease_token ="
-            + " nextval('lease_tokens'), lease_expires_at = %1$s + ? * interval '1 millisecond',"
-            + " updated_at = %1$s, run_pid = NULL, run_start_ticks = NULL, run_boot_id = NULL FROM"
-            + " candidate WHERE jobs.id = candidate.id RETURNING "
-            + qualified("jobs")
-            + ", candidate.was, candidate.was_token, candidate.was_owner, candidate.run_pid AS"
-            + " was_pid, candidate.run_start_ticks AS was_ticks, candidate.run_boot_id AS was_boot";
-    try (PreparedStatement ps = c.prepareStatement(String.format(sql, now))) {
-      ps.setString(1, PgRows.text(owner));
-      ps.setLong(2, lease.toMillis());
-      try (ResultSet rs = ps.executeQuery()) {
+  /**
+   * Fails the exhausted jobs ({@link #abandonExhausted}), then claims the oldest due job whose file
+   * is free for {@code owner}; empty when none is due. Both statements go to the server in one
+   * round trip (pgjdbc sends a statement list as one batch), and run one after the other: the claim
+   * sees the failures.
+   */
+  static Optional<Claimed> claim(
+      Connection c, String owner, Duration lease, String now, int maxRetries) throws SQLException {
+    String sql = abandonExhausted(now) + "; " + claimStatement(now);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setInt(1, maxRetries);
+      ps.setString(2, PgRows.text(owner));
+      ps.setLong(3, lease.toMillis());
+      boolean rows = ps.execute();
+      while (!rows && ps.getUpdateCount() != -1) {
+        rows = ps.getMoreResults();
+      }
+      if (!rows) {
+        throw new SQLException("the claim returned no rows: " + sql);
+      }
+      try (ResultSet rs = ps.getResultSet()) {
         if (!rs.next()) {
           return Optional.empty();
         }
@@ -117,6 +113,29 @@ final class PgClaims {
     }
   }
 
+  /**
+   * The claim itself: one statement, two parameters (the owner, the lease in milliseconds). It
+   * walks the unfinished jobs in id order ({@code jobs_unfinished}) and each candidate's file's
+   * unfinished jobs ({@code jobs_unfinished_file}), so its cost does not grow with the jobs done.
+   */
+  static String claimStatement(String now) {
+    String sql =
+        "WITH candidate AS (SELECT j.id, j.run_pid, j.run_start_ticks, j.run_boot_id,"
+            + " j.state AS was, j.lease_token AS was_token, j.lease_owner AS was_owner FROM jobs j"
+            + " WHERE ((j.state = 'pending' AND j.not_before <= %1$s) OR (j.state = 'running' AND"
+            + " j.lease_expires_at < %1$s)) AND "
+            + FILE_IS_FREE
+            + " ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED) UPDATE jobs SET state ="
+            + " 'running', attempts = jobs.attempts + 1, lease_owner = ?, lease_token ="
+            + " nextval('lease_tokens'), lease_expires_at = %1$s + ? * interval '1 millisecond',"
+            + " updated_at = %1$s, run_pid = NULL, run_start_ticks = NULL, run_boot_id = NULL FROM"
+            + " candidate WHERE jobs.id = candidate.id RETURNING "
+            + qualified("jobs")
+            + ", candidate.was, candidate.was_token, candidate.was_owner, candidate.run_pid AS"
+            + " was_pid, candidate.run_start_ticks AS was_ticks, candidate.run_boot_id AS was_boot";
+    return String.format(sql, now);
+  }
+
   private static String qualified(String table) {
     StringBuilder b = new StringBuilder();
     for (String column : PgRows.JOB_COLUMNS.split(",\\s*")) {
@@ -138,6 +157,27 @@ final class PgClaims {
       ps.setLong(i++, job.id());
       ps.setLong(i, job.version());
       return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * As {@link #update}, returning the row as the write left it; empty where the fence refused the
+   * write (one round trip, where an update and a read take two).
+   */
+  static Optional<Job> updateReturning(Connection c, Job job, String set, Object... values)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET "
+                + set
+                + " WHERE id = ? AND lease_token = ? AND state = 'running' RETURNING "
+                + PgRows.JOB_COLUMNS)) {
+      int i = PgRows.bind(ps, values);
+      ps.setLong(i++, job.id());
+      ps.setLong(i, job.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(PgRows.job(rs)) : Optional.empty();
+      }
     }
   }
 

@@ -16,6 +16,10 @@ import java.util.concurrent.CountDownLatch;
  * Linux sends when the <em>thread</em> that started it ends; a pooled thread retired while its
  * command runs would kill a healthy job.
  *
+ * <p>A slot that finished a job claims its next one with the completion ({@link
+ * QueueTask#chainClaims}: one transaction, one commit on PostgreSQL), and hands it back when it
+ * ends before running it.
+ *
  * <p>Idle slots sleep until offered work ({@link #offer}): at a heartbeat (one slot), when jobs
  * arrive (all of them), or by a slot that just finished one (there may be more).
  */
@@ -86,6 +90,7 @@ public final class JobSlots implements AutoCloseable {
     started = true;
     for (int i = 0; i < tasks.size(); i++) {
       QueueTask task = tasks.get(i);
+      task.chainClaims();
       Thread t = new Thread(() -> runSlot(task, onSlotEnd), "job-slot-" + (i + 1));
       t.setDaemon(true);
       threads.add(t);
@@ -117,6 +122,12 @@ public final class JobSlots implements AutoCloseable {
     } catch (InterruptedException e) {
       // the slot ends; the worker is closing
     } finally {
+      try {
+        task.handBackNext();
+      } catch (RuntimeException e) {
+        // its lease expires and another claim takes it: at least once holds
+        log.tryAppend("queue", Thread.currentThread().getName() + ": " + e);
+      }
       ended.countDown();
       onSlotEnd.run();
     }

@@ -5,6 +5,7 @@ import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
 import io.codequery.os.ProcessTable;
 import io.codequery.project.ProjectLayout;
+import io.codequery.store.CompletedAndNext;
 import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
@@ -75,6 +76,15 @@ public final class QueueTask implements AutoCloseable {
   private volatile long lastStartedNanos;
   private volatile String lastRecorded = "";
   private volatile Optional<Job> lastRecordedJob = Optional.empty();
+
+  /** Whether a completion claims this consumer's next job in the same breath (job slots). */
+  private volatile boolean chainClaims;
+
+  /**
+   * The job claimed with the last completion, to run next; touched only by the thread that runs
+   * {@link #runOnce} (and {@link #handBackNext} on that thread once it stops running jobs).
+   */
+  private Optional<Job> next = Optional.empty();
 
   /**
    * @param owner names this consumer in leases (unique per process; see {@link #newOwner()})
@@ -173,11 +183,19 @@ public final class QueueTask implements AutoCloseable {
    * display; called on this thread, before the job runs).
    */
   public boolean runOnce(Consumer<Job> onClaimed) {
-    if (stopping.get() || !fence.mayClaim() || !handBackUnreleased()) {
+    if (stopping.get()) {
+      handBackNext();
+      return false;
+    }
+    if (!fence.mayClaim() || !handBackUnreleased()) {
+      // Cut off from the store: a job the last completion claimed is not started either; its
+      // lease runs out and another worker takes it (this one too, once the store answers again).
+      next = Optional.empty();
       return false;
     }
     long claimStarted = fence.now();
-    Optional<Job> claimed = queue.claim(owner, lease);
+    Optional<Job> claimed = next.isPresent() ? next : queue.claim(owner, lease);
+    next = Optional.empty();
     if (claimed.isEmpty()) {
       return false;
     }
@@ -270,7 +288,13 @@ public final class QueueTask implements AutoCloseable {
     Optional<Job> recorded;
     String line;
     if (outcome instanceof JobOutcome.Succeeded) {
-      recorded = queue.complete(job, r);
+      if (chainClaims && !stopping.get()) {
+        CompletedAndNext both = queue.completeAndClaim(job, r, owner, lease);
+        recorded = both.completed();
+        next = both.next();
+      } else {
+        recorded = queue.complete(job, r);
+      }
       line =
           "done "
               + what
@@ -392,6 +416,33 @@ public final class QueueTask implements AutoCloseable {
   /** When {@link #lastStarted()} started ({@link System#nanoTime()}), 0 before the first. */
   long lastStartedNanos() {
     return lastStartedNanos;
+  }
+
+  /**
+   * From now on a successful job's completion claims the next job in the same breath ({@link
+   * Store#completeAndClaim}: one transaction on PostgreSQL), which the next {@link #runOnce} runs.
+   * Whoever loops on {@link #runOnce} must call {@link #handBackNext} on that thread when it stops,
+   * or a job claimed last waits for its lease to expire instead of going back to pending at once.
+   */
+  void chainClaims() {
+    chainClaims = true;
+  }
+
+  /**
+   * Releases the job claimed with the last completion and not run yet (pending again, due at once,
+   * the attempt not counted); on the thread that runs {@link #runOnce}.
+   */
+  void handBackNext() {
+    Optional<Job> claimed = next;
+    next = Optional.empty();
+    if (claimed.isPresent()) {
+      Optional<Job> released = queue.release(claimed.get());
+      log.tryAppend(
+          "queue",
+          (released.isPresent() ? "released " : "gave up ")
+              + claimed.get().describe()
+              + " unstarted: the worker stops");
+    }
   }
 
   /** Asks a running {@link #runOnce} to finish or hand back its job; from any thread. */

@@ -75,6 +75,19 @@ public interface JobStore {
    */
   Optional<Job> complete(Job job, JobResult result);
 
+  /**
+   * {@link #complete} {@code job}, then {@link #claim} the next due job for {@code owner}: a
+   * consumer that finished a job asks for its next one in the same breath. The completion keeps
+   * {@link #complete}'s fence and the claim {@link #claim}'s rules (the claim sees the completion:
+   * a newer change of the finished job's path may be the job claimed). A store may do both in one
+   * transaction: on PostgreSQL that is one commit, so one flush of its log, per job instead of two.
+   */
+  default CompletedAndNext completeAndClaim(
+      Job job, JobResult result, String owner, Duration lease) {
+    Optional<Job> completed = complete(job, result);
+    return new CompletedAndNext(completed, claim(owner, lease));
+  }
+
   /** As {@link #fail(Job, String, boolean, JobResult)} with no run details. */
   default Optional<Job> fail(Job job, String reason, boolean retryable) {
     return fail(job, reason, retryable, null);

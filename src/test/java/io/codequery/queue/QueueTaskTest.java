@@ -86,6 +86,47 @@ class QueueTaskTest {
     assertTrue(Files.readString(layout.logFile()).contains("done c0ffee:a.txt"));
   }
 
+  /**
+   * Under job slots a completion claims the task's next job ({@link QueueTask#chainClaims}); the
+   * next {@code runOnce} runs it without a claim of its own, and a task asked to stop hands a job
+   * claimed that way back to pending at once (not counted as an attempt), instead of leaving it
+   * running until its lease expires.
+   */
+  @Test
+  void a_job_claimed_with_a_completion_runs_next_or_goes_back_when_the_task_stops()
+      throws Exception {
+    Files.writeString(layout.root().resolve("b.txt"), "b\n");
+    Files.writeString(layout.root().resolve("c.txt"), "c\n");
+    queue.enqueue("c0ffee", List.of("a.txt", "b.txt", "c.txt"));
+    QueueTask t = task(null, QueueTask.DEFAULT_LEASE, Duration.ofSeconds(10));
+    t.chainClaims();
+    assertTrue(t.runOnce());
+    assertEquals(JobState.DONE, job("a.txt").state());
+    assertEquals(JobState.RUNNING, job("b.txt").state(), "claimed with a.txt's completion");
+    assertEquals("test-owner", job("b.txt").leaseOwner());
+    assertEquals(JobState.PENDING, job("c.txt").state());
+
+    assertTrue(t.runOnce());
+    assertEquals(JobState.DONE, job("b.txt").state());
+    assertEquals(JobState.RUNNING, job("c.txt").state(), "claimed with b.txt's completion");
+
+    t.requestStop();
+    assertFalse(t.runOnce(), "a task asked to stop runs nothing more");
+    Job c = job("c.txt");
+    assertEquals(JobState.PENDING, c.state(), "handed back, due at once");
+    assertEquals(0, c.attempts(), "the attempt that never ran is not counted");
+    assertTrue(
+        Files.readString(layout.logFile()).contains("released c0ffee:c.txt unstarted"),
+        Files.readString(layout.logFile()));
+  }
+
+  private Job job(String file) {
+    return queue.list(Optional.empty(), 10).stream()
+        .filter(j -> j.file().equals(RepoPath.of(file)))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void a_failing_command_is_retried_after_the_delay_then_failed() throws Exception {
     queue.enqueue("c", List.of("a.txt"));

@@ -158,6 +158,50 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void a_completion_claims_the_next_job_and_sees_itself_done() {
+    // A newer change of a running job's file waits for it; the completion of the older change
+    // frees it, and the claim in the same breath takes it (the oldest due job).
+    queue.enqueue("c1", List.of("a", "b"));
+    Job first = queue.claim("slot-1", LEASE).orElseThrow();
+    assertEquals("c1:a", first.describe());
+    Job other = queue.claim("slot-2", LEASE).orElseThrow();
+    assertEquals("c1:b", other.describe());
+    queue.enqueue("c2", List.of("a"));
+    assertTrue(queue.claim("slot-3", LEASE).isEmpty(), "c2:a waits for c1:a to finish");
+
+    CompletedAndNext both = queue.completeAndClaim(first, new JobResult(0, 1, ""), "slot-1", LEASE);
+    assertEquals(JobState.DONE, both.completed().orElseThrow().state());
+    Job next = both.next().orElseThrow();
+    assertEquals("c2:a", next.describe(), "the file's newer change, free once the older is done");
+    assertEquals(JobState.RUNNING, next.state());
+    assertEquals("slot-1", next.leaseOwner());
+    assertEquals(
+        next, queue.get(next.id()).orElseThrow(), "the returned job is what the row holds");
+
+    CompletedAndNext last = queue.completeAndClaim(next, new JobResult(0, 1, ""), "slot-1", LEASE);
+    assertTrue(last.completed().isPresent());
+    assertTrue(last.next().isEmpty(), "c1:b runs under slot-2's live lease");
+    assertTrue(queue.complete(other, new JobResult(0, 1, "")).isPresent());
+    assertEquals(3, queue.counts().get(JobState.DONE));
+  }
+
+  @Test
+  void a_refused_completion_still_claims_the_next_job() {
+    queue.enqueue("c", List.of("a", "b"));
+    Job lost = queue.claim("dead-worker", LEASE).orElseThrow();
+    clock.advance(LEASE.plusMillis(1));
+    Job taken = queue.claim("other", LEASE).orElseThrow();
+    assertEquals(lost.id(), taken.id());
+
+    CompletedAndNext both =
+        queue.completeAndClaim(lost, new JobResult(0, 1, "late"), "dead-worker", LEASE);
+    assertTrue(both.completed().isEmpty(), "the fence refuses the late result");
+    assertEquals("c:b", both.next().orElseThrow().describe());
+    assertEquals(JobState.RUNNING, queue.get(taken.id()).orElseThrow().state());
+    assertEquals("other", queue.get(taken.id()).orElseThrow().leaseOwner());
+  }
+
+  @Test
   void a_job_whose_lease_expired_is_claimed_again_and_the_old_claim_is_refused() {
     queue.enqueue("c", List.of("a"));
     Job first = queue.claim("dead-worker", LEASE).orElseThrow();
