@@ -2,7 +2,6 @@ package io.codequery.pgstore;
 
 import static io.codequery.pgstore.PgDialect.POSTGRESQL;
 
-import io.codequery.os.ProcessTable;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
@@ -243,10 +242,10 @@ public final class PostgresStore implements Store, WorkerRegistry {
     Optional<RecordedRun> previous = claimed.previousRun();
     // The claim is ours (its token fences the previous holder's late writes); before the job
     // runs again, end what its previous run left running on this host, so it never runs twice at
-    // once. A run on another host (another boot) is never signalled: that host's worker fences
-    // itself.
+    // once. A run on another host (another host id: machine, boot or PID namespace) is never
+    // signalled: that host's worker fences itself.
     if (previous.isPresent()
-        && thisBoot(previous.get())
+        && EndOrphanedRuns.ranOnThisHost(previous.get())
         && !EndOrphanedRuns.end(claimed.previousClaim().orElseThrow(), previous.get())) {
       String expired = now();
       db.withConnection(
@@ -419,12 +418,13 @@ public final class PostgresStore implements Store, WorkerRegistry {
     int freed = 0;
     for (Job job : list(Optional.of(JobState.RUNNING), Integer.MAX_VALUE)) {
       // Owners are pid-<pid>-…: a PID says something only on the host that ran it. A run
-      // recorded on another boot is another host's (or before a reboot): left to its lease.
+      // recorded under another host id is another host's — another machine, boot, container or
+      // PID namespace — and is left to its lease.
       Optional<RecordedRun> run = db.withConnection(c -> PgClaims.recordedRun(c, job));
       if (run.isEmpty() || !EndOrphanedRuns.ownerGone(job.leaseOwner(), ownOwnerPrefix)) {
         continue;
       }
-      if (!thisBoot(run.get()) || !EndOrphanedRuns.end(job, run.get())) {
+      if (!EndOrphanedRuns.ranOnThisHost(run.get()) || !EndOrphanedRuns.end(job, run.get())) {
         continue;
       }
       String now = now();
@@ -442,10 +442,6 @@ public final class PostgresStore implements Store, WorkerRegistry {
       freed += expired ? 1 : 0;
     }
     return freed;
-  }
-
-  private static boolean thisBoot(RecordedRun run) {
-    return run.bootId().equals(ProcessTable.system().bootId());
   }
 
   // ---------------------------------------------------------------- inspecting and repairing

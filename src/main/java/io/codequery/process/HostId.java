@@ -27,7 +27,16 @@ public record HostId(String machineId, String bootId, String pidNamespace) {
     Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id")
   };
 
-  /** This process's host id. */
+  /** This process's host id, read once (none of its parts changes while a process lives). */
+  public static HostId thisHost() {
+    return ThisHost.ID;
+  }
+
+  private static final class ThisHost {
+    static final HostId ID = ofThisHost();
+  }
+
+  /** This process's host id, read now. */
   public static HostId ofThisHost() {
     String machine = "";
     for (Path f : MACHINE_ID_FILES) {

@@ -3,7 +3,7 @@ package io.codequery.queue;
 import io.codequery.child.ChildCommand;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
-import io.codequery.os.ProcessTable;
+import io.codequery.process.HostId;
 import io.codequery.project.ProjectLayout;
 import io.codequery.store.CompletedAndNext;
 import io.codequery.store.Job;
@@ -243,8 +243,7 @@ public final class QueueTask implements AutoCloseable {
     try {
       if (started.startTicks() > 0) {
         queue.recordRun(
-            job,
-            new RecordedRun(started.pid(), started.startTicks(), ProcessTable.system().bootId()));
+            job, new RecordedRun(started.pid(), started.startTicks(), HostId.thisHost().format()));
       }
     } catch (RuntimeException e) {
       // Without the record a later worker cannot end this run's leftovers should this worker die;
