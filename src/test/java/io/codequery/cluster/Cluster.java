@@ -1,0 +1,421 @@
+package io.codequery.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.codequery.cli.Main;
+import io.codequery.project.ProjectLayout;
+import io.codequery.testing.NamespacedHosts;
+import io.codequery.testing.NamespacedHosts.Host;
+import io.codequery.testing.NamespacedHosts.HostProcess;
+import io.codequery.testing.RealWorker;
+import io.codequery.testing.SharedRemote;
+import io.codequery.testing.TestPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Workers on namespaced hosts sharing one PostgreSQL database, and what a test reads of them: the
+ * store's rows (straight SQL, as a third party), {@code worker list --json} from an observer's
+ * checkout in this namespace, each host's worker log, and a ledger the job command writes.
+ *
+ * <p>The job command sleeps {@link #JOB_SECONDS} and prints a small document; should anything
+ * signal it (SIGTERM, SIGHUP, SIGINT) it writes {@code <host> signalled <path>} to the ledger
+ * first, so a test can tell whose worker did.
+ */
+final class Cluster {
+  static final String JOB_SECONDS = "0.15";
+  static final int CONCURRENCY = 2;
+
+  private static final Pattern DONE = Pattern.compile("(?:^|\\s)done (\\S+) in \\d+ ms");
+  private static final Pattern DISCARDED =
+      Pattern.compile("discarded (?:the result of )?(\\S+?):? ");
+  private static final Pattern SIGNALLED = Pattern.compile("^(\\S+) signalled (\\S+)$");
+
+  private final Path dir;
+  private final Path observer;
+  private final Path ledger;
+  private final String jdbcUrl;
+  private final Map<Host, Path> roots = new LinkedHashMap<>();
+  private final Map<Host, HostProcess> current = new ConcurrentHashMap<>();
+  private final List<HostProcess> started = new ArrayList<>();
+
+  private Cluster(Path dir, Path observer, Path ledger, String jdbcUrl) {
+    this.dir = dir;
+    this.observer = observer;
+    this.ledger = ledger;
+    this.jdbcUrl = jdbcUrl;
+  }
+
+  /**
+   * Clones {@code remote} for each host and for an observer here; each checkout's config names
+   * {@code database} on {@code server} as its store, reached over its host's link.
+   */
+  static Cluster create(
+      Path dir, SharedRemote remote, NamespacedHosts hosts, TestPostgres.Server server, String db)
+      throws IOException {
+    Path observer = remote.cloneInto(dir.resolve("observer"));
+    String query = "/" + db + "?user=postgres";
+    writeConfig(observer, "postgresql://127.0.0.1:" + server.port() + query);
+    Path ledger = Files.createFile(dir.resolve("signals.ledger"));
+    Cluster c = new Cluster(dir, observer, ledger, server.jdbcUrl(db));
+    for (Host h : hosts.hosts()) {
+      Path root = remote.cloneInto(dir.resolve(h.name()));
+      writeConfig(root, "postgresql://" + h.serverAddress() + ":" + server.port() + query);
+      c.roots.put(h, root);
+    }
+    return c;
+  }
+
+  private static void writeConfig(Path root, String storeUrl) throws IOException {
+    JsonObject store = new JsonObject();
+    store.addProperty("url", storeUrl);
+    JsonArray command = new JsonArray();
+    for (String arg :
+        List.of(
+            "sh",
+            "-c",
+            "trap 'echo \"$CQ_HOST signalled $1\" >> \"$CQ_LEDGER\"; exit 143' TERM HUP INT;"
+                + " sleep "
+                + JOB_SECONDS
+                + " & wait $!; echo \"# $1\"",
+            "sh",
+            "{path}")) {
+      command.add(arg);
+    }
+    JsonObject processing = new JsonObject();
+    processing.addProperty("heartbeat_seconds", ThreeHostsBackfillIT.HEARTBEAT_SECONDS);
+    processing.addProperty("concurrency", CONCURRENCY);
+    processing.add("command", command);
+    JsonObject config = new JsonObject();
+    config.add("store", store);
+    config.add("processing", processing);
+    ProjectLayout layout = ProjectLayout.of(root);
+    Files.createDirectories(layout.dir());
+    Files.writeString(layout.configFile(), config.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** Starts a worker on {@code host} ({@code worker run}, PID 1 there); waits until it is live. */
+  String startWorker(Host host) throws IOException {
+    Set<String> before = new HashSet<>(idsOn(host));
+    Path root = roots.get(host);
+    List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
+    cmd.add(1, "-Dcode-query.worker=" + root);
+    cmd.addAll(
+        List.of("io.codequery.cli.Main", "worker", "run", "--project-root", root.toString()));
+    Path out = dir.resolve(host.name() + ".out");
+    HostProcess p =
+        host.start(cmd, Map.of("CQ_HOST", host.name(), "CQ_LEDGER", ledger.toString()), out);
+    synchronized (started) {
+      started.add(p);
+    }
+    current.put(host, p);
+    return await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!p.isAlive()) {
+                throw new IllegalStateException(host.name() + "'s worker ended:\n" + p.output());
+              }
+              return newest(host).filter(w -> !before.contains(w.id()) && w.isLive());
+            },
+            Optional::isPresent)
+        .orElseThrow()
+        .id();
+  }
+
+  HostProcess process(Host host) {
+    return current.get(host);
+  }
+
+  /** {@code queue add --all} from the observer's checkout: every file at HEAD, one job each. */
+  void enqueueBackfill() {
+    Run r = cli("queue", "add", "--all", "--json");
+    if (r.code != 0) {
+      throw new IllegalStateException("queue add --all: " + r);
+    }
+  }
+
+  void awaitDone(int atLeast) {
+    awaitDone(atLeast, Duration.ofSeconds(90));
+  }
+
+  void awaitDone(int atLeast, Duration bound) {
+    await()
+        .atMost(bound)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> jobStates().getOrDefault("done", 0L) >= atLeast);
+  }
+
+  /** Jobs per state, straight from the store. */
+  Map<String, Long> jobStates() throws SQLException {
+    Map<String, Long> m = new TreeMap<>();
+    try (Connection c = connect();
+        PreparedStatement st =
+            c.prepareStatement("SELECT state, count(*) FROM code_query.jobs GROUP BY state");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        m.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return m;
+  }
+
+  /** The newest life of a worker on {@code host}, as {@code worker list} shows it. */
+  String currentWorker(Host host) {
+    return newest(host)
+        .orElseThrow(() -> new IllegalStateException(host.name() + ": no worker"))
+        .id();
+  }
+
+  /** Waits until {@code host}'s newest life is live and is not {@code old}; returns its id. */
+  String awaitNewLife(Host host, String old) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> newest(host).filter(w -> !w.id().equals(old) && w.isLive()), Optional::isPresent)
+        .orElseThrow()
+        .id();
+  }
+
+  /** The state {@code worker list --json} gives the worker {@code id}, or "unlisted". */
+  String listedState(String id) {
+    return listed().stream()
+        .filter(w -> w.id().equals(id))
+        .map(Listed::state)
+        .findFirst()
+        .orElse("unlisted");
+  }
+
+  /**
+   * The jobs {@code worker} holds now (running, leased by its claims), waited for up to 30 s until
+   * it holds at least one.
+   */
+  Set<Long> awaitRunningJobsOf(String worker) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> runningJobsOf(worker), s -> !s.isEmpty());
+  }
+
+  Set<Long> runningJobsOf(String worker) throws SQLException {
+    Set<Long> ids = new HashSet<>();
+    try (Connection c = connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT j.id FROM code_query.jobs j JOIN code_query.workers w ON"
+                    + " left(j.lease_owner, length(w.claim_owner)) = w.claim_owner WHERE"
+                    + " j.state = 'running' AND w.worker_id = ?")) {
+      st.setString(1, worker);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** True when none of {@code jobs} is running under {@code worker}'s claims any more. */
+  boolean noneHeldBy(Set<Long> jobs, String worker) throws SQLException {
+    Set<Long> held = runningJobsOf(worker);
+    held.retainAll(jobs);
+    return held.isEmpty();
+  }
+
+  /** {@code commit:path} of each job, as the worker's log names them. */
+  Set<String> describe(Set<Long> jobs) throws SQLException {
+    Set<String> out = new HashSet<>();
+    try (Connection c = connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT commit_id || ':' || convert_from(file, 'UTF8') FROM code_query.jobs"
+                    + " WHERE id = ANY (?)")) {
+      st.setArray(1, c.createArrayOf("bigint", jobs.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Jobs whose result {@code host}'s worker logged as discarded (the fence said no). */
+  Set<String> discardedIn(Host host) throws IOException {
+    Set<String> out = new HashSet<>();
+    for (String line : logLines(roots.get(host))) {
+      Matcher m = DISCARDED.matcher(line);
+      if (m.find()) {
+        out.add(m.group(1));
+      }
+    }
+    return out;
+  }
+
+  /** Every fence rejection logged on every host. */
+  int rejections() throws IOException {
+    int n = 0;
+    for (Host h : roots.keySet()) {
+      n += discardedIn(h).size();
+    }
+    return n;
+  }
+
+  /** Job ({@code commit:path}) → the hosts whose worker logged it done (once per completion). */
+  Map<String, List<String>> completionsByJob() throws IOException {
+    Map<String, List<String>> m = new HashMap<>();
+    for (Map.Entry<Host, Path> e : roots.entrySet()) {
+      for (String line : logLines(e.getValue())) {
+        Matcher d = DONE.matcher(line);
+        if (d.find() && line.contains("[queue]")) {
+          m.computeIfAbsent(d.group(1), k -> new ArrayList<>()).add(e.getKey().name());
+        }
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Ledger entries of a job command signalled on a host whose own worker's log never said it lost
+   * or released that job: the signal can only have come from elsewhere.
+   */
+  List<String> signalsWithoutOwnLoss() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Path> byName = new HashMap<>();
+    roots.forEach((h, root) -> byName.put(h.name(), root));
+    for (String entry : Files.readAllLines(ledger, StandardCharsets.UTF_8)) {
+      Matcher m = SIGNALLED.matcher(entry.strip());
+      if (!m.matches() || !byName.containsKey(m.group(1))) {
+        out.add("unreadable ledger entry: " + entry);
+        continue;
+      }
+      String path = ":" + m.group(2) + " ";
+      boolean ownLoss =
+          logLines(byName.get(m.group(1))).stream()
+              .anyMatch(
+                  l ->
+                      (l.contains(path) || l.endsWith(path.strip()))
+                          && (l.contains("lease lost for")
+                              || l.contains("released")
+                              || l.contains("discarded")));
+      if (!ownLoss) {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  /** SIGTERM to every worker still running, each waited for (30 s); the harness kills the rest. */
+  void stopAll() throws InterruptedException {
+    List<HostProcess> all;
+    synchronized (started) {
+      all = new ArrayList<>(started);
+    }
+    for (HostProcess p : all) {
+      if (p.isAlive()) {
+        try {
+          p.signal("CONT"); // a frozen worker cannot honour the TERM
+          p.signal("TERM");
+        } catch (IllegalStateException e) {
+          // ended in between
+        }
+      }
+    }
+    for (HostProcess p : all) {
+      if (!p.waitFor(Duration.ofSeconds(30))) {
+        p.kill9();
+      }
+    }
+  }
+
+  private static List<String> logLines(Path root) throws IOException {
+    Path log = ProjectLayout.of(root).logFile();
+    List<String> lines = new ArrayList<>();
+    Path rotated = log.resolveSibling(log.getFileName() + ".1");
+    for (Path p : List.of(rotated, log)) {
+      if (Files.exists(p)) {
+        try (Stream<String> s = Files.lines(p, StandardCharsets.UTF_8)) {
+          s.forEach(lines::add);
+        }
+      }
+    }
+    return lines;
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, "postgres", "");
+  }
+
+  record Listed(String id, String host, String state) {
+    boolean isLive() {
+      return state.equals("live");
+    }
+  }
+
+  private List<String> idsOn(Host host) {
+    return listed().stream().filter(w -> w.host().equals(host.name())).map(Listed::id).toList();
+  }
+
+  private Optional<Listed> newest(Host host) {
+    // worker list shows the newest life first.
+    return listed().stream().filter(w -> w.host().equals(host.name())).findFirst();
+  }
+
+  List<Listed> listed() {
+    Run r = cli("worker", "list", "--json");
+    if (r.code != 0) {
+      throw new IllegalStateException("worker list --json: " + r);
+    }
+    List<Listed> out = new ArrayList<>();
+    for (JsonElement e :
+        JsonParser.parseString(r.out).getAsJsonObject().getAsJsonArray("workers")) {
+      JsonObject w = e.getAsJsonObject();
+      out.add(
+          new Listed(
+              w.get("worker_id").getAsString(),
+              w.get("host").getAsString(),
+              w.get("state").getAsString()));
+    }
+    return out;
+  }
+
+  record Run(int code, String out, String err) {}
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--project-root", observer.toString()));
+    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+}
