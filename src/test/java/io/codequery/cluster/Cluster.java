@@ -304,6 +304,44 @@ final class Cluster {
     return m;
   }
 
+  /** Jobs ({@code commit:path}) {@code host}'s workers logged done. */
+  Set<String> completionsOn(Host host) throws IOException {
+    Set<String> out = new HashSet<>();
+    for (String line : logLines(roots.get(host))) {
+      Matcher d = DONE.matcher(line);
+      if (d.find() && line.contains("[queue]")) {
+        out.add(d.group(1));
+      }
+    }
+    return out;
+  }
+
+  /** Host name → completions its workers logged. */
+  Map<String, Integer> completionsPerHost() throws IOException {
+    Map<String, Integer> m = new TreeMap<>();
+    for (Host h : roots.keySet()) {
+      m.put(h.name(), completionsOn(h).size());
+    }
+    return m;
+  }
+
+  /** Log lines of a job that failed or is to be retried, on any host. */
+  List<String> failures() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path root : roots.values()) {
+      for (String line : logLines(root)) {
+        if (line.contains("[queue] failed ") || line.contains("[queue] will retry ")) {
+          out.add(line);
+        }
+      }
+    }
+    return out;
+  }
+
+  int ledgerEntries() throws IOException {
+    return Files.readAllLines(ledger, StandardCharsets.UTF_8).size();
+  }
+
   /**
    * Ledger entries of a job command signalled on a host whose own worker's log never said it lost
    * or released that job: the signal can only have come from elsewhere.
