@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.codequery.testing.HostCluster;
 import io.codequery.testing.NamespacedHosts;
 import io.codequery.testing.NamespacedHosts.Host;
 import io.codequery.testing.SharedRemote;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThreeHostsBackfillIT {
   static final int FILES = 1_000;
-  static final int HEARTBEAT_SECONDS = 1;
+  static final int HEARTBEAT_SECONDS = HostCluster.HEARTBEAT_SECONDS;
 
   /**
    * How soon a worker that stopped heartbeating (killed, frozen, cut off) is listed dead on main:
@@ -53,8 +54,8 @@ class ThreeHostsBackfillIT {
       TestPostgres pg = TestPostgres.listeningOn(hosts.serverAddresses());
       TestPostgres.Server server = pg.server();
       server.trustClientsFrom(hosts.subnet());
-      Cluster cluster =
-          Cluster.create(tmp, remote, hosts, server, pg.createDatabase("three_hosts"));
+      HostCluster cluster =
+          HostCluster.create(tmp, remote, hosts, server, pg.createDatabase("three_hosts"));
       try {
         run(cluster, hosts);
       } finally {
@@ -63,7 +64,7 @@ class ThreeHostsBackfillIT {
     }
   }
 
-  private void run(Cluster cluster, NamespacedHosts hosts) throws Exception {
+  private void run(HostCluster cluster, NamespacedHosts hosts) throws Exception {
     Host a = hosts.host(0);
     Host b = hosts.host(1);
     Host c = hosts.host(2);
@@ -77,7 +78,7 @@ class ThreeHostsBackfillIT {
     cluster.awaitDone(100);
     String killed = cluster.currentWorker(a);
     long killedAt = System.nanoTime();
-    cluster.process(a).signal("KILL");
+    cluster.signalWorker(a, "KILL");
     await()
         .atMost(DEAD_BOUND_TODAY)
         .pollInterval(Duration.ofMillis(100))
@@ -98,7 +99,7 @@ class ThreeHostsBackfillIT {
       figures.put("frozen worker listed dead", Duration.ofNanos(System.nanoTime() - frozenAt));
       await().atMost(Duration.ofSeconds(60)).until(() -> cluster.noneHeldBy(frozenJobs, frozen));
     } finally {
-      cluster.process(b).signal("CONT");
+      cluster.signalWorker(b, "CONT");
     }
     // Its late results meet the fence: each discarded, and the worker lives on as a new life.
     await()
@@ -172,16 +173,16 @@ class ThreeHostsBackfillIT {
    * finished just before is not one it holds frozen); tries again (CONT, a moment, STOP) where it
    * held none then, 20 times at most.
    */
-  private static Set<Long> freezeHoldingJobs(Cluster cluster, Host host, String worker)
+  private static Set<Long> freezeHoldingJobs(HostCluster cluster, Host host, String worker)
       throws Exception {
     for (int attempt = 0; attempt < 20; attempt++) {
       cluster.awaitRunningJobsOf(worker);
-      cluster.process(host).signal("STOP");
+      cluster.signalWorker(host, "STOP");
       Set<Long> held = cluster.runningJobsOf(worker);
       if (!held.isEmpty()) {
         return held;
       }
-      cluster.process(host).signal("CONT");
+      cluster.signalWorker(host, "CONT");
     }
     throw new IllegalStateException(host.name() + " held no job at any of 20 freezes");
   }

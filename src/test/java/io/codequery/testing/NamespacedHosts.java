@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Several "hosts" on this one machine, for tests of workers sharing one store: each host is a
@@ -291,8 +292,38 @@ public final class NamespacedHosts implements AutoCloseable {
       return Optional.empty();
     }
 
+    /**
+     * Sends {@code signal} to the first process under the program whose executable is named {@code
+     * executable} (the program itself counts): the JVM behind a wrapper such as {@code faketime},
+     * which forks it and waits.
+     */
+    public void signalProcess(String executable, String signal) {
+      long top = pid().orElseThrow(() -> new IllegalStateException(host.name + ": not running"));
+      Optional<ProcessHandle> self = ProcessHandle.of(top);
+      Optional<Long> target =
+          self.stream()
+              .flatMap(h -> Stream.concat(Stream.of(h), h.descendants()))
+              .filter(
+                  h ->
+                      h.info()
+                          .command()
+                          .map(c -> Path.of(c).getFileName().toString().equals(executable))
+                          .orElse(false))
+              .map(ProcessHandle::pid)
+              .findFirst();
+      long pid =
+          target.orElseThrow(
+              () -> new IllegalStateException(host.name + ": no " + executable + " running"));
+      run(List.of("kill", "-" + signal, Long.toString(pid)));
+    }
+
     public boolean isAlive() {
       return unshare.isAlive();
+    }
+
+    /** Its exit status (the program's, as unshare passes it on); it must have ended. */
+    public int exitValue() {
+      return unshare.exitValue();
     }
 
     /** Sends {@code signal} (e.g. "STOP", "CONT", "KILL") to the program, from this namespace. */

@@ -54,7 +54,10 @@ public final class SharedRemote {
     return git(bare, "rev-parse", "main").strip();
   }
 
-  private static String git(Path cwd, String... args) throws IOException {
+  /**
+   * Runs git in {@code cwd} with a fixed identity; returns its output, fails on a non-zero exit.
+   */
+  static String git(Path cwd, String... args) throws IOException {
     List<String> argv =
         new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"));
     argv.addAll(List.of(args));

@@ -1,4 +1,4 @@
-package io.codequery.cluster;
+package io.codequery.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -8,12 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.cli.Main;
 import io.codequery.project.ProjectLayout;
-import io.codequery.testing.NamespacedHosts;
 import io.codequery.testing.NamespacedHosts.Host;
 import io.codequery.testing.NamespacedHosts.HostProcess;
-import io.codequery.testing.RealWorker;
-import io.codequery.testing.SharedRemote;
-import io.codequery.testing.TestPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,9 +46,10 @@ import java.util.stream.Stream;
  * signal it (SIGTERM, SIGHUP, SIGINT) it writes {@code <host> signalled <path>} to the ledger
  * first, so a test can tell whose worker did.
  */
-final class Cluster {
-  static final String JOB_SECONDS = "0.15";
-  static final int CONCURRENCY = 2;
+public final class HostCluster {
+  public static final String JOB_SECONDS = "0.15";
+  public static final int CONCURRENCY = 2;
+  public static final int HEARTBEAT_SECONDS = 1;
 
   private static final Pattern DONE = Pattern.compile("(?:^|\\s)done (\\S+) in \\d+ ms");
   private static final Pattern DISCARDED =
@@ -66,7 +64,7 @@ final class Cluster {
   private final Map<Host, HostProcess> current = new ConcurrentHashMap<>();
   private final List<HostProcess> started = new ArrayList<>();
 
-  private Cluster(Path dir, Path observer, Path ledger, String jdbcUrl) {
+  private HostCluster(Path dir, Path observer, Path ledger, String jdbcUrl) {
     this.dir = dir;
     this.observer = observer;
     this.ledger = ledger;
@@ -77,14 +75,14 @@ final class Cluster {
    * Clones {@code remote} for each host and for an observer here; each checkout's config names
    * {@code database} on {@code server} as its store, reached over its host's link.
    */
-  static Cluster create(
+  public static HostCluster create(
       Path dir, SharedRemote remote, NamespacedHosts hosts, TestPostgres.Server server, String db)
       throws IOException {
     Path observer = remote.cloneInto(dir.resolve("observer"));
     String query = "/" + db + "?user=postgres";
     writeConfig(observer, "postgresql://127.0.0.1:" + server.port() + query);
     Path ledger = Files.createFile(dir.resolve("signals.ledger"));
-    Cluster c = new Cluster(dir, observer, ledger, server.jdbcUrl(db));
+    HostCluster c = new HostCluster(dir, observer, ledger, server.jdbcUrl(db));
     for (Host h : hosts.hosts()) {
       Path root = remote.cloneInto(dir.resolve(h.name()));
       writeConfig(root, "postgresql://" + h.serverAddress() + ":" + server.port() + query);
@@ -110,7 +108,7 @@ final class Cluster {
       command.add(arg);
     }
     JsonObject processing = new JsonObject();
-    processing.addProperty("heartbeat_seconds", ThreeHostsBackfillIT.HEARTBEAT_SECONDS);
+    processing.addProperty("heartbeat_seconds", HEARTBEAT_SECONDS);
     processing.addProperty("concurrency", CONCURRENCY);
     processing.add("command", command);
     JsonObject config = new JsonObject();
@@ -122,16 +120,28 @@ final class Cluster {
   }
 
   /** Starts a worker on {@code host} ({@code worker run}, PID 1 there); waits until it is live. */
-  String startWorker(Host host) throws IOException {
+  public String startWorker(Host host) throws IOException {
+    return startWorker(host, List.of(), Map.of());
+  }
+
+  /**
+   * As {@link #startWorker(Host)}, the worker's command behind {@code wrapper} (e.g. {@code
+   * faketime -f +10m}) and with {@code environment} added.
+   */
+  public String startWorker(Host host, List<String> wrapper, Map<String, String> environment)
+      throws IOException {
     Set<String> before = new HashSet<>(idsOn(host));
     Path root = roots.get(host);
-    List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
-    cmd.add(1, "-Dcode-query.worker=" + root);
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(RealWorker.javaCommand());
+    cmd.add(wrapper.size() + 1, "-Dcode-query.worker=" + root);
     cmd.addAll(
         List.of("io.codequery.cli.Main", "worker", "run", "--project-root", root.toString()));
     Path out = dir.resolve(host.name() + ".out");
-    HostProcess p =
-        host.start(cmd, Map.of("CQ_HOST", host.name(), "CQ_LEDGER", ledger.toString()), out);
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("CQ_HOST", host.name());
+    env.put("CQ_LEDGER", ledger.toString());
+    HostProcess p = host.start(cmd, env, out);
     synchronized (started) {
       started.add(p);
     }
@@ -151,23 +161,31 @@ final class Cluster {
         .id();
   }
 
-  HostProcess process(Host host) {
+  /**
+   * Sends {@code signal} ("KILL", "STOP", "CONT", "TERM") to {@code host}'s current worker JVM (not
+   * to a wrapper it runs under).
+   */
+  public void signalWorker(Host host, String signal) {
+    current.get(host).signalProcess("java", signal);
+  }
+
+  public HostProcess process(Host host) {
     return current.get(host);
   }
 
   /** {@code queue add --all} from the observer's checkout: every file at HEAD, one job each. */
-  void enqueueBackfill() {
+  public void enqueueBackfill() {
     Run r = cli("queue", "add", "--all", "--json");
     if (r.code != 0) {
       throw new IllegalStateException("queue add --all: " + r);
     }
   }
 
-  void awaitDone(int atLeast) {
+  public void awaitDone(int atLeast) {
     awaitDone(atLeast, Duration.ofSeconds(90));
   }
 
-  void awaitDone(int atLeast, Duration bound) {
+  public void awaitDone(int atLeast, Duration bound) {
     await()
         .atMost(bound)
         .pollInterval(Duration.ofMillis(200))
@@ -175,7 +193,7 @@ final class Cluster {
   }
 
   /** Jobs per state, straight from the store. */
-  Map<String, Long> jobStates() throws SQLException {
+  public Map<String, Long> jobStates() throws SQLException {
     Map<String, Long> m = new TreeMap<>();
     try (Connection c = connect();
         PreparedStatement st =
@@ -189,14 +207,14 @@ final class Cluster {
   }
 
   /** The newest life of a worker on {@code host}, as {@code worker list} shows it. */
-  String currentWorker(Host host) {
+  public String currentWorker(Host host) {
     return newest(host)
         .orElseThrow(() -> new IllegalStateException(host.name() + ": no worker"))
         .id();
   }
 
   /** Waits until {@code host}'s newest life is live and is not {@code old}; returns its id. */
-  String awaitNewLife(Host host, String old) {
+  public String awaitNewLife(Host host, String old) {
     return await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -207,7 +225,7 @@ final class Cluster {
   }
 
   /** The state {@code worker list --json} gives the worker {@code id}, or "unlisted". */
-  String listedState(String id) {
+  public String listedState(String id) {
     return listed().stream()
         .filter(w -> w.id().equals(id))
         .map(Listed::state)
@@ -219,14 +237,14 @@ final class Cluster {
    * The jobs {@code worker} holds now (running, leased by its claims), waited for up to 30 s until
    * it holds at least one.
    */
-  Set<Long> awaitRunningJobsOf(String worker) {
+  public Set<Long> awaitRunningJobsOf(String worker) {
     return await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> runningJobsOf(worker), s -> !s.isEmpty());
   }
 
-  Set<Long> runningJobsOf(String worker) throws SQLException {
+  public Set<Long> runningJobsOf(String worker) throws SQLException {
     Set<Long> ids = new HashSet<>();
     try (Connection c = connect();
         PreparedStatement st =
@@ -245,14 +263,14 @@ final class Cluster {
   }
 
   /** True when none of {@code jobs} is running under {@code worker}'s claims any more. */
-  boolean noneHeldBy(Set<Long> jobs, String worker) throws SQLException {
+  public boolean noneHeldBy(Set<Long> jobs, String worker) throws SQLException {
     Set<Long> held = runningJobsOf(worker);
     held.retainAll(jobs);
     return held.isEmpty();
   }
 
   /** {@code commit:path} of each job, as the worker's log names them. */
-  Set<String> describe(Set<Long> jobs) throws SQLException {
+  public Set<String> describe(Set<Long> jobs) throws SQLException {
     Set<String> out = new HashSet<>();
     try (Connection c = connect();
         PreparedStatement st =
@@ -270,7 +288,7 @@ final class Cluster {
   }
 
   /** Jobs whose result {@code host}'s worker logged as discarded (the fence said no). */
-  Set<String> discardedIn(Host host) throws IOException {
+  public Set<String> discardedIn(Host host) throws IOException {
     Set<String> out = new HashSet<>();
     for (String line : logLines(roots.get(host))) {
       Matcher m = DISCARDED.matcher(line);
@@ -282,7 +300,7 @@ final class Cluster {
   }
 
   /** Every fence rejection logged on every host. */
-  int rejections() throws IOException {
+  public int rejections() throws IOException {
     int n = 0;
     for (Host h : roots.keySet()) {
       n += discardedIn(h).size();
@@ -291,7 +309,7 @@ final class Cluster {
   }
 
   /** Job ({@code commit:path}) → the hosts whose worker logged it done (once per completion). */
-  Map<String, List<String>> completionsByJob() throws IOException {
+  public Map<String, List<String>> completionsByJob() throws IOException {
     Map<String, List<String>> m = new HashMap<>();
     for (Map.Entry<Host, Path> e : roots.entrySet()) {
       for (String line : logLines(e.getValue())) {
@@ -305,7 +323,7 @@ final class Cluster {
   }
 
   /** Jobs ({@code commit:path}) {@code host}'s workers logged done. */
-  Set<String> completionsOn(Host host) throws IOException {
+  public Set<String> completionsOn(Host host) throws IOException {
     Set<String> out = new HashSet<>();
     for (String line : logLines(roots.get(host))) {
       Matcher d = DONE.matcher(line);
@@ -317,7 +335,7 @@ final class Cluster {
   }
 
   /** Host name → completions its workers logged. */
-  Map<String, Integer> completionsPerHost() throws IOException {
+  public Map<String, Integer> completionsPerHost() throws IOException {
     Map<String, Integer> m = new TreeMap<>();
     for (Host h : roots.keySet()) {
       m.put(h.name(), completionsOn(h).size());
@@ -326,7 +344,7 @@ final class Cluster {
   }
 
   /** Log lines of a job that failed or is to be retried, on any host. */
-  List<String> failures() throws IOException {
+  public List<String> failures() throws IOException {
     List<String> out = new ArrayList<>();
     for (Path root : roots.values()) {
       for (String line : logLines(root)) {
@@ -338,7 +356,7 @@ final class Cluster {
     return out;
   }
 
-  int ledgerEntries() throws IOException {
+  public int ledgerEntries() throws IOException {
     return Files.readAllLines(ledger, StandardCharsets.UTF_8).size();
   }
 
@@ -346,7 +364,7 @@ final class Cluster {
    * Ledger entries of a job command signalled on a host whose own worker's log never said it lost
    * or released that job: the signal can only have come from elsewhere.
    */
-  List<String> signalsWithoutOwnLoss() throws IOException {
+  public List<String> signalsWithoutOwnLoss() throws IOException {
     List<String> out = new ArrayList<>();
     Map<String, Path> byName = new HashMap<>();
     roots.forEach((h, root) -> byName.put(h.name(), root));
@@ -373,7 +391,7 @@ final class Cluster {
   }
 
   /** SIGTERM to every worker still running, each waited for (30 s); the harness kills the rest. */
-  void stopAll() throws InterruptedException {
+  public void stopAll() throws InterruptedException {
     List<HostProcess> all;
     synchronized (started) {
       all = new ArrayList<>(started);
@@ -381,8 +399,8 @@ final class Cluster {
     for (HostProcess p : all) {
       if (p.isAlive()) {
         try {
-          p.signal("CONT"); // a frozen worker cannot honour the TERM
-          p.signal("TERM");
+          p.signalProcess("java", "CONT"); // a frozen worker cannot honour the TERM
+          p.signalProcess("java", "TERM");
         } catch (IllegalStateException e) {
           // ended in between
         }
@@ -409,12 +427,55 @@ final class Cluster {
     return lines;
   }
 
-  private Connection connect() throws SQLException {
+  /**
+   * A new commit that changes {@code files} (indexes into the remote's {@code src/fNNNN.txt}),
+   * pushed from the observer to the remote and fetched by every host (as its user would pull), then
+   * queued with {@code queue add}. Returns its jobs as the logs name them ({@code commit:path}).
+   */
+  public Set<String> commitAndQueue(List<Integer> files, String tag) throws IOException {
+    Set<String> paths = new TreeSet<>();
+    for (int i : files) {
+      String path = String.format("src/f%04d.txt", i);
+      Files.writeString(
+          observer.resolve(path), "file " + i + " " + tag + "\n", StandardCharsets.UTF_8);
+      paths.add(path);
+    }
+    List<String> add = new ArrayList<>(List.of("add", "--"));
+    add.addAll(paths); // not .code-query/, which is this checkout's own
+    SharedRemote.git(observer, add.toArray(String[]::new));
+    SharedRemote.git(observer, "commit", "-qm", tag);
+    SharedRemote.git(observer, "push", "-q", "origin", "main");
+    String commit = SharedRemote.git(observer, "rev-parse", "HEAD").strip();
+    for (Path root : roots.values()) {
+      SharedRemote.git(root, "pull", "-q", "--ff-only");
+    }
+    Run r = cli("queue", "add", commit, "--json");
+    if (r.code != 0) {
+      throw new IllegalStateException("queue add " + commit + ": " + r);
+    }
+    Set<String> jobs = new TreeSet<>();
+    paths.forEach(p -> jobs.add(commit + ":" + p));
+    return jobs;
+  }
+
+  /** The checkout of {@code host}. */
+  public Path root(Host host) {
+    return roots.get(host);
+  }
+
+  /** The observer's checkout (this namespace, the store at 127.0.0.1). */
+  public Path observer() {
+    return observer;
+  }
+
+  /** A JDBC connection to the shared database, user postgres. */
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, "postgres", "");
   }
 
-  record Listed(String id, String host, String state) {
-    boolean isLive() {
+  /** A worker life as {@code worker list --json} shows it. */
+  public record Listed(String id, String host, String state) {
+    public boolean isLive() {
       return state.equals("live");
     }
   }
@@ -428,7 +489,7 @@ final class Cluster {
     return listed().stream().filter(w -> w.host().equals(host.name())).findFirst();
   }
 
-  List<Listed> listed() {
+  public List<Listed> listed() {
     Run r = cli("worker", "list", "--json");
     if (r.code != 0) {
       throw new IllegalStateException("worker list --json: " + r);
