@@ -91,7 +91,25 @@ public final class HostCluster {
     return c;
   }
 
+  /**
+   * Rewrites every host's config with this job length and number of slots (workers started from now
+   * on read it; running ones keep theirs).
+   */
+  public void configure(String jobSeconds, int concurrency) throws IOException {
+    for (Map.Entry<Host, Path> e : roots.entrySet()) {
+      Path config = ProjectLayout.of(e.getValue()).configFile();
+      JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+      String url = json.getAsJsonObject("store").get("url").getAsString();
+      writeConfig(e.getValue(), url, jobSeconds, concurrency);
+    }
+  }
+
   private static void writeConfig(Path root, String storeUrl) throws IOException {
+    writeConfig(root, storeUrl, JOB_SECONDS, CONCURRENCY);
+  }
+
+  private static void writeConfig(Path root, String storeUrl, String jobSeconds, int concurrency)
+      throws IOException {
     JsonObject store = new JsonObject();
     store.addProperty("url", storeUrl);
     JsonArray command = new JsonArray();
@@ -101,7 +119,7 @@ public final class HostCluster {
             "-c",
             "trap 'echo \"$CQ_HOST signalled $1\" >> \"$CQ_LEDGER\"; exit 143' TERM HUP INT;"
                 + " sleep "
-                + JOB_SECONDS
+                + jobSeconds
                 + " & wait $!; echo \"# $1\"",
             "sh",
             "{path}")) {
@@ -109,7 +127,7 @@ public final class HostCluster {
     }
     JsonObject processing = new JsonObject();
     processing.addProperty("heartbeat_seconds", HEARTBEAT_SECONDS);
-    processing.addProperty("concurrency", CONCURRENCY);
+    processing.addProperty("concurrency", concurrency);
     processing.add("command", command);
     JsonObject config = new JsonObject();
     config.add("store", store);
