@@ -64,6 +64,22 @@ public final class GitObjects {
   }
 
   /**
+   * True when git says object {@code objectId} is not in {@code repository}'s object store ({@code
+   * git cat-file -e} exits 1): another host's commit this clone has not fetched yet. False when it
+   * is there, and when git cannot say (not a repository, git missing): that is no reason to fetch.
+   */
+  public static boolean isAbsent(Path repository, String objectId) {
+    if (!isObjectId(objectId)) {
+      return false;
+    }
+    try {
+      return Git.run(repository, "cat-file", "-e", objectId).status() == 1;
+    } catch (CodeQueryException e) {
+      return false;
+    }
+  }
+
+  /**
    * Writes blob {@code blobId}'s content into {@code target}, an existing file the caller created
    * (with the mode it wants). Git's own message is in the exception if it cannot.
    */

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.codequery.CodeQueryException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.postgresql.util.PSQLState;
@@ -54,6 +55,10 @@ final class PgDatabase implements AutoCloseable {
     connection.putAll(properties);
     // A host that drops packets (a link down) must fail a connection within seconds too.
     connection.putIfAbsent("connectTimeout", "5");
+    // A statement whose answer never comes (the link went down mid-call) must fail within a
+    // minute, not after the kernel's retransmissions (about 15 min): until it does, the heartbeat
+    // thread waits on it and a fenced worker could not tell that the store answers again.
+    connection.putIfAbsent("socketTimeout", "60");
     config.setJdbcUrl(jdbcUrl);
     config.setDataSourceProperties(connection);
     config.setMaximumPoolSize(POOL_SIZE);
@@ -74,6 +79,25 @@ final class PgDatabase implements AutoCloseable {
   /** Listens for new jobs on a connection of its own, outside the pool (it stays busy). */
   ListenForJobs listenForJobs(Runnable onJobs) {
     return ListenForJobs.start(jdbcUrl, properties, onJobs);
+  }
+
+  /**
+   * A connection of its own, outside the pool, in the store's schema; the caller closes it. For a
+   * session that must outlive any pooled use (a worker life's lock).
+   */
+  Connection openUnpooled() {
+    try {
+      Connection c = DriverManager.getConnection(jdbcUrl, properties);
+      try {
+        c.setSchema(SCHEMA);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      return c;
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   /** The server as the user named it, for messages. */

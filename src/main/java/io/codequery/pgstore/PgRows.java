@@ -1,8 +1,7 @@
 package io.codequery.pgstore;
 
 import io.codequery.project.RepoPath;
-import io.codequery.store.Document;
-import io.codequery.store.DocumentEntry;
+import io.codequery.sqlstore.TextBounds;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
 import io.codequery.store.Outcome;
@@ -15,7 +14,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
-/** Row mapping of the PostgreSQL store: its columns, rows as records, and binding. */
+/**
+ * Row mapping of the PostgreSQL store's jobs: their columns, a row as a {@link Job}, binding (the
+ * documents' rows: {@code sqlstore.DocumentRows}).
+ */
 final class PgRows {
   /** The columns of a job, as {@link #job} reads them. */
   static final String JOB_COLUMNS =
@@ -25,10 +27,6 @@ final class PgRows {
 
   /** Rows that are jobs (the others record a path's removal, for the order per path). */
   static final String IS_JOB = "kind = 'document'";
-
-  static final String ENTRY_COLUMNS = "path_key, commit_id, blob_id, processor, documented_at";
-  static final String DOCUMENT_COLUMNS =
-      ENTRY_COLUMNS + ", duration_ms, text, written_bytes, truncated";
 
   private PgRows() {}
 
@@ -73,29 +71,6 @@ final class PgRows {
     }
   }
 
-  static DocumentEntry entry(ResultSet rs) throws SQLException {
-    return new DocumentEntry(
-        RepoPath.ofBytes(rs.getBytes("path_key")),
-        rs.getString("commit_id"),
-        rs.getString("blob_id"),
-        rs.getString("processor"),
-        instant(rs, "documented_at"));
-  }
-
-  static Document document(ResultSet rs) throws SQLException {
-    DocumentEntry e = entry(rs);
-    return new Document(
-        e.path(),
-        e.commit(),
-        e.blob(),
-        e.processor(),
-        e.documentedAt(),
-        rs.getLong("duration_ms"),
-        rs.getString("text"),
-        rs.getLong("written_bytes"),
-        rs.getBoolean("truncated"));
-  }
-
   static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
@@ -127,12 +102,8 @@ final class PgRows {
     return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
   }
 
-  /** {@code s} cut to {@code maxChars}, saying how much was cut (as the SQLite store does). */
+  /** {@code s} cut to {@code maxChars}: {@link TextBounds#bound}. */
   static String bound(String s, int maxChars) {
-    if (s == null || s.length() <= maxChars) {
-      return s;
-    }
-    String marker = "\n…[truncated " + (s.length() - maxChars) + " characters]";
-    return s.substring(0, Math.max(0, maxChars - marker.length())) + marker;
+    return TextBounds.bound(s, maxChars);
   }
 }

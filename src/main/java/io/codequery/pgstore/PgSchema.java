@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class PgSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** The advisory lock key of migrations ("cq-migr" in ASCII). */
   static final long MIGRATION_LOCK = 0x63712d6d69677200L;
@@ -87,7 +87,28 @@ final class PgSchema {
               + " 'draining')",
           "CREATE INDEX workers_ended ON workers (ended_at) WHERE state IN ('stopped', 'dead')");
 
-  private static final List<List<String>> STEPS = List.of(STEP_1, STEP_2);
+  /**
+   * The high 32 bits of every worker life's session lock key ("cqlk" in ASCII), its low 32 bits
+   * from a sequence: a key per life, apart from the store's other advisory locks and, most likely,
+   * from those of other applications sharing the database.
+   */
+  static final long LIFE_LOCK_CLASS = 0x63716c6bL;
+
+  /**
+   * The per-life session lock (GoodJob's method): {@code lock_key}, the key a live worker holds on
+   * an idle connection of its own, and {@code locked_at}, when it last took it (the server's
+   * clock): a lock taken since the server started that is no longer held means the worker's session
+   * ended, and a lock taken before a restart is simply gone with the restart.
+   */
+  private static final List<String> STEP_3 =
+      List.of(
+          "CREATE SEQUENCE worker_lock_keys MINVALUE 0 MAXVALUE 4294967295 START 0 CYCLE",
+          "ALTER TABLE workers ADD COLUMN lock_key bigint NOT NULL DEFAULT ("
+              + LIFE_LOCK_CLASS
+              + "::bigint << 32) | nextval('worker_lock_keys')",
+          "ALTER TABLE workers ADD COLUMN locked_at timestamptz");
+
+  private static final List<List<String>> STEPS = List.of(STEP_1, STEP_2, STEP_3);
 
   private PgSchema() {}
 

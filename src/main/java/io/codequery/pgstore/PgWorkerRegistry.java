@@ -14,15 +14,26 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The {@link WorkerRegistry} on PostgreSQL: the {@code workers} table (schema step 2), shared by
  * the workers of every host. Every time it stores or compares is the database's clock (the hosts
  * sharing the store need not agree on the time); an age is computed by the database at the read.
+ *
+ * <p><b>Dead at once.</b> Each life registered here holds a session advisory lock of its own
+ * ({@code lock_key}) on a connection outside the pool that stays idle (GoodJob's method). A worker
+ * killed outright loses its socket with its process, the server ends the session, and the lock goes
+ * with it: a life whose lock, taken since the server last started, is no longer held is dead at
+ * once, for {@link #workers} and {@link #reap} alike. A lock taken before a server restart proves
+ * nothing (every lock went with the restart); such a life is judged by its heartbeat until it takes
+ * its lock again, which it does at its next heartbeat. A partitioned host's session may hold its
+ * lock for a long time: the heartbeat's age still marks it dead after three intervals.
  */
-final class PgWorkerRegistry implements WorkerRegistry {
+final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
   /** Lives that ended longer ago than this are forgotten (every restart adds one). */
   static final Duration FORGET_ENDED_AFTER = Duration.ofDays(1);
 
@@ -41,8 +52,29 @@ final class PgWorkerRegistry implements WorkerRegistry {
       "jobs.state = 'running' AND left(jobs.lease_owner, length(workers.claim_owner))"
           + " = workers.claim_owner";
 
+  /**
+   * True where the life's lock, taken since the server started, is held by no session any more: its
+   * worker's session ended (the process died, or its connection broke).
+   */
+  private static final String LOCK_GONE =
+      "(workers.locked_at >= pg_postmaster_start_time() AND NOT EXISTS (SELECT 1 FROM pg_locks"
+          + " WHERE pg_locks.locktype = 'advisory' AND pg_locks.database = (SELECT oid FROM"
+          + " pg_database WHERE datname = current_database()) AND pg_locks.classid ="
+          + " (workers.lock_key >> 32)::oid AND pg_locks.objid = (workers.lock_key &"
+          + " 4294967295)::oid AND pg_locks.objsubid = 1 AND pg_locks.granted))";
+
+  /** The state a reader is shown: a life still alive in its row whose lock is gone is dead. */
+  private static final String SHOWN_STATE =
+      "CASE WHEN state IN ('running', 'draining') AND " + LOCK_GONE + " THEN 'dead' ELSE state END";
+
+  /** How long a check that a life's lock connection still works may take. */
+  private static final int LOCK_CHECK_SECONDS = 2;
+
   private final PgDatabase db;
   private final Supplier<String> now;
+
+  /** The lock session of each life registered through this registry and not yet ended. */
+  private final Map<String, Connection> lockSessions = new ConcurrentHashMap<>();
 
   /**
    * @param now the database's "now" as SQL (with the tests' shift), read once per call
@@ -86,31 +118,122 @@ final class PgWorkerRegistry implements WorkerRegistry {
           forgetEnded(c, at);
           return null;
         });
+    holdLockQuietly(id);
     return worker(id).orElseThrow(() -> new IllegalStateException("registered row vanished"));
+  }
+
+  /**
+   * Makes sure this life holds its lock on a working session of its own: takes it on a new one
+   * where there is none yet, or where the one it had broke (a server restart, a connection cut). A
+   * failure leaves the life to its heartbeat (the slow path) and is tried again at the next beat.
+   */
+  private void holdLockQuietly(String workerId) {
+    try {
+      holdLock(workerId);
+    } catch (SQLException | RuntimeException e) {
+      releaseLock(workerId);
+    }
+  }
+
+  private void holdLock(String workerId) throws SQLException {
+    Connection held = lockSessions.get(workerId);
+    if (held != null && held.isValid(LOCK_CHECK_SECONDS)) {
+      return;
+    }
+    if (held != null) {
+      // The session looks broken, but may merely be slow: between closing it and locking again
+      // the key is free, and a reaper must not read that gap as this worker's death. Without a
+      // locked_at, the life is judged by its heartbeat until the lock is taken again.
+      db.withConnection(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE workers SET locked_at = NULL WHERE worker_id = ?")) {
+              ps.setString(1, workerId);
+              return ps.executeUpdate();
+            }
+          });
+    }
+    releaseLock(workerId);
+    Connection c = db.openUnpooled();
+    try {
+      // The session waits idle by design: a server's idle_session_timeout (PostgreSQL 14 and
+      // later) must not end it, which would read as this worker's death.
+      try (Statement st = c.createStatement()) {
+        st.execute("SET idle_session_timeout = 0");
+      } catch (SQLException e) {
+        // an older server: it has no such timeout
+      }
+      // Autocommit: the lock is the session's, and the session then waits idle in no transaction.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_try_advisory_lock(lock_key) FROM workers WHERE worker_id = ?")) {
+        ps.setString(1, workerId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !rs.getBoolean(1)) {
+            // The row is gone, or another session holds the key (the sequence wrapped around
+            // onto a life that still runs): no lock, the heartbeat alone judges this life.
+            c.close();
+            return;
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE workers SET locked_at = now() WHERE worker_id = ?")) {
+        ps.setString(1, workerId);
+        ps.executeUpdate();
+      }
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    lockSessions.put(workerId, c);
+  }
+
+  /** Ends this life's lock session, if this registry holds one; the lock goes with it. */
+  private void releaseLock(String workerId) {
+    Connection c = lockSessions.remove(workerId);
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // the session is broken already: its lock is gone with it
+      }
+    }
   }
 
   @Override
   public Beat heartbeat(String workerId, boolean progressed) {
     String at = now.get();
-    return db.withConnection(
-        c -> {
-          // One statement: a reaper marking this life dead at the same instant either runs first
-          // (no row matches: the life has ended) or waits for this row's lock and then finds the
-          // renewed heartbeat too young to reap.
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE workers SET heartbeat_at = "
-                      + at
-                      + ", progress_at = CASE WHEN ? THEN "
-                      + at
-                      + " ELSE progress_at END WHERE worker_id = ? AND state IN ('running',"
-                      + " 'draining') RETURNING stop_requested")) {
-            PgRows.bind(ps, progressed, workerId);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? new Beat.Recorded(rs.getBoolean(1)) : new Beat.Ended();
-            }
-          }
-        });
+    Beat beat =
+        db.withConnection(
+            c -> {
+              // One statement: a reaper marking this life dead at the same instant either runs
+              // first
+              // (no row matches: the life has ended) or waits for this row's lock and then finds
+              // the
+              // renewed heartbeat too young to reap.
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE workers SET heartbeat_at = "
+                          + at
+                          + ", progress_at = CASE WHEN ? THEN "
+                          + at
+                          + " ELSE progress_at END WHERE worker_id = ? AND state IN ('running',"
+                          + " 'draining') RETURNING stop_requested")) {
+                PgRows.bind(ps, progressed, workerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? new Beat.Recorded(rs.getBoolean(1)) : new Beat.Ended();
+                }
+              }
+            });
+    if (beat instanceof Beat.Recorded) {
+      // Takes the lock again where its session broke: after a server restart, the lock is gone
+      // while the worker lives on, and without it a later kill would be seen only by the age.
+      holdLockQuietly(workerId);
+    } else {
+      releaseLock(workerId);
+    }
+    return beat;
   }
 
   @Override
@@ -121,6 +244,7 @@ final class PgWorkerRegistry implements WorkerRegistry {
   @Override
   public void markStopped(String workerId) {
     setState(workerId, "'stopped', ended_at = " + now.get(), "state IN ('running', 'draining')");
+    releaseLock(workerId);
   }
 
   private void setState(String workerId, String state, String from) {
@@ -185,12 +309,13 @@ final class PgWorkerRegistry implements WorkerRegistry {
               c.prepareStatement(
                   "UPDATE workers SET state = 'dead', ended_at = "
                       + at
-                      + " WHERE state IN ('running', 'draining') AND heartbeat_at < "
+                      + " WHERE state IN ('running', 'draining') AND (heartbeat_at < "
                       + at
                       + " - "
                       + DEAD_AFTER_INTERVALS
-                      + " * heartbeat_ms * interval '1 millisecond' RETURNING worker_id,"
-                      + " claim_owner")) {
+                      + " * heartbeat_ms * interval '1 millisecond' OR "
+                      + LOCK_GONE
+                      + ") RETURNING worker_id, claim_owner")) {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 dead.add(rs.getString(1));
@@ -242,7 +367,7 @@ final class PgWorkerRegistry implements WorkerRegistry {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
-                + COLUMNS
+                + COLUMNS.replace(" state,", " " + SHOWN_STATE + ",")
                 + ", (SELECT COUNT(*) FROM jobs WHERE "
                 + OWNS_JOB
                 + "), "
@@ -279,6 +404,14 @@ final class PgWorkerRegistry implements WorkerRegistry {
         }
       }
       return out;
+    }
+  }
+
+  /** Ends the lock sessions of the lives registered here (their workers are exiting). */
+  @Override
+  public void close() {
+    for (String workerId : List.copyOf(lockSessions.keySet())) {
+      releaseLock(workerId);
     }
   }
 

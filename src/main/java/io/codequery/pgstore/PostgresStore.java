@@ -1,9 +1,15 @@
 package io.codequery.pgstore;
 
+import static io.codequery.pgstore.PgDialect.POSTGRESQL;
+
 import io.codequery.os.ProcessTable;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
+import io.codequery.sqlstore.DocumentRows;
+import io.codequery.sqlstore.IngestChanges;
+import io.codequery.sqlstore.StoreJobDocument;
+import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Beat;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -14,7 +20,6 @@ import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
 import io.codequery.store.NewWorker;
-import io.codequery.store.Outcome;
 import io.codequery.store.PathChange;
 import io.codequery.store.PathRules;
 import io.codequery.store.RecordedRun;
@@ -26,10 +31,8 @@ import io.codequery.store.Store;
 import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,9 +50,9 @@ import java.util.function.Supplier;
  * connections (at most {@value PgDatabase#POOL_SIZE}).
  *
  * <p>The mechanics live beside it, one concern each: SQL plumbing ({@link PgDatabase}), the schema
- * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link PgDocuments}), the
+ * and its migrations ({@link PgSchema}), row mapping ({@link PgRows}, {@link DocumentRows}), the
  * claim protocol with its lease tokens ({@link PgClaims}), the ingestion protocol ({@link
- * PgIngest}), and full-text search ({@link PgSearch}).
+ * IngestChanges}, over {@link PgDialect}), and full-text search ({@link PgSearch}).
  *
  * <p><b>Time.</b> Every time decision — due, lease expiry, retry delay, every timestamp stored —
  * reads the database's clock ({@code now()}), never a host's: the hosts sharing a store need not
@@ -65,9 +68,6 @@ import java.util.function.Supplier;
  * gives the SQLite store both for free).
  */
 public final class PostgresStore implements Store, WorkerRegistry {
-  /** The advisory lock key of ingestion ("cq-ingst" in ASCII). */
-  static final long INGEST_LOCK = 0x63712d696e677374L;
-
   /** The channel a worker listens on to hear of new jobs at once. */
   public static final String JOBS_CHANNEL = "code_query_jobs";
 
@@ -171,8 +171,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     String now = now();
     return db.inTransaction(
         c -> {
-          lockOrder(c, true);
-          Ingested ingested = PgIngest.run(c, commit, changes, ingestOptions, now);
+          Ingested ingested = IngestChanges.run(c, POSTGRESQL, commit, changes, ingestOptions, now);
           if (ingested.queued() > 0) {
             // Delivered when this transaction commits, to every worker listening.
             try (Statement st = c.createStatement()) {
@@ -181,16 +180,6 @@ public final class PostgresStore implements Store, WorkerRegistry {
           }
           return ingested;
         });
-  }
-
-  /**
-   * The order-per-path lock: exclusive for ingesting, shared for the writes that read the order.
-   */
-  private static void lockOrder(Connection c, boolean exclusive) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute(
-          "SELECT pg_advisory_xact_lock" + (exclusive ? "" : "_shared") + "(" + INGEST_LOCK + ")");
-    }
   }
 
   // ---------------------------------------------------------------- consuming
@@ -237,14 +226,14 @@ public final class PostgresStore implements Store, WorkerRegistry {
   public Skip skipIfUnneeded(Job job, String processor) {
     // Most jobs must run: look first without the lock, and take it only to record a skip (looking
     // again under it: a change ingested in between may have decided otherwise).
-    if (db.withConnection(c -> unneeded(c, job, processor)).isEmpty()) {
+    if (db.withConnection(c -> UnneededRun.of(c, POSTGRESQL, job, processor)).isEmpty()) {
       return new Skip.Run();
     }
     String now = now();
     return db.inTransaction(
         c -> {
-          lockOrder(c, false);
-          Optional<Unneeded> unneeded = unneeded(c, job, processor);
+          POSTGRESQL.lockOrder(c, false);
+          Optional<UnneededRun> unneeded = UnneededRun.of(c, POSTGRESQL, job, processor);
           if (unneeded.isEmpty()) {
             return new Skip.Run();
           }
@@ -263,43 +252,13 @@ public final class PostgresStore implements Store, WorkerRegistry {
         });
   }
 
-  /** Why a claimed job need not run, in its row's words. */
-  private record Unneeded(Outcome outcome, String note) {}
-
-  private static Optional<Unneeded> unneeded(Connection c, Job job, String processor)
-      throws SQLException {
-    Optional<PgNewerChange> newer = PgNewerChange.of(c, job);
-    if (newer.isPresent()) {
-      return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
-    }
-    if (job.blob() == null || job.force()) {
-      return Optional.empty();
-    }
-    Optional<DocumentEntry> current = PgDocuments.findEntry(c, job.file());
-    if (current.isEmpty()
-        || !job.blob().equals(current.get().blob())
-        || !processor.equals(current.get().processor())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new Unneeded(
-            Outcome.ALREADY_DOCUMENTED,
-            "not run: this content is documented already (blob "
-                + job.blob()
-                + ", commit "
-                + current.get().commit()
-                + ", by "
-                + processor
-                + ")"));
-  }
-
   @Override
   public Optional<Job> complete(Job job, JobResult result) {
     String now = now();
     return db.inTransaction(
         c -> {
           if (result.document() != null) {
-            lockOrder(c, false);
+            POSTGRESQL.lockOrder(c, false);
           }
           if (PgClaims.update(
                   c,
@@ -315,19 +274,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
             return Optional.<Job>empty();
           }
           if (result.document() != null) {
-            Optional<String> refused = PgNewerChange.refusesDocumentOf(c, job);
-            if (refused.isEmpty()) {
-              PgDocuments.store(c, job, result.document(), result.durationMs(), now);
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
-              PgRows.bind(
-                  ps,
-                  (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id(),
-                  refused.map(why -> "document not stored: " + why).orElse(null),
-                  job.id());
-              ps.executeUpdate();
-            }
+            StoreJobDocument.run(c, POSTGRESQL, job, result.document(), result.durationMs(), now);
           }
           return PgRows.findJob(c, job.id());
         });
@@ -375,14 +322,24 @@ public final class PostgresStore implements Store, WorkerRegistry {
   }
 
   @Override
-  public Optional<Job> release(Job job) {
+  public boolean sharedByClones() {
+    return true;
+  }
+
+  @Override
+  public Optional<Job> release(Job job, Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);
+    }
     String now = now();
     return finish(
         job,
         "state = 'pending', attempts = GREATEST(attempts - 1, 0), not_before = "
             + now
-            + ", lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-            + now);
+            + " + ? * interval '1 millisecond', lease_owner = NULL, lease_expires_at = NULL,"
+            + " updated_at = "
+            + now,
+        delay.toMillis());
   }
 
   @Override
@@ -578,12 +535,12 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public Optional<Document> document(RepoPath path) {
-    return db.withConnection(c -> PgDocuments.find(c, path));
+    return db.withConnection(c -> DocumentRows.find(c, POSTGRESQL, path));
   }
 
   @Override
   public List<DocumentEntry> documents() {
-    return db.withConnection(PgDocuments::entries);
+    return db.withConnection(c -> DocumentRows.entries(c, POSTGRESQL));
   }
 
   @Override
@@ -593,21 +550,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public DocumentCounts documentCounts() {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE"
-                          + " kind = 'document' AND state IN ('pending', 'running')), (SELECT"
-                          + " COUNT(*) FROM jobs WHERE kind = 'document' AND state = 'failed'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'already_documented'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'superseded')")) {
-            rs.next();
-            return new DocumentCounts(
-                rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-          }
-        });
+    return db.withConnection(DocumentRows::counts);
   }
 
   // ---------------------------------------------------------------- workers
@@ -647,9 +590,15 @@ public final class PostgresStore implements Store, WorkerRegistry {
     return workers.reap();
   }
 
-  /** Closes the pool; later calls fail. */
+  @Override
+  public Optional<String> sharedStore() {
+    return Optional.of(where());
+  }
+
+  /** Ends the lock sessions of the lives registered here and closes the pool; later calls fail. */
   @Override
   public void close() {
+    workers.close();
     db.close();
   }
 

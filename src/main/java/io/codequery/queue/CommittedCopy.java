@@ -64,6 +64,17 @@ final class CommittedCopy {
       if (dir != null) {
         remove(dir);
       }
+      // Asked only once the copy failed: a job whose blob is here pays no extra git process.
+      if (GitObjects.isAbsent(realRoot, blob)) {
+        return new JobPaths.Resolved.NotInClone(
+            blob,
+            "blob "
+                + blob
+                + " of "
+                + file.display()
+                + " is not in this clone (its commit was made on another host and not fetched"
+                + " here)");
+      }
       return new JobPaths.Resolved.Refused(
           "cannot read the committed content of "
               + file.display()

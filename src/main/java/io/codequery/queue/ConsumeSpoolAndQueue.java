@@ -6,6 +6,7 @@ import io.codequery.project.ProjectLayout;
 import io.codequery.store.JobStore;
 import io.codequery.store.Store;
 import io.codequery.store.WorkerRegistry;
+import io.codequery.worker.SelfFence;
 import io.codequery.worker.WorkerTask;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,6 +158,11 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
       return Optional.of(sqlite.workers());
     }
     return queue instanceof WorkerRegistry registry ? Optional.of(registry) : Optional.empty();
+  }
+
+  @Override
+  public void fenceWith(SelfFence fence) {
+    slots.fenceWith(fence);
   }
 
   @Override

@@ -75,6 +75,12 @@ public final class JobPaths {
     /** The file is not there (deleted since the commit, or never a file). */
     record Missing(String reason) implements Resolved {}
 
+    /**
+     * The job's blob is not in this clone's object store: its commit was made and queued on another
+     * host (a shared store) and has not been fetched here.
+     */
+    record NotInClone(String objectId, String reason) implements Resolved {}
+
     /** The file leads out of the project (a symbolic link pointing elsewhere), or is not a file. */
     record Refused(String reason) implements Resolved {}
   }

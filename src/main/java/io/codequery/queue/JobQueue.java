@@ -1,11 +1,17 @@
 package io.codequery.queue;
 
+import static io.codequery.queue.SqliteDialect.SQLITE;
+
 import io.codequery.CodeQueryException;
 import io.codequery.config.Config;
 import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.DocumentRows;
+import io.codequery.sqlstore.IngestChanges;
+import io.codequery.sqlstore.StoreJobDocument;
+import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
 import io.codequery.store.DocumentEntry;
@@ -14,7 +20,6 @@ import io.codequery.store.Ingested;
 import io.codequery.store.Job;
 import io.codequery.store.JobResult;
 import io.codequery.store.JobState;
-import io.codequery.store.Outcome;
 import io.codequery.store.PathChange;
 import io.codequery.store.RecordedRun;
 import io.codequery.store.SearchOutcome;
@@ -27,10 +32,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -204,7 +207,8 @@ public final class JobQueue implements Store {
   public Ingested ingest(String commit, List<PathChange> changes, IngestOptions options) {
     JobPaths.checkCommit(commit);
     long now = clock.millis();
-    return db.inTransaction(c -> IngestChanges.run(c, commit, changes, options, now));
+    return db.inTransaction(
+        c -> IngestChanges.run(c, SQLITE, commit, changes, options, SqliteDialect.time(now)));
   }
 
   // ---------------------------------------------------------------- consuming
@@ -222,13 +226,13 @@ public final class JobQueue implements Store {
   public Skip skipIfUnneeded(Job job, String processor) {
     // Most jobs must run: look first without the write lock, and take it only to record a skip
     // (looking again under it: a change ingested in between may have decided otherwise).
-    if (db.withConnection(c -> Unneeded.of(c, job, processor)).isEmpty()) {
+    if (db.withConnection(c -> UnneededRun.of(c, SQLITE, job, processor)).isEmpty()) {
       return new Skip.Run();
     }
     long now = clock.millis();
     return db.inTransaction(
         c -> {
-          Optional<Unneeded> unneeded = Unneeded.of(c, job, processor);
+          Optional<UnneededRun> unneeded = UnneededRun.of(c, SQLITE, job, processor);
           if (unneeded.isEmpty()) {
             return new Skip.Run();
           }
@@ -245,35 +249,6 @@ public final class JobQueue implements Store {
           }
           return new Skip.Skipped(JobRows.find(c, job.id()).orElseThrow());
         });
-  }
-
-  /** Why a claimed job need not run, in its row's words. */
-  private record Unneeded(Outcome outcome, String note) {
-    static Optional<Unneeded> of(Connection c, Job job, String processor) throws SQLException {
-      Optional<NewerChange> newer = NewerChange.of(c, job);
-      if (newer.isPresent()) {
-        return Optional.of(new Unneeded(Outcome.SUPERSEDED, "not run: " + newer.get().describe()));
-      }
-      if (job.blob() == null || job.force()) {
-        return Optional.empty();
-      }
-      Optional<DocumentEntry> current = DocumentRows.findEntry(c, job.file());
-      if (current.isEmpty()
-          || !job.blob().equals(current.get().blob())
-          || !processor.equals(current.get().processor())) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new Unneeded(
-              Outcome.ALREADY_DOCUMENTED,
-              "not run: this content is documented already (blob "
-                  + job.blob()
-                  + ", commit "
-                  + current.get().commit()
-                  + ", by "
-                  + processor
-                  + ")"));
-    }
   }
 
   @Override
@@ -296,18 +271,9 @@ public final class JobQueue implements Store {
           }
           if (result.document() != null) {
             // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
-            // of this path can be ingested between this look and the document's write.
-            Optional<String> refused = NewerChange.refusesDocumentOf(c, job);
-            if (refused.isEmpty()) {
-              DocumentRows.store(c, job, result.document(), result.durationMs(), now);
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE jobs SET outcome = ?, note = ? WHERE id = ?")) {
-              ps.setString(1, (refused.isEmpty() ? Outcome.DOCUMENTED : Outcome.NOT_STORED).id());
-              ps.setString(2, refused.map(why -> "document not stored: " + why).orElse(null));
-              ps.setLong(3, job.id());
-              ps.executeUpdate();
-            }
+            // of this path can be ingested between the look at its newer changes and the write.
+            StoreJobDocument.run(
+                c, SQLITE, job, result.document(), result.durationMs(), SqliteDialect.time(now));
           }
           return JobRows.find(c, job.id());
         });
@@ -350,13 +316,15 @@ public final class JobQueue implements Store {
   }
 
   @Override
-  public Optional<Job> release(Job job) {
+  public Optional<Job> release(Job job, Duration delay) {
+    requireNotNegative(delay);
+    long now = clock.millis();
     return finish(
         job,
         "state = 'pending', attempts = MAX(attempts - 1, 0), not_before = ?,"
             + " lease_owner = NULL, lease_until = NULL, updated_at = ?",
-        clock.millis(),
-        clock.millis());
+        now + delay.toMillis(),
+        now);
   }
 
   @Override
@@ -517,12 +485,12 @@ public final class JobQueue implements Store {
 
   @Override
   public Optional<Document> document(RepoPath path) {
-    return db.withConnection(c -> DocumentRows.find(c, path));
+    return db.withConnection(c -> DocumentRows.find(c, SQLITE, path));
   }
 
   @Override
   public List<DocumentEntry> documents() {
-    return db.withConnection(DocumentRows::entries);
+    return db.withConnection(c -> DocumentRows.entries(c, SQLITE));
   }
 
   @Override
@@ -532,21 +500,7 @@ public final class JobQueue implements Store {
 
   @Override
   public DocumentCounts documentCounts() {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM jobs WHERE"
-                          + " kind = 'document' AND state IN ('pending', 'running')), (SELECT"
-                          + " COUNT(*) FROM jobs WHERE kind = 'document' AND state = 'failed'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'already_documented'),"
-                          + " (SELECT COUNT(*) FROM jobs WHERE outcome = 'superseded')")) {
-            rs.next();
-            return new DocumentCounts(
-                rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-          }
-        });
+    return db.withConnection(DocumentRows::counts);
   }
 
   /** Marks this instance closed (later calls fail) and closes its one idle connection. */
@@ -556,6 +510,12 @@ public final class JobQueue implements Store {
   }
 
   // ---------------------------------------------------------------- mechanics
+
+  private static void requireNotNegative(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);
+    }
+  }
 
   private static void requirePositive(Duration lease) {
     if (lease.isZero() || lease.isNegative()) {

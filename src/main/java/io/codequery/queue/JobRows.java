@@ -1,6 +1,7 @@
 package io.codequery.queue;
 
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.TextBounds;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
 import io.codequery.store.Outcome;
@@ -90,12 +91,8 @@ final class JobRows {
     return i;
   }
 
-  /** {@code s} cut to {@code maxChars}, saying how much was cut. */
+  /** {@code s} cut to {@code maxChars}: {@link TextBounds#bound}. */
   static String bound(String s, int maxChars) {
-    if (s == null || s.length() <= maxChars) {
-      return s;
-    }
-    String marker = "\n…[truncated " + (s.length() - maxChars) + " characters]";
-    return s.substring(0, Math.max(0, maxChars - marker.length())) + marker;
+    return TextBounds.bound(s, maxChars);
   }
 }

@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * killed, and after it exits whatever it left running in its session is ended. Timeouts are
  * measured with {@link System#nanoTime()}: they are intervals, immune to wall clock steps.
  *
+ * <p>A job whose blob is not in this clone (its commit was made on another host sharing the store)
+ * first has the checkout's remote fetched ({@link FetchMissing}); if that does not bring it, the
+ * outcome is {@link JobOutcome.NotHere}: the job is handed back for a host that has the commit.
+ *
  * <p>Before anything runs, the file is resolved through symbolic links and refused if it leaves the
  * project root. (The command receives the relative path; a file swapped for a link after this check
  * is the command's to guard against.) Thread-safe: each call is independent.
@@ -69,6 +73,7 @@ public final class JobRunner {
   private final Duration timeout;
   private final int outputLimit;
   private final Path scratchDir;
+  private final FetchMissing fetcher;
 
   /**
    * @param realRoot the project root in its real form (as {@link ProjectLayout#root()} holds it)
@@ -120,6 +125,11 @@ public final class JobRunner {
     this.timeout = timeout;
     this.outputLimit = outputLimit;
     this.scratchDir = scratchDir;
+    this.fetcher =
+        new FetchMissing(
+            realRoot,
+            FetchMissing.RETRY_AFTER,
+            new WorkerLog(ProjectLayout.of(realRoot).logFile()));
   }
 
   /** A runner for the project's configured command, model and job timeout. */
@@ -153,6 +163,24 @@ public final class JobRunner {
       Job job, BooleanSupplier abandonNow, Consumer<ChildCommand.Started> onStart) {
     long start = System.nanoTime();
     JobPaths.Resolved resolved = JobPaths.resolve(root, job);
+    if (resolved instanceof JobPaths.Resolved.NotInClone absent) {
+      FetchMissing.Look look = fetcher.fetchFor(job.commit(), absent.objectId(), abandonNow);
+      if (look instanceof FetchMissing.Look.Stopped) {
+        return new JobOutcome.Abandoned(
+            "stopped while fetching commit " + job.commit(), result(null, start, ""));
+      }
+      if (look instanceof FetchMissing.Look.NotHere n) {
+        return new JobOutcome.NotHere(
+            absent.reason() + "; " + n.reason(), FetchMissing.RETRY_AFTER, result(null, start, ""));
+      }
+      resolved = JobPaths.resolve(root, job);
+      if (resolved instanceof JobPaths.Resolved.NotInClone still) {
+        // Fetched, seen, then gone (a concurrent gc cannot remove a reachable object; a clone
+        // rewound under the worker can): as not here.
+        return new JobOutcome.NotHere(
+            still.reason(), FetchMissing.RETRY_AFTER, result(null, start, ""));
+      }
+    }
     if (resolved instanceof JobPaths.Resolved.Missing m) {
       return new JobOutcome.Failed(m.reason() + " — not retried", false, result(null, start, ""));
     }

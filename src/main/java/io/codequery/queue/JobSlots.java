@@ -1,6 +1,7 @@
 package io.codequery.queue;
 
 import io.codequery.log.WorkerLog;
+import io.codequery.worker.SelfFence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +125,11 @@ public final class JobSlots implements AutoCloseable {
   /** Wakes idle slots to look for due jobs: all of them, or one. */
   public void offer(boolean allSlots) {
     offers.offer(allSlots ? tasks.size() : 1);
+  }
+
+  /** Fences every slot with {@code fence} (see {@link QueueTask#fenceWith}). */
+  public void fenceWith(SelfFence fence) {
+    tasks.forEach(t -> t.fenceWith(fence));
   }
 
   /** The jobs running now. */

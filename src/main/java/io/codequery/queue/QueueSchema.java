@@ -87,7 +87,7 @@ final class QueueSchema {
                   }
                   if (version < 4) {
                     addDocuments(st);
-                    DocumentRows.importOutputs(c);
+                    ImportJobOutputs.run(c);
                   }
                   if (version < 5) {
                     addWorkers(st);

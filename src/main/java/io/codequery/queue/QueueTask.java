@@ -12,6 +12,7 @@ import io.codequery.store.Outcome;
 import io.codequery.store.RecordedRun;
 import io.codequery.store.Skip;
 import io.codequery.store.Store;
+import io.codequery.worker.SelfFence;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -34,7 +35,14 @@ import java.util.function.Consumer;
  * ({@link #finishWithin}: the stop timeout minus the time a kill may take), then kills the command
  * and releases the job back to pending without counting the attempt, so the worker's own stop
  * timeout is respected. A job whose lease is lost (another worker reclaimed it) is abandoned the
- * same way; its late result would be refused anyway.
+ * same way; its late result would be refused anyway. A job whose commit is not in this clone and
+ * cannot be fetched ({@link JobOutcome.NotHere}) is released for a while, uncounted, for a host
+ * that has it — on a store other clones share; on the project's own store it fails, since no other
+ * clone will ever run it.
+ *
+ * <p>On a shared store the task is {@linkplain #fenceWith fenced}: cut off from the store for too
+ * long, it claims nothing and ends its running job's command (its whole tree) before another worker
+ * may take the job over; a job it could not hand back then is handed back once the store answers.
  */
 public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
@@ -50,6 +58,17 @@ public final class QueueTask implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile long stopRequestedAt;
   private volatile boolean leaseLost;
+  private volatile SelfFence fence = SelfFence.never();
+
+  /** When the call that claimed the running job, or last renewed its lease, started (monotonic). */
+  private volatile long leaseRenewedNanos;
+
+  /** The running job's command is being ended by the fence. */
+  private volatile boolean fencedOff;
+
+  /** A job ended by the fence that could not be handed back yet (the store did not answer). */
+  private volatile Optional<Job> unreleased = Optional.empty();
+
   private final boolean ownsQueueAndRenewer;
   private volatile String current = "";
   private volatile String lastStarted = "";
@@ -136,6 +155,14 @@ public final class QueueTask implements AutoCloseable {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
+  /**
+   * Fences this consumer with {@code fence} (a worker on a shared store): no claim while it says
+   * so, and a running job's command ended where it must end.
+   */
+  public void fenceWith(SelfFence fence) {
+    this.fence = fence;
+  }
+
   /** Claims one due job and runs it to its end; false when none was due (or stopping). */
   public boolean runOnce() {
     return runOnce(job -> {});
@@ -146,9 +173,10 @@ public final class QueueTask implements AutoCloseable {
    * display; called on this thread, before the job runs).
    */
   public boolean runOnce(Consumer<Job> onClaimed) {
-    if (stopping.get()) {
+    if (stopping.get() || !fence.mayClaim() || !handBackUnreleased()) {
       return false;
     }
+    long claimStarted = fence.now();
     Optional<Job> claimed = queue.claim(owner, lease);
     if (claimed.isEmpty()) {
       return false;
@@ -173,6 +201,8 @@ public final class QueueTask implements AutoCloseable {
     lastStarted = current;
     lastStartedNanos = System.nanoTime() | 1; // never 0, which means "none yet"
     leaseLost = false;
+    fencedOff = false;
+    leaseRenewedNanos = claimStarted;
     long period = Math.max(1, lease.toMillis() / 3);
     ScheduledFuture<?> renewal =
         renewer.scheduleWithFixedDelay(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
@@ -206,7 +236,11 @@ public final class QueueTask implements AutoCloseable {
   }
 
   private boolean abandonNow() {
-    if (leaseLost) {
+    if (leaseLost || fencedOff) {
+      return true;
+    }
+    if (fence.mustEnd(leaseRenewedNanos, lease)) {
+      fencedOff = true;
       return true;
     }
     long asked = stopRequestedAt;
@@ -215,7 +249,10 @@ public final class QueueTask implements AutoCloseable {
 
   private void renew(Job job) {
     try {
-      if (!queue.extendLease(job, lease)) {
+      long started = fence.now();
+      if (queue.extendLease(job, lease)) {
+        leaseRenewedNanos = started;
+      } else {
         leaseLost = true;
         log.tryAppend(
             "queue",
@@ -255,9 +292,43 @@ public final class QueueTask implements AutoCloseable {
               + job.attempts()
               + "): "
               + f.reason();
+    } else if (outcome instanceof JobOutcome.NotHere n && !queue.sharedByClones()) {
+      // Only this clone runs the store's jobs: a commit the fetch did not bring will not come.
+      recorded = queue.fail(job, n.reason(), false, r);
+      line = "failed " + what + " (attempt " + job.attempts() + "): " + n.reason();
+    } else if (outcome instanceof JobOutcome.NotHere n) {
+      // Not logged per job (FetchMissing says once per commit what to do): a backfill of a commit
+      // no remote has would write thousands of lines every half minute.
+      recorded = queue.release(job, n.retryAfter());
+      lastRecorded =
+          recorded.isEmpty()
+              ? "discarded " + what + ": its lease was lost to another worker"
+              : "left "
+                  + what
+                  + " for a host that has its commit (again in "
+                  + n.retryAfter().toSeconds()
+                  + " s): "
+                  + n.reason();
+      lastRecordedJob = recorded;
+      return;
     } else {
-      recorded = queue.release(job);
-      line = "released " + what + " back to pending: " + ((JobOutcome.Abandoned) outcome).reason();
+      String reason = ((JobOutcome.Abandoned) outcome).reason();
+      if (fencedOff) {
+        reason += " (fenced: the store did not renew its lease or the worker's heartbeat)";
+      }
+      try {
+        recorded = queue.release(job);
+      } catch (RuntimeException e) {
+        // Cut off from the store: the job stays ours until its lease runs out, or until it is
+        // handed back before this slot's next claim, once the store answers again.
+        unreleased = Optional.of(job);
+        line = "ended " + what + " (" + reason + "); not handed back yet: " + e.getMessage();
+        log.tryAppend("queue", line);
+        lastRecorded = line;
+        lastRecordedJob = Optional.empty();
+        return;
+      }
+      line = "released " + what + " back to pending: " + reason;
     }
     if (recorded.isEmpty()) {
       line =
@@ -273,8 +344,27 @@ public final class QueueTask implements AutoCloseable {
   }
 
   /**
+   * Hands back the job the fence ended while the store did not answer; true once there is none left
+   * (handed back, or claimed by another worker meanwhile: the release is fenced by its lease).
+   */
+  private boolean handBackUnreleased() {
+    Optional<Job> left = unreleased;
+    if (left.isEmpty()) {
+      return true;
+    }
+    Optional<Job> released = queue.release(left.get()); // throws while the store is unreachable
+    unreleased = Optional.empty();
+    log.tryAppend(
+        "queue",
+        released.isPresent()
+            ? "released " + left.get().describe() + " back to pending (ended while fenced)"
+            : "left " + left.get().describe() + " to the worker that took it over meanwhile");
+    return true;
+  }
+
+  /**
    * The log line of the last job this task recorded ("done …", "skipped …", "will retry …", "failed
-   * …").
+   * …", or "left …" for a job whose commit is not in this clone: that one is not logged per job).
    */
   public String lastRecorded() {
     return lastRecorded;

@@ -91,7 +91,30 @@ public interface JobStore {
    * Hands a claimed job back unfinished (graceful shutdown): pending again, due at once, and the
    * attempt is not counted. Returns the job, or empty if this claim no longer holds it.
    */
-  Optional<Job> release(Job job);
+  default Optional<Job> release(Job job) {
+    return release(job, Duration.ZERO);
+  }
+
+  /**
+   * Hands a claimed job back unfinished, due again only after {@code delay} on the store's clock
+   * (the database's on a server): pending, lease cleared, and the attempt is not counted — a job
+   * released any number of times is never failed for it. For a job this host cannot run now (its
+   * commit is not in this clone) but another host, or this one later, can. Fenced like {@link
+   * #complete}: returns the job as recorded, or empty if this claim no longer holds it.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  Optional<Job> release(Job job, Duration delay);
+
+  /**
+   * True where workers of other clones (other hosts) claim from this store too, so a job whose
+   * commit this clone lacks may be left for them. False for a store only this project's clone uses
+   * (the embedded SQLite file): there a commit no fetch brought is gone (pruned after an amend or
+   * rebase) and waiting would never end, so such a job fails, as it always has.
+   */
+  default boolean sharedByClones() {
+    return false;
+  }
 
   /**
    * Extends this claim's lease to now + {@code lease}; false if the claim no longer holds the job.

@@ -7,8 +7,9 @@ import java.time.Instant;
  * One worker life as the registry holds it, read at one instant of the store's clock.
  *
  * @param workerId random, one per life (a restart is a new life)
- * @param state as stored; what a user is shown is derived from it and the ages ({@code worker
- *     list})
+ * @param state as stored — but dead where the store knows the worker's session ended (PostgreSQL:
+ *     its session lock is gone); what a user is shown is derived from it and the ages ({@code
+ *     worker list})
  * @param stopRequested someone asked this worker to stop ({@link WorkerRegistry#requestStop})
  * @param startedAt when it registered (store clock)
  * @param heartbeatAge how long since its last heartbeat, on the store's clock at the read

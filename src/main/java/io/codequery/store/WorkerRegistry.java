@@ -11,8 +11,9 @@ import java.util.Optional;
  * <p><b>Lives.</b> A worker {@link #register registers} as it starts (state {@link
  * WorkerState#RUNNING}), {@link #heartbeat beats} every interval, turns {@link
  * WorkerState#DRAINING} as it stops and {@link WorkerState#STOPPED} once it exited gracefully. A
- * worker whose heartbeat is older than three of its intervals is marked {@link WorkerState#DEAD} by
- * {@link #reap}, which any worker runs, and its running jobs become claimable at once under the
+ * worker whose heartbeat is older than three of its intervals — or, where the store can tell, whose
+ * session with it ended (PostgreSQL: a session lock per life) — is marked {@link WorkerState#DEAD}
+ * by {@link #reap}, which any worker runs, and its running jobs become claimable at once under the
  * queue's own lease rules (the next claim counts the attempt and respects the retry budget, and
  * ends what their last run left running first).
  *
@@ -53,4 +54,13 @@ public interface WorkerRegistry {
    * lives marked dead by this call (each exactly once, however many reapers run at the same time).
    */
   List<WorkerRecord> reap();
+
+  /**
+   * The store's name (no credentials) where workers of other hosts share this registry and may take
+   * a silent worker's jobs over — so a worker cut off from it must fence itself; empty where the
+   * registry is this host's alone.
+   */
+  default Optional<String> sharedStore() {
+    return Optional.empty();
+  }
 }

@@ -22,12 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Registry writes run on a thread of their own: a store that is slow or locked for a while must
  * not hold up the loop, whose heartbeat file is what the local detectors read. A beat while the
  * previous one is still in flight is skipped, never queued behind it.
+ *
+ * <p>Every heartbeat and registration the store records is told to the worker's {@link SelfFence}
+ * with the instant its call started: a worker whose heartbeats stop being recorded fences itself.
  */
 public final class RegisterWorker implements AutoCloseable {
   private final WorkerRegistry registry;
   private final NewWorker self;
   private final WorkerLog log;
   private final Runnable onStopRequested;
+  private final SelfFence fence;
   private final ExecutorService writer;
   private final AtomicBoolean inFlight = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -37,6 +41,17 @@ public final class RegisterWorker implements AutoCloseable {
 
   public RegisterWorker(
       WorkerRegistry registry, NewWorker self, WorkerLog log, Runnable onStopRequested) {
+    this(registry, self, log, onStopRequested, SelfFence.never());
+  }
+
+  /** As the other constructor, telling {@code fence} of every heartbeat the store records. */
+  public RegisterWorker(
+      WorkerRegistry registry,
+      NewWorker self,
+      WorkerLog log,
+      Runnable onStopRequested,
+      SelfFence fence) {
+    this.fence = fence;
     this.registry = registry;
     this.self = self;
     this.log = log;
@@ -93,8 +108,18 @@ public final class RegisterWorker implements AutoCloseable {
     if (stopping && !draining.getAndSet(true)) {
       registry.markDraining(id);
     }
+    long started = fence.now();
     Beat beat = registry.heartbeat(id, progressed);
+    if (beat instanceof Beat.Recorded
+        && fence.now() - started > self.heartbeatInterval().toNanos()) {
+      // A beat that waited long for the store (a connection while the server came back) was
+      // recorded at an instant the fence cannot know, so it counts from the call's start: beat
+      // again at once, so that the fence counts from a recent instant and is not raised anew.
+      started = fence.now();
+      beat = registry.heartbeat(id, progressed);
+    }
     if (beat instanceof Beat.Ended) {
+      fence.unregistered();
       // Reaped while this worker was frozen or cut off from the store: its jobs may be running
       // elsewhere now (its late results are fenced off). It lives on as a new life.
       log.tryAppend(
@@ -107,6 +132,7 @@ public final class RegisterWorker implements AutoCloseable {
       log.tryAppend("worker", "stop requested through the registry; stopping as on SIGTERM");
       onStopRequested.run();
     }
+    fence.beatRecorded(started);
     List<WorkerRecord> reaped = registry.reap();
     for (WorkerRecord w : reaped) {
       log.tryAppend(
@@ -119,7 +145,7 @@ public final class RegisterWorker implements AutoCloseable {
               + w.pid()
               + "): no heartbeat for "
               + w.heartbeatAge().toMillis()
-              + " ms; its "
+              + " ms (or its store session ended); its "
               + w.jobsRunning()
               + " running job(s) are claimable again");
     }
@@ -127,7 +153,9 @@ public final class RegisterWorker implements AutoCloseable {
 
   private void register(String what) {
     try {
+      long started = fence.now();
       WorkerRecord r = registry.register(self);
+      fence.beatRecorded(started);
       workerId = r.workerId();
       draining.set(false);
       lastRegisterFailure = null;

@@ -136,7 +136,27 @@ public final class RunWorker {
     // registration below opens the store and must not come between the two files).
     watch.start(loop);
     duties.beat(new WorkerStatus("idle", List.of(), ""));
+    // The shutdown hook before the PID file: `worker start` returns, and `stop` may signal, as
+    // soon as the PID file appears. A SIGTERM in the moment between the two (while the store
+    // registers this worker) once ended the JVM with no hook, leaving a stale PID file and a log
+    // without a word from this worker (a `worker restart` under load saw exactly that).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  shutDown(loop, task, watch, files, identity, lock);
+                  events.stoppedBySignal();
+                },
+                "worker-shutdown"));
     files.publish();
+    // On a shared store, a worker cut off from it for too long fences itself (its slots claim
+    // nothing and end their commands) before other hosts' workers may take its jobs over.
+    SelfFence fence =
+        task.registry()
+            .flatMap(r -> r.sharedStore())
+            .map(store -> SelfFence.onSharedStore(store, heartbeat, log))
+            .orElse(SelfFence.never());
+    task.fenceWith(fence);
     registration =
         task.registry()
             .map(
@@ -157,16 +177,9 @@ public final class RunWorker {
                         () -> {
                           stopRequestedInRegistry = true;
                           loop.requestStop();
-                        }));
+                        },
+                        fence));
     registration.ifPresent(RegisterWorker::start);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  shutDown(loop, task, watch, files, identity, lock);
-                  events.stoppedBySignal();
-                },
-                "worker-shutdown"));
     log.tryAppend(
         "worker",
         "started pid="
@@ -177,7 +190,10 @@ public final class RunWorker {
             + heartbeat.toSeconds()
             + "s");
     events.ready(identity.pid());
-    task.start(loop::nudge);
+    if (!shutDownStarted.get()) {
+      // A stop that came during the start-up waits for the loop: it ends at once, no job begun.
+      task.start(loop::nudge);
+    }
     try {
       exit = loop.run();
     } finally {

@@ -42,6 +42,12 @@ public interface WorkerTask extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Fences the task's job slots with {@code fence}: they claim nothing while it says so, and end a
+   * running job's command where it must end (set before {@link #start}).
+   */
+  default void fenceWith(SelfFence fence) {}
+
   /** The lease-owner prefix the task's job slots claim with ("" where it claims nothing). */
   default String claimOwner() {
     return "";

@@ -108,10 +108,11 @@ class PostgresStoreTest {
     try (Connection c = DriverManager.getConnection(PG.server().jdbcUrl(database));
         Statement st = c.createStatement()) {
       st.executeUpdate("DROP TABLE code_query.workers");
+      st.executeUpdate("DROP SEQUENCE code_query.worker_lock_keys");
       st.executeUpdate("DELETE FROM code_query.schema_version WHERE version > 1");
     }
     try (PostgresStore store = open(database)) {
-      assertEquals(2, store.schemaVersion());
+      assertEquals(PostgresStore.SCHEMA_VERSION, store.schemaVersion());
       assertEquals(2, store.depth(), "the jobs are kept");
       String id =
           store

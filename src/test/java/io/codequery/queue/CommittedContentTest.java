@@ -189,7 +189,8 @@ class CommittedContentTest {
   }
 
   @Test
-  void a_blob_git_does_not_have_fails_with_gits_reason() throws Exception {
+  void a_blob_git_does_not_have_and_no_remote_can_bring_is_left_for_another_host()
+      throws Exception {
     Files.writeString(root.resolve("a.txt"), "a\n");
     commit();
     Instant t = Instant.EPOCH;
@@ -214,9 +215,14 @@ class CommittedContentTest {
             false,
             null,
             null);
-    JobOutcome.Failed f =
-        assertInstanceOf(JobOutcome.Failed.class, runner(List.of("true")).run(job));
-    assertTrue(f.reason().contains("cannot read the committed content of gone.txt"), f.reason());
+    // Another host's commit, say: this clone has no remote to fetch it from. Not a failure.
+    JobOutcome.NotHere n =
+        assertInstanceOf(JobOutcome.NotHere.class, runner(List.of("true")).run(job));
+    assertTrue(
+        n.reason().contains("blob " + "f".repeat(40) + " of gone.txt is not in this clone"),
+        n.reason());
+    assertTrue(n.reason().contains("no remote"), n.reason());
+    assertEquals(Duration.ofSeconds(30), n.retryAfter());
     assertEquals(List.of(), copiesLeft());
   }
 }

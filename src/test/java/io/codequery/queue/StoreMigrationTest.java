@@ -111,7 +111,8 @@ class StoreMigrationTest {
       // The done job's output is the document it wrote: searchable at once, its processor unknown.
       Document doc = q.document(RepoPath.of("src/A.java")).orElseThrow();
       assertEquals(
-          List.of("documentation of A", WriteFixtureStore.C1, A, DocumentRows.IMPORTED_PROCESSOR),
+          List.of(
+              "documentation of A", WriteFixtureStore.C1, A, ImportJobOutputs.IMPORTED_PROCESSOR),
           List.of(doc.text(), doc.commit(), doc.blob(), doc.processor()));
       assertEquals(1, q.documents().size());
       SearchOutcome found = q.search(new SearchRequest("documentation", 10, null));

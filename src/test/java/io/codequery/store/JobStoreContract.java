@@ -232,6 +232,60 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void release_with_a_delay_keeps_the_job_pending_until_then_and_never_counts_the_attempt() {
+    queue.enqueue("c", List.of("a"));
+    Duration delay = Duration.ofSeconds(30);
+    // More releases than the retry budget (2 retries): a job released for want of its commit is
+    // never failed for it.
+    for (int round = 0; round < 5; round++) {
+      Job job = queue.claim("w" + round, LEASE).orElseThrow();
+      assertEquals(1, job.attempts(), "round " + round);
+      Job released = queue.release(job, delay).orElseThrow();
+      assertEquals(JobState.PENDING, released.state());
+      assertEquals(0, released.attempts());
+      assertNull(released.leaseOwner());
+      assertNull(released.leaseUntil());
+      assertEquals(
+          released.updatedAt().plus(delay),
+          released.notBefore(),
+          "due after the delay, on the store's clock");
+      assertEquals(released, queue.get(job.id()).orElseThrow(), "returned as the row holds it");
+      assertEquals(0, queue.due(), "not due before the delay");
+      assertTrue(queue.claim("early", LEASE).isEmpty(), "not claimable before the delay");
+      clock.advance(delay.minus(CLOCK_SLACK));
+      assertTrue(queue.claim("early", LEASE).isEmpty(), "still not, just before the delay ends");
+      clock.advance(CLOCK_SLACK);
+    }
+    Job last = queue.claim("w", LEASE).orElseThrow();
+    assertEquals(1, last.attempts());
+    assertEquals(
+        JobState.DONE, queue.complete(last, new JobResult(0, 1, "")).orElseThrow().state());
+  }
+
+  @Test
+  void a_release_by_a_claim_that_lost_its_job_is_refused_and_changes_nothing() {
+    queue.enqueue("c", List.of("a"));
+    Job first = queue.claim("w1", LEASE).orElseThrow();
+    clock.advance(LEASE.plusSeconds(1));
+    Job second = queue.claim("w2", LEASE).orElseThrow();
+    assertTrue(queue.release(first, Duration.ofSeconds(30)).isEmpty(), "fenced by the claim");
+    Job row = queue.get(first.id()).orElseThrow();
+    assertEquals(JobState.RUNNING, row.state());
+    assertEquals("w2", row.leaseOwner());
+    assertEquals(2, row.attempts());
+    assertEquals(second, row, "the new claimant's row is untouched");
+    assertEquals(1, queue.release(second, Duration.ofSeconds(30)).orElseThrow().attempts());
+  }
+
+  @Test
+  void a_negative_release_delay_is_refused() {
+    queue.enqueue("c", List.of("a"));
+    Job job = queue.claim("w", LEASE).orElseThrow();
+    assertThrows(IllegalArgumentException.class, () -> queue.release(job, Duration.ofSeconds(-1)));
+    assertEquals(JobState.RUNNING, queue.get(job.id()).orElseThrow().state());
+  }
+
+  @Test
   void a_job_whose_workers_keep_dying_is_failed_after_the_retry_budget() {
     queue.enqueue("c", List.of("poison"));
     for (int i = 0; i < 3; i++) {

@@ -92,6 +92,17 @@ public final class TestPostgres implements BeforeAllCallback {
     }
   }
 
+  /**
+   * A server of the caller's own, on 127.0.0.1 (not the one the test classes share): for a test
+   * that stops or restarts it. The caller {@linkplain Server#close closes} it; a shutdown hook
+   * removes it should the caller not get there.
+   */
+  public static Server privateServer() {
+    Server s = Server.start("127.0.0.1");
+    Runtime.getRuntime().addShutdownHook(new Thread(s::stopAndRemove, "stop-private-postgres"));
+    return s;
+  }
+
   /** Creates another empty database on the server; returns its name. */
   public String createDatabase(String hint) {
     String base = "t_" + hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
@@ -249,6 +260,31 @@ public final class TestPostgres implements BeforeAllCallback {
     /** Restarts the server (a fast shutdown: sessions end) on the same port. */
     public synchronized void restart() {
       restart(listenAddresses);
+    }
+
+    /** Stops the server (a fast shutdown: sessions end); {@link #startAgain} brings it back. */
+    public synchronized void stop() {
+      run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "fast", "stop"));
+    }
+
+    /** Starts a stopped server again on the same port and addresses. */
+    public synchronized void startAgain() {
+      launch(listenAddresses, port);
+    }
+
+    /** Creates an empty database {@code name} on this server. */
+    public void createDatabase(String name) {
+      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+          Statement st = c.createStatement()) {
+        st.executeUpdate("CREATE DATABASE " + name);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot create test database " + name + ": " + e, e);
+      }
+    }
+
+    /** Stops the server and removes its files (a private server, once the test is done). */
+    public void close() {
+      stopAndRemove();
     }
 
     synchronized void restart(String addresses) {

@@ -195,7 +195,9 @@ class LifecycleTest {
               || s.equals("unknown:" + before)
               || s.equals("unknown:" + after),
           () -> {
-            // What a failure needs to be chased (it has been seen under a full build's load).
+            // What a failure needs to be chased. (A stale PID file here once meant a SIGTERM had
+            // reached
+            // the old worker before its shutdown hook existed: see StopDuringStartUpTest.)
             String log;
             try {
               log = Files.readString(root.resolve(".code-query/worker.log"));

@@ -1,4 +1,4 @@
-package io.codequery.pgstore;
+package io.codequery.sqlstore;
 
 import io.codequery.project.RepoPath;
 import io.codequery.store.DocumentEntry;
@@ -13,15 +13,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The ingestion protocol on PostgreSQL, inside one transaction the caller holds under the exclusive
- * ingest lock ({@link PostgresStore#INGEST_LOCK}): each change of a commit becomes a row of the
- * jobs table — a job for a file to document, a done {@code removal} row for a path that left —
- * whose id, from the table's sequence, is its place in the order per path. The lock makes the ids
- * of concurrent ingests follow their commit order (two hosts ingesting at once would otherwise
- * commit ids out of order, and each would miss the other's rows when it supersedes older ones).
+ * The ingestion protocol, inside one transaction the caller holds: each change of a commit becomes
+ * a row of the jobs table — a job for a file to document, a done {@code removal} row for a path
+ * that left — so that every change of a path takes its place in one sequence (the row id, in
+ * ingestion order). That sequence is the order per path: a row supersedes the pending jobs of its
+ * path queued before it, and a result is stored only if no newer change of its path forbids it
+ * ({@link NewerChange#refusesDocumentOf}). Documents move and leave here, at once.
+ *
+ * <p>The ingest holds the order per path exclusively ({@link SqlDialect#lockOrder}) from its first
+ * row to its commit, so that the ids of concurrent ingests follow their commit order.
  */
-final class PgIngest implements AutoCloseable {
+public final class IngestChanges implements AutoCloseable {
   private final Connection c;
+  private final SqlDialect dialect;
   private final String commit;
   private final IngestOptions options;
   private final PreparedStatement insert;
@@ -34,9 +38,11 @@ final class PgIngest implements AutoCloseable {
   private int moved;
   private int superseded;
 
-  private PgIngest(Connection c, String commit, IngestOptions options, String now)
+  private IngestChanges(
+      Connection c, SqlDialect dialect, String commit, IngestOptions options, String now)
       throws SQLException {
     this.c = c;
+    this.dialect = dialect;
     this.commit = commit;
     this.options = options;
     this.insert =
@@ -49,7 +55,9 @@ final class PgIngest implements AutoCloseable {
                 + ", ?, ?, ?) ON CONFLICT (commit_id, file) DO NOTHING RETURNING id");
     this.supersede =
         c.prepareStatement(
-            "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, updated_at = "
+            "UPDATE jobs SET state = 'done', outcome = 'superseded', note = ?, "
+                + dialect.fenceOfPending()
+                + "updated_at = "
                 + now
                 + " WHERE file = ? AND id < ? AND kind = 'document' AND state = 'pending'");
     // A job to run again is queued anew, as the newest change of its path: redone in place, its
@@ -63,11 +71,21 @@ final class PgIngest implements AutoCloseable {
                 + " n.file = jobs.file AND n.id > jobs.id))");
   }
 
-  /** Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}. */
-  static Ingested run(
-      Connection c, String commit, List<PathChange> changes, IngestOptions options, String now)
+  /**
+   * Records {@code changes} of {@code commit}; see {@link io.codequery.store.JobStore#ingest}.
+   *
+   * @param now the operation's time, as SQL (see {@link SqlDialect})
+   */
+  public static Ingested run(
+      Connection c,
+      SqlDialect dialect,
+      String commit,
+      List<PathChange> changes,
+      IngestOptions options,
+      String now)
       throws SQLException {
-    try (PgIngest ingest = new PgIngest(c, commit, options, now)) {
+    dialect.lockOrder(c, true);
+    try (IngestChanges ingest = new IngestChanges(c, dialect, commit, options, now)) {
       for (PathChange change : changes) {
         ingest.apply(change);
       }
@@ -81,14 +99,14 @@ final class PgIngest implements AutoCloseable {
       document(d.path(), d.blob());
     } else if (change instanceof PathChange.Remove r) {
       if (insertRow(r.path(), null, "removal", "left git in this commit").isPresent()) {
-        removed += PgDocuments.remove(c, r.path());
+        removed += DocumentRows.remove(c, dialect, r.path());
       }
     } else {
       PathChange.Move m = (PathChange.Move) change;
       String why = "renamed to " + m.path().display() + " in this commit";
       Optional<Long> at = insertRow(m.from(), null, "removal", why);
       if (at.isPresent()) {
-        moved += PgDocuments.move(c, m.from(), m.path(), at.get());
+        moved += DocumentRows.move(c, dialect, m.from(), m.path(), at.get());
       }
       document(m.path(), m.blob());
     }
@@ -96,7 +114,7 @@ final class PgIngest implements AutoCloseable {
 
   private void document(RepoPath path, String blob) throws SQLException {
     if (!options.force() && options.unlessDocumentedBy() != null && blob != null) {
-      Optional<DocumentEntry> current = PgDocuments.findEntry(c, path);
+      Optional<DocumentEntry> current = DocumentRows.findEntry(c, dialect, path);
       if (current.isPresent()
           && blob.equals(current.get().blob())
           && options.unlessDocumentedBy().equals(current.get().processor())) {
@@ -123,7 +141,7 @@ final class PgIngest implements AutoCloseable {
    */
   private boolean requeue(RepoPath path) throws SQLException {
     requeue.setString(1, commit);
-    requeue.setBytes(2, path.bytes());
+    dialect.bindPath(requeue, 2, path);
     requeue.setBoolean(3, options.force());
     return requeue.executeUpdate() > 0;
   }
@@ -136,12 +154,12 @@ final class PgIngest implements AutoCloseable {
       throws SQLException {
     boolean removal = kind.equals("removal");
     insert.setString(1, commit);
-    insert.setBytes(2, path.bytes());
+    dialect.bindPath(insert, 2, path);
     insert.setString(3, blob);
     insert.setString(4, removal ? "done" : "pending");
     insert.setString(5, kind);
     insert.setBoolean(6, options.force() && !removal);
-    insert.setString(7, PgRows.text(note));
+    insert.setString(7, dialect.text(note));
     long id;
     try (ResultSet rs = insert.executeQuery()) {
       if (!rs.next()) {
@@ -151,12 +169,12 @@ final class PgIngest implements AutoCloseable {
     }
     supersede.setString(
         1,
-        PgRows.text(
+        dialect.text(
             "not run: a newer change of its path came first (commit "
                 + commit
                 + (removal ? ", " + note : "")
                 + ")"));
-    supersede.setBytes(2, path.bytes());
+    dialect.bindPath(supersede, 2, path);
     supersede.setLong(3, id);
     superseded += supersede.executeUpdate();
     return Optional.of(id);

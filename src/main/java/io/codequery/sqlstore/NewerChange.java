@@ -1,4 +1,4 @@
-package io.codequery.queue;
+package io.codequery.sqlstore;
 
 import io.codequery.store.Job;
 import java.sql.Connection;
@@ -12,15 +12,17 @@ import java.util.Optional;
  * of the path, or its removal (deleted, renamed away, now a link).
  *
  * @param id its row
+ * @param commit the commit it came with
  * @param removal true where the path left git (or was renamed away)
  */
-record NewerChange(long id, String commit, boolean removal) {
+public record NewerChange(long id, String commit, boolean removal) {
   /**
    * The newest change of {@code job}'s path after it: where there is one, the job need not run
    * (that change is documented instead, or its path is gone).
    */
-  static Optional<NewerChange> of(Connection c, Job job) throws SQLException {
-    return find(c, job, "");
+  public static Optional<NewerChange> of(Connection c, SqlDialect dialect, Job job)
+      throws SQLException {
+    return find(c, dialect, job, "");
   }
 
   /**
@@ -28,15 +30,19 @@ record NewerChange(long id, String commit, boolean removal) {
    * was queued (a document would come back from the dead), or the path's current document was
    * written by a newer change. Else empty: storing it overwrites only an older state. (A newer job
    * still to run does not stop it: until that job ends, this document is the newest there is.)
+   *
+   * <p>The caller holds the order per path ({@link SqlDialect#lockOrder}, shared, or the write
+   * lock), so no change of the path can be ingested between this look and the document's write.
    */
-  static Optional<String> refusesDocumentOf(Connection c, Job job) throws SQLException {
-    Optional<NewerChange> removal = find(c, job, " AND kind = 'removal'");
+  public static Optional<String> refusesDocumentOf(Connection c, SqlDialect dialect, Job job)
+      throws SQLException {
+    Optional<NewerChange> removal = find(c, dialect, job, " AND kind = 'removal'");
     if (removal.isPresent()) {
       return Optional.of(removal.get().describe());
     }
     try (PreparedStatement ps =
         c.prepareStatement("SELECT job_id, commit_id FROM documents WHERE path_key = ?")) {
-      JobRows.bindPath(ps, 1, job.file());
+      dialect.bindPath(ps, 1, job.file());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next() && rs.getLong(1) > job.id()) {
           return Optional.of(
@@ -51,14 +57,14 @@ record NewerChange(long id, String commit, boolean removal) {
     return Optional.empty();
   }
 
-  private static Optional<NewerChange> find(Connection c, Job job, String andKind)
-      throws SQLException {
+  private static Optional<NewerChange> find(
+      Connection c, SqlDialect dialect, Job job, String andKind) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, commit_id, kind FROM jobs WHERE file = ? AND id > ?"
                 + andKind
                 + " ORDER BY id DESC LIMIT 1")) {
-      JobRows.bindPath(ps, 1, job.file());
+      dialect.bindPath(ps, 1, job.file());
       ps.setLong(2, job.id());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
@@ -70,7 +76,7 @@ record NewerChange(long id, String commit, boolean removal) {
   }
 
   /** In words, for the job's note. */
-  String describe() {
+  public String describe() {
     return "a newer change of its path came after it (commit "
         + commit
         + (removal ? ": the file left git or was renamed" : "")
