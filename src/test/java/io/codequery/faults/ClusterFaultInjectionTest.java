@@ -133,7 +133,8 @@ class ClusterFaultInjectionTest {
     for (int i = first; i < first + size; i++) {
       files.add(i);
     }
-    Set<String> batch = cluster.commitAndQueue(files, "trial " + trial);
+    // The hosts do not pull: a worker lacking the commit fetches it from the remote.
+    Set<String> batch = cluster.commitAndQueue(files, "trial " + trial, false);
     try {
       kind.fault.apply(fx);
     } catch (ConditionTimeoutException | IllegalStateException e) {

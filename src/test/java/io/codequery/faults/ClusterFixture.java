@@ -18,11 +18,13 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class ClusterFixture {
   /**
-   * How soon a worker that stopped heartbeating is listed dead today: three heartbeats, plus the
-   * reaper's period and slack for two loaded cores (the session lock of c3-liveness makes a killed
-   * worker's bound 1 s).
+   * How soon a worker that stopped heartbeating (frozen, cut off) is listed dead: three heartbeats,
+   * plus the reaper's period and slack for two loaded cores.
    */
   static final Duration DEAD_BOUND = Duration.ofSeconds(3L * HostCluster.HEARTBEAT_SECONDS + 4);
+
+  /** How soon a killed worker is listed dead: its session lock is gone at once (cluster.md). */
+  static final Duration KILLED_BOUND = Duration.ofSeconds(1);
 
   record Violation(int trial, ClusterFaultKind kind, ClusterInvariant invariant, String detail) {
     @Override
@@ -77,9 +79,14 @@ final class ClusterFixture {
 
   /** Waits up to {@code bound} for {@code worker} to be listed dead; a violation if it is not. */
   void expectListedDead(String worker, String why) {
+    expectListedDead(worker, why, DEAD_BOUND);
+  }
+
+  /** Waits up to {@code bound} for {@code worker} to be listed dead; a violation if it is not. */
+  void expectListedDead(String worker, String why, Duration bound) {
     try {
       await()
-          .atMost(DEAD_BOUND)
+          .atMost(bound)
           .pollInterval(Duration.ofMillis(100))
           .until(() -> cluster.listedState(worker).equals("dead"));
     } catch (ConditionTimeoutException e) {
@@ -90,14 +97,26 @@ final class ClusterFixture {
               + " ("
               + why
               + ") not listed dead within "
-              + DEAD_BOUND
+              + bound
               + ": "
               + cluster.listedState(worker));
     }
   }
 
   /** Waits until none of {@code jobs} runs under {@code worker}'s claims (60 s). */
-  void awaitTakenOver(Set<Long> jobs, String worker) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.noneHeldBy(jobs, worker));
+  void awaitTakenOver(Set<Long> jobs, String worker) throws Exception {
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.noneHeldBy(jobs, worker));
+    } catch (ConditionTimeoutException e) {
+      check(
+          false,
+          ClusterInvariant.NO_LOST_JOB,
+          "jobs of "
+              + worker
+              + " not taken over in 60 s:\n"
+              + cluster.rows(jobs)
+              + cluster.listed());
+      throw e;
+    }
   }
 }

@@ -13,7 +13,7 @@ final class KillHostWorker implements ClusterFault {
     String worker = fx.cluster.currentWorker(host);
     fx.cluster.awaitRunningJobsOf(worker);
     fx.cluster.signalWorker(host, "KILL");
-    fx.expectListedDead(worker, "killed");
+    fx.expectListedDead(worker, "killed", ClusterFixture.KILLED_BOUND);
     fx.cluster.startWorker(host);
   }
 }

@@ -96,12 +96,40 @@ public final class HostCluster {
    * on read it; running ones keep theirs).
    */
   public void configure(String jobSeconds, int concurrency) throws IOException {
-    for (Map.Entry<Host, Path> e : roots.entrySet()) {
-      Path config = ProjectLayout.of(e.getValue()).configFile();
-      JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
-      String url = json.getAsJsonObject("store").get("url").getAsString();
-      writeConfig(e.getValue(), url, jobSeconds, concurrency);
+    for (Host h : roots.keySet()) {
+      configure(h, jobSeconds, concurrency);
     }
+  }
+
+  /** As {@link #configure(String, int)}, for {@code host} only. */
+  public void configure(Host host, String jobSeconds, int concurrency) throws IOException {
+    Path root = roots.get(host);
+    Path config = ProjectLayout.of(root).configFile();
+    JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+    String url = json.getAsJsonObject("store").get("url").getAsString();
+    writeConfig(root, url, jobSeconds, concurrency);
+  }
+
+  /** Stops {@code host}'s current worker (SIGTERM, 60 s) and starts a new one; returns its id. */
+  public String restartWorker(Host host) throws IOException, InterruptedException {
+    HostProcess p = current.get(host);
+    p.signalProcess("java", "TERM");
+    if (!p.waitFor(Duration.ofSeconds(60))) {
+      throw new IllegalStateException(host.name() + "'s worker did not stop within 60 s");
+    }
+    return startWorker(host);
+  }
+
+  /** Ledger entries: job commands signalled on {@code host} ({@code path}s). */
+  public Set<String> signalledOn(Host host) throws IOException {
+    Set<String> out = new TreeSet<>();
+    for (String entry : Files.readAllLines(ledger, StandardCharsets.UTF_8)) {
+      Matcher m = SIGNALLED.matcher(entry.strip());
+      if (m.matches() && m.group(1).equals(host.name())) {
+        out.add(m.group(2));
+      }
+    }
+    return out;
   }
 
   private static void writeConfig(Path root, String storeUrl) throws IOException {
@@ -287,6 +315,28 @@ public final class HostCluster {
     return held.isEmpty();
   }
 
+  /** The rows of {@code jobs} as text (state, owner, lease, attempts, the database's now): why. */
+  public String rows(Set<Long> jobs) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT id, state, lease_owner, lease_expires_at - now(), attempts, not_before -"
+                    + " now(), run_pid, note FROM code_query.jobs WHERE id = ANY (?)")) {
+      st.setArray(1, c.createArrayOf("bigint", jobs.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            out.append(i == 1 ? "" : " ").append(rs.getString(i));
+          }
+          out.append('\n');
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** {@code commit:path} of each job, as the worker's log names them. */
   public Set<String> describe(Set<Long> jobs) throws SQLException {
     Set<String> out = new HashSet<>();
@@ -315,6 +365,11 @@ public final class HostCluster {
       }
     }
     return out;
+  }
+
+  /** Lines of {@code host}'s worker log where it fenced itself (the store silent too long). */
+  public List<String> selfFences(Host host) throws IOException {
+    return logLines(roots.get(host)).stream().filter(l -> l.contains("[worker] fenced: ")).toList();
   }
 
   /** Every fence rejection logged on every host. */
@@ -393,14 +448,17 @@ public final class HostCluster {
         continue;
       }
       String path = ":" + m.group(2) + " ";
+      List<String> own = logLines(byName.get(m.group(1)));
+      // Its own worker lost the job (lease, release, fence), or fenced itself: that ends commands.
       boolean ownLoss =
-          logLines(byName.get(m.group(1))).stream()
-              .anyMatch(
-                  l ->
-                      (l.contains(path) || l.endsWith(path.strip()))
-                          && (l.contains("lease lost for")
-                              || l.contains("released")
-                              || l.contains("discarded")));
+          own.stream().anyMatch(l -> l.contains("[worker] fenced: "))
+              || own.stream()
+                  .anyMatch(
+                      l ->
+                          (l.contains(path) || l.endsWith(path.strip()))
+                              && (l.contains("lease lost for")
+                                  || l.contains("released")
+                                  || l.contains("discarded")));
       if (!ownLoss) {
         out.add(entry);
       }
@@ -447,10 +505,19 @@ public final class HostCluster {
 
   /**
    * A new commit that changes {@code files} (indexes into the remote's {@code src/fNNNN.txt}),
-   * pushed from the observer to the remote and fetched by every host (as its user would pull), then
+   * pushed from the observer to the remote and pulled by every host (as its user would), then
    * queued with {@code queue add}. Returns its jobs as the logs name them ({@code commit:path}).
    */
   public Set<String> commitAndQueue(List<Integer> files, String tag) throws IOException {
+    return commitAndQueue(files, tag, true);
+  }
+
+  /**
+   * As {@link #commitAndQueue(List, String)}; where {@code pull} is false the hosts do not pull:
+   * their workers must fetch the commit from the remote themselves.
+   */
+  public Set<String> commitAndQueue(List<Integer> files, String tag, boolean pull)
+      throws IOException {
     Set<String> paths = new TreeSet<>();
     for (int i : files) {
       String path = String.format("src/f%04d.txt", i);
@@ -464,8 +531,10 @@ public final class HostCluster {
     SharedRemote.git(observer, "commit", "-qm", tag);
     SharedRemote.git(observer, "push", "-q", "origin", "main");
     String commit = SharedRemote.git(observer, "rev-parse", "HEAD").strip();
-    for (Path root : roots.values()) {
-      SharedRemote.git(root, "pull", "-q", "--ff-only");
+    if (pull) {
+      for (Path root : roots.values()) {
+        SharedRemote.git(root, "pull", "-q", "--ff-only");
+      }
     }
     Run r = cli("queue", "add", commit, "--json");
     if (r.code != 0) {
