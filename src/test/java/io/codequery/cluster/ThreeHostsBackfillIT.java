@@ -113,7 +113,11 @@ class ThreeHostsBackfillIT {
     cluster.awaitDone(500);
     cluster.configure(c, "20", HostCluster.CONCURRENCY);
     String cutOff = cluster.restartWorker(c);
-    cluster.awaitRunningJobsOf(cutOff);
+    // Cut it while a slot watches its running command: a slot still in a store call (recording the
+    // run) cannot look at the fence until that call gives up; its command waits behind the record.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cluster.recordedRunsOf(cutOff), held -> !held.isEmpty());
     int fencesBefore = cluster.selfFences(c).size();
     c.linkDown();
     long cutAt = System.nanoTime();
@@ -122,7 +126,9 @@ class ThreeHostsBackfillIT {
       // Read after the cut: what it holds now it cannot give back.
       cutOffJobs = cluster.runningJobsOf(cutOff);
       Set<String> cutPaths = new HashSet<>();
-      cluster.describe(cutOffJobs).forEach(j -> cutPaths.add(j.substring(j.indexOf(':') + 1)));
+      cluster
+          .describe(cluster.recordedRunsOf(cutOff))
+          .forEach(j -> cutPaths.add(j.substring(j.indexOf(':') + 1)));
       await()
           .atMost(DEAD_BOUND)
           .pollInterval(Duration.ofMillis(100))

@@ -308,6 +308,27 @@ public final class HostCluster {
     return ids;
   }
 
+  /**
+   * The jobs {@code worker} holds whose command's run is recorded (the slot is past that store call
+   * and watching its command).
+   */
+  public Set<Long> recordedRunsOf(String worker) throws SQLException {
+    Set<Long> held = runningJobsOf(worker);
+    Set<Long> out = new HashSet<>();
+    try (Connection c = connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT id FROM code_query.jobs WHERE id = ANY (?) AND run_pid IS NOT NULL")) {
+      st.setArray(1, c.createArrayOf("bigint", held.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** True when none of {@code jobs} is running under {@code worker}'s claims any more. */
   public boolean noneHeldBy(Set<Long> jobs, String worker) throws SQLException {
     Set<Long> held = runningJobsOf(worker);
