@@ -236,6 +236,27 @@ public final class TestPostgres implements BeforeAllCallback {
       return listenAddresses.split(",")[0].strip();
     }
 
+    /**
+     * Trusts clients from {@code cidr} (e.g. a test subnet of network namespaces), as it trusts
+     * 127.0.0.1: a {@code pg_hba.conf} line after the existing ones, then a reload.
+     */
+    public synchronized void trustClientsFrom(String cidr) {
+      if (!cidr.matches("[0-9.]+/\\d+")) {
+        throw new IllegalArgumentException("not an IPv4 CIDR: " + cidr);
+      }
+      Path hba = data().resolve("pg_hba.conf");
+      try {
+        String rules = Files.readString(hba, StandardCharsets.UTF_8);
+        String line = "host all all " + cidr + " trust\n";
+        if (!rules.contains(line)) {
+          Files.writeString(hba, rules + line, StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "reload"));
+    }
+
     /** Restarts the server (a fast shutdown: sessions end) on the same port. */
     public synchronized void restart() {
       restart(listenAddresses);
