@@ -40,6 +40,11 @@ final class CommittedCopy {
   private CommittedCopy() {}
 
   static JobPaths.Resolved create(Path realRoot, RepoPath file, String blob) {
+    return create(realRoot, file, blob, true);
+  }
+
+  private static JobPaths.Resolved create(
+      Path realRoot, RepoPath file, String blob, boolean mayTryAgain) {
     Path tmp = realRoot.resolve(ProjectLayout.DIR).resolve(TMP);
     Path dir = null;
     try {
@@ -74,6 +79,11 @@ final class CommittedCopy {
                 + file.display()
                 + " is not in this clone (its commit was made on another host and not fetched"
                 + " here)");
+      }
+      if (mayTryAgain) {
+        // Missing when the copy read it, here now: another slot's fetch brought it in between
+        // (the cluster fault run saw such a job failed for good). One more copy settles it.
+        return create(realRoot, file, blob, false);
       }
       return new JobPaths.Resolved.Refused(
           "cannot read the committed content of "
