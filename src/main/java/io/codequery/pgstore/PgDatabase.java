@@ -24,6 +24,17 @@ final class PgDatabase implements AutoCloseable {
 
   private static final int DEADLOCK_RETRIES = 5;
 
+  /**
+   * How long a session may sit in an open transaction without a word before the server ends it. A
+   * worker frozen (SIGSTOP, a swapped-out VM) in the middle of one of its short transactions — the
+   * heartbeat renewing its leases, say — would otherwise hold its row locks for as long as it is
+   * frozen: every claim skips those jobs ({@code SKIP LOCKED}) and the reaper that would free them
+   * waits on the same rows. The three-host test saw a frozen worker's jobs never taken over, and
+   * the reaper's host stop beating. No transaction of the store waits on its client between
+   * statements: 5 s is a stall, not work.
+   */
+  static final String IDLE_IN_TRANSACTION_TIMEOUT = "5s";
+
   /** Work on one connection. */
   @FunctionalInterface
   interface SqlWork<T> {
@@ -69,6 +80,8 @@ final class PgDatabase implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     config.setInitializationFailTimeout(1); // one attempt: a refused connection is final
     config.setAutoCommit(true);
+    config.setConnectionInitSql(
+        "SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_TIMEOUT + "'");
     try {
       return new PgDatabase(new HikariDataSource(config), where, jdbcUrl, connection);
     } catch (HikariPool.PoolInitializationException e) {

@@ -304,6 +304,14 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
               return List.<WorkerRecord>of();
             }
           }
+          // A dead life's rows may still be locked by its frozen session (until the server ends
+          // it: PgDatabase's idle-in-transaction timeout). The reaper gives up within a second
+          // rather than wait there: it runs on the heartbeat's thread, and a reaper stuck on a
+          // frozen worker's locks once stopped its own worker's heartbeat. The next beat tries
+          // again.
+          try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '1s'");
+          }
           List<String> dead = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(

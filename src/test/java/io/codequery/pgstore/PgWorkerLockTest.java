@@ -178,7 +178,7 @@ class PgWorkerLockTest {
   }
 
   /** Ends the session holding {@code workerId}'s lock, as the server does when its client dies. */
-  private static int terminateLockSession(String url, String workerId) throws SQLException {
+  static int terminateLockSession(String url, String workerId) throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         PreparedStatement ps =
             c.prepareStatement(
