@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.CodeQueryException;
 import io.codequery.store.Job;
-import io.codequery.store.NewWorker;
 import io.codequery.store.WorkerRecord;
 import io.codequery.testing.TestPostgres;
 import java.sql.PreparedStatement;
@@ -102,8 +101,8 @@ class PgFrozenSessionTest {
         PostgresStore beta = open(url);
         PgDatabase frozen = PgDatabase.open(url, new Properties(), "test")) {
       alpha.enqueue("c1", List.of("a.txt"));
-      WorkerRecord dies = alpha.register(worker("alpha", "pid-1-aaaa"));
-      beta.register(worker("beta", "pid-2-bbbb"));
+      WorkerRecord dies = alpha.register(PgWorkerLockTest.worker("alpha", "pid-1-aaaa"));
+      beta.register(PgWorkerLockTest.worker("beta", "pid-2-bbbb"));
       Job held = alpha.claim("pid-1-aaaa-s1", Duration.ofMinutes(10)).orElseThrow();
       CountDownLatch locked = new CountDownLatch(1);
       CompletableFuture<Void> frozenTransaction = freezeHolding(frozen, held, locked);
@@ -131,18 +130,5 @@ class PgFrozenSessionTest {
       assertEquals(held.id(), again.id());
       assertThrows(ExecutionException.class, () -> frozenTransaction.get(60, TimeUnit.SECONDS));
     }
-  }
-
-  private static NewWorker worker(String host, String claimOwner) {
-    return new NewWorker(
-        host,
-        "machine-" + host + "/boot-1/pid:[4026531836]",
-        4242,
-        123_456,
-        "/srv/project",
-        "1.2.3",
-        claimOwner,
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(600));
   }
 }

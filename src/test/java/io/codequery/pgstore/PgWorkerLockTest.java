@@ -41,7 +41,7 @@ class PgWorkerLockTest {
     return PgTestStores.open(jdbcUrl, 2, Duration.ofSeconds(60), () -> Duration.ZERO);
   }
 
-  private static NewWorker worker(String host, String claimOwner) {
+  static NewWorker worker(String host, String claimOwner) {
     return new NewWorker(
         host,
         "machine-" + host + "/boot-1/pid:[4026531836]",

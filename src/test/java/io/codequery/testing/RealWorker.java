@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A real worker JVM ({@code code-query worker run}) for tests, launched the way the launcher does:
@@ -93,6 +95,23 @@ public final class RealWorker implements AutoCloseable {
   public static String classPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+
+  /**
+   * Waits, polling every 200 µs (a moment matters: a test acts in the window right after), until
+   * the worker's PID file exists; fails with the worker's output if it does not within {@code
+   * timeout}.
+   */
+  public Path awaitPidFile(Duration timeout) throws IOException {
+    Path pidFile = root.resolve(".code-query/worker.pid");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)) {
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException("no PID file within " + timeout + ":\n" + output());
+      }
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+    }
+    return pidFile;
   }
 
   /** Waits until the worker printed its ready line; fails with its output if it died first. */

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -30,11 +28,7 @@ class FirstHeartbeatTest {
     Path heartbeat = root.resolve(".code-query/worker.heartbeat");
     Files.createDirectories(pidFile.getParent());
     try (RealWorker worker = RealWorker.launch(root)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)) {
-        assertTrue(System.nanoTime() < deadline, "no PID file within 60 s: " + worker.output());
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-      }
+      worker.awaitPidFile(Duration.ofSeconds(60));
       assertTrue(
           Files.exists(heartbeat, LinkOption.NOFOLLOW_LINKS),
           "the PID file appeared before the first heartbeat");

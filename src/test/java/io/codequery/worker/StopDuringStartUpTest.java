@@ -7,8 +7,8 @@ import io.codequery.testing.RealWorker;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,11 +32,7 @@ class StopDuringStartUpTest {
     Path log = root.resolve(".code-query/worker.log");
     Files.createDirectories(pidFile.getParent());
     try (RealWorker worker = RealWorker.launch(root)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)) {
-        assertTrue(System.nanoTime() < deadline, "no PID file within 60 s: " + worker.output());
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-      }
+      worker.awaitPidFile(Duration.ofSeconds(60));
       worker.process().destroy(); // SIGTERM, as `worker stop` sends
       assertTrue(
           worker.process().waitFor(30, TimeUnit.SECONDS), "the worker did not end within 30 s");
