@@ -362,8 +362,8 @@ public final class PostgresStore implements Store, WorkerRegistry {
   }
 
   @Override
-  public boolean sharedByClones() {
-    return true;
+  public Optional<String> sharedWithOtherHosts() {
+    return Optional.of(where());
   }
 
   @Override
@@ -625,11 +625,6 @@ public final class PostgresStore implements Store, WorkerRegistry {
   @Override
   public List<WorkerRecord> reap() {
     return workers.reap();
-  }
-
-  @Override
-  public Optional<String> sharedStore() {
-    return Optional.of(where());
   }
 
   /** Ends the lock sessions of the lives registered here and closes the pool; later calls fail. */

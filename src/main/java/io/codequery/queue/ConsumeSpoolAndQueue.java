@@ -161,6 +161,11 @@ public final class ConsumeSpoolAndQueue implements WorkerTask {
   }
 
   @Override
+  public Optional<String> sharedWithOtherHosts() {
+    return queue.sharedWithOtherHosts();
+  }
+
+  @Override
   public void fenceWith(SelfFence fence) {
     slots.fenceWith(fence);
   }

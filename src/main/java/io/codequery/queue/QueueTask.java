@@ -315,7 +315,7 @@ public final class QueueTask implements AutoCloseable {
               + job.attempts()
               + "): "
               + f.reason();
-    } else if (outcome instanceof JobOutcome.NotHere n && !queue.sharedByClones()) {
+    } else if (outcome instanceof JobOutcome.NotHere n && queue.sharedWithOtherHosts().isEmpty()) {
       // Only this clone runs the store's jobs: a commit the fetch did not bring will not come.
       recorded = queue.fail(job, n.reason(), false, r);
       line = "failed " + what + " (attempt " + job.attempts() + "): " + n.reason();

@@ -120,13 +120,15 @@ public interface JobStore {
   Optional<Job> release(Job job, Duration delay);
 
   /**
-   * True where workers of other clones (other hosts) claim from this store too, so a job whose
-   * commit this clone lacks may be left for them. False for a store only this project's clone uses
-   * (the embedded SQLite file): there a commit no fetch brought is gone (pruned after an amend or
-   * rebase) and waiting would never end, so such a job fails, as it always has.
+   * The store's name (no credentials) where workers of other clones, on other hosts, claim from
+   * this store too; empty for a store only this project's clone uses (the embedded SQLite file).
+   * Two decisions follow from it. A job whose commit this clone lacks is left for the others on a
+   * shared store, but fails on the clone's own one: there a commit no fetch brought is gone (pruned
+   * after an amend or rebase) and waiting would never end. And on a shared store a worker cut off
+   * from it fences itself before the others may take its jobs over.
    */
-  default boolean sharedByClones() {
-    return false;
+  default Optional<String> sharedWithOtherHosts() {
+    return Optional.empty();
   }
 
   /**

@@ -54,13 +54,4 @@ public interface WorkerRegistry {
    * lives marked dead by this call (each exactly once, however many reapers run at the same time).
    */
   List<WorkerRecord> reap();
-
-  /**
-   * The store's name (no credentials) where workers of other hosts share this registry and may take
-   * a silent worker's jobs over — so a worker cut off from it must fence itself; empty where the
-   * registry is this host's alone.
-   */
-  default Optional<String> sharedStore() {
-    return Optional.empty();
-  }
 }

@@ -152,8 +152,7 @@ public final class RunWorker {
     // On a shared store, a worker cut off from it for too long fences itself (its slots claim
     // nothing and end their commands) before other hosts' workers may take its jobs over.
     SelfFence fence =
-        task.registry()
-            .flatMap(r -> r.sharedStore())
+        task.sharedWithOtherHosts()
             .map(store -> SelfFence.onSharedStore(store, heartbeat, log))
             .orElse(SelfFence.never());
     task.fenceWith(fence);

@@ -43,6 +43,14 @@ public interface WorkerTask extends AutoCloseable {
   }
 
   /**
+   * The name of the task's store where workers of other hosts claim from it too (see {@link
+   * io.codequery.store.JobStore#sharedWithOtherHosts}); empty where the store is this clone's own.
+   */
+  default Optional<String> sharedWithOtherHosts() {
+    return Optional.empty();
+  }
+
+  /**
    * Fences the task's job slots with {@code fence}: they claim nothing while it says so, and end a
    * running job's command where it must end (set before {@link #start}).
    */

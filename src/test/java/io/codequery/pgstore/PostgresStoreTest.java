@@ -58,6 +58,15 @@ class PostgresStoreTest {
   }
 
   @Test
+  void is_shared_with_other_hosts_under_its_name() {
+    try (PostgresStore store = open(PG.createDatabase("shared"))) {
+      // The one answer behind two decisions: a missing commit waits for another host rather than
+      // failing, and a worker cut off from the store fences itself.
+      assertEquals(Optional.of(store.where()), store.sharedWithOtherHosts());
+    }
+  }
+
+  @Test
   void three_hosts_starting_at_once_migrate_the_schema_once() throws Exception {
     String database = PG.createDatabase("migrate");
     CountDownLatch go = new CountDownLatch(1);

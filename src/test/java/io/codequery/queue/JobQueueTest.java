@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,6 +38,12 @@ class JobQueueTest extends JobStoreContract {
 
   JobQueue sqlite() {
     return (JobQueue) queue;
+  }
+
+  @Test
+  void the_project_s_own_file_is_shared_with_no_other_host() {
+    // So a job whose commit no fetch brought fails at once, and no worker fences itself.
+    assertEquals(Optional.empty(), queue.sharedWithOtherHosts());
   }
 
   @Test
