@@ -1,5 +1,6 @@
 package io.codequery.queue;
 
+import io.codequery.CodeQueryException;
 import io.codequery.child.ChildCommand;
 import io.codequery.config.Config;
 import io.codequery.log.WorkerLog;
@@ -69,6 +70,16 @@ public final class QueueTask implements AutoCloseable {
 
   /** A job ended by the fence that could not be handed back yet (the store did not answer). */
   private volatile Optional<Job> unreleased = Optional.empty();
+
+  /**
+   * A job's outcome the store did not take (it did not answer, or was restarting); recorded before
+   * this slot claims again. The claim's token still holds the job until another worker claims it,
+   * so a result recorded late is kept, not redone; once another worker has it, the token refuses
+   * this one and it is discarded.
+   */
+  private volatile Optional<Unrecorded> unrecorded = Optional.empty();
+
+  private record Unrecorded(Job job, JobOutcome outcome) {}
 
   private final boolean ownsQueueAndRenewer;
   private volatile String current = "";
@@ -187,7 +198,7 @@ public final class QueueTask implements AutoCloseable {
       handBackNext();
       return false;
     }
-    if (!fence.mayClaim() || !handBackUnreleased()) {
+    if (!fence.mayClaim() || !handBackUnreleased() || !recordUnrecorded()) {
       // Cut off from the store: a job the last completion claimed is not started either; its
       // lease runs out and another worker takes it (this one too, once the store answers again).
       next = Optional.empty();
@@ -235,7 +246,42 @@ public final class QueueTask implements AutoCloseable {
       renewal.cancel(false);
       current = "";
     }
-    record(job, outcome);
+    recordOrKeep(job, outcome);
+    return true;
+  }
+
+  /**
+   * Records {@code outcome}; where the store does not take it, keeps it to record before this
+   * slot's next claim ({@link #recordUnrecorded}) and says so by throwing: a completion lost to a
+   * store restart would otherwise wait out the job's lease and the job would run again.
+   */
+  private void recordOrKeep(Job job, JobOutcome outcome) {
+    try {
+      record(job, outcome);
+    } catch (RuntimeException e) {
+      unrecorded = Optional.of(new Unrecorded(job, outcome));
+      String line =
+          "the result of "
+              + job.describe()
+              + " is not recorded yet; it is kept and recorded before this slot claims again: "
+              + e.getMessage();
+      lastRecorded = line;
+      lastRecordedJob = Optional.empty();
+      throw new CodeQueryException(line, e);
+    }
+  }
+
+  /**
+   * Records the outcome the store did not take last time; true once there is none left. Throws
+   * while the store does not answer, the outcome kept for the next try.
+   */
+  private boolean recordUnrecorded() {
+    Optional<Unrecorded> left = unrecorded;
+    if (left.isEmpty()) {
+      return true;
+    }
+    unrecorded = Optional.empty();
+    recordOrKeep(left.get().job(), left.get().outcome());
     return true;
   }
 
@@ -428,10 +474,13 @@ public final class QueueTask implements AutoCloseable {
   }
 
   /**
-   * Releases the job claimed with the last completion and not run yet (pending again, due at once,
-   * the attempt not counted); on the thread that runs {@link #runOnce}.
+   * Records a result the store did not take yet, and releases the job claimed with the last
+   * completion and not run yet (pending again, due at once, the attempt not counted); on the thread
+   * that runs {@link #runOnce}. Throws where the store does not answer: the leases of those jobs
+   * then run out and other claims take them, as at least once requires.
    */
   void handBackNext() {
+    recordUnrecorded();
     Optional<Job> claimed = next;
     next = Optional.empty();
     if (claimed.isPresent()) {
@@ -454,6 +503,11 @@ public final class QueueTask implements AutoCloseable {
   @Override
   public void close() {
     requestStop();
+    try {
+      recordUnrecorded(); // one last try: a run of `queue process` ends with its loop
+    } catch (RuntimeException e) {
+      log.tryAppend("queue", e.getMessage());
+    }
     if (ownsQueueAndRenewer) {
       renewer.shutdownNow();
       queue.close();

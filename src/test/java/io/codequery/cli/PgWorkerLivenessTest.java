@@ -241,6 +241,63 @@ class PgWorkerLivenessTest {
   }
 
   /**
+   * The job's command ends while the server is down, so its completion fails: the slot keeps the
+   * result and records it once the server is back, within the claim's lease — the job is done by
+   * its one run, not run again after its lease (30 s) ran out, as it was before the result was
+   * kept.
+   */
+  @Test
+  void a_completion_the_stopped_server_refused_is_recorded_once_it_is_back() throws Exception {
+    TestPostgres.Server server = TestPostgres.privateServer();
+    try {
+      server.createDatabase("completion");
+      String url = server.url("completion");
+      Path runs = tmp.resolve("runs");
+      Path started = tmp.resolve("started");
+      Path go = tmp.resolve("go");
+      // only.txt's command counts its runs, says it started, and ends once the test says go.
+      config(
+          url,
+          10,
+          "if [ \"$1\" = only.txt ]; then echo x >> '"
+              + runs
+              + "'; touch '"
+              + started
+              + "'; while [ ! -e '"
+              + go
+              + "' ]; do sleep 0.1; done; fi\necho \"# $1\"\n",
+          1);
+      Files.writeString(root.resolve("only.txt"), "one file\n");
+      sh("git add only.txt && git -c user.name=t -c user.email=t@example.invalid commit -qm two");
+      Run add = cli("queue", "add", "HEAD", "--json");
+      assertEquals(0, add.code(), add.toString());
+      try (RealWorker worker = RealWorker.start(root)) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
+        server.stop();
+        Files.writeString(go, "");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> log().contains("only.txt is not recorded yet; it is kept"));
+        server.startAgain();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(() -> cli("queue", "status", "--json").json().get("done").getAsInt() == 1);
+        assertEquals(1, Files.readAllLines(runs).size(), "run once, its result kept:\n" + log());
+        assertEquals(
+            1,
+            log().lines().filter(l -> l.contains(" done ") && l.contains(":only.txt ")).count(),
+            log());
+        JsonObject status = cli("queue", "status", "--json").json();
+        assertEquals(0, status.get("failed").getAsInt(), status.toString());
+        assertTrue(worker.process().isAlive(), "the worker never died of it");
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  /**
    * The server restarts while a queue of jobs runs on two slots: the pool, the LISTEN connection
    * and the lock session reconnect; every job is done, none twice; the worker stays alive and is
    * then seen dead at once when killed (its lock was taken again).
