@@ -152,11 +152,17 @@ public final class RunChild {
       throws IOException {
     long leaderTicks =
         ProcessTable.system().status((int) p.pid()).stat().map(ProcStat::startTicks).orElse(0L);
+    boolean abandonedAtGate = false;
     try {
       c.onStart().accept(new ChildCommand.Started(p.pid(), leaderTicks == 0 ? -1 : leaderTicks));
       if (c.stdin() instanceof ChildStdin.AfterOnStart) {
+        // Abandoned while onStart ran (a store that did not answer): the gate closes unopened and
+        // the command itself never starts.
+        abandonedAtGate = c.abandon().getAsBoolean();
         try (OutputStream gate = p.getOutputStream()) {
-          gate.write(GO);
+          if (!abandonedAtGate) {
+            gate.write(GO);
+          }
         } catch (IOException e) {
           // The gate is gone: the child died already; its end is seen below.
         }
@@ -167,9 +173,10 @@ public final class RunChild {
       throw e;
     }
     long deadline = start + c.deadline().toNanos();
-    ChildRun.End end = ChildRun.End.EXITED;
+    ChildRun.End end = abandonedAtGate ? ChildRun.End.ABANDONED : ChildRun.End.EXITED;
     try {
-      while (!p.waitFor(Math.max(1, Math.min(POLL_MS, msUntil(deadline))), TimeUnit.MILLISECONDS)) {
+      while (!abandonedAtGate
+          && !p.waitFor(Math.max(1, Math.min(POLL_MS, msUntil(deadline))), TimeUnit.MILLISECONDS)) {
         if (c.abandon().getAsBoolean()) {
           end = ChildRun.End.ABANDONED;
         } else if (out.size() > c.hardCapBytes()

@@ -19,11 +19,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -49,6 +53,18 @@ import java.util.function.Consumer;
 public final class QueueTask implements AutoCloseable {
   /** How long a claim lasts without renewal: how soon a job of a dead worker is claimable again. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** How often a slot waiting for its run to be recorded looks whether it must end the job. */
+  private static final Duration RECORD_POLL = Duration.ofMillis(100);
+
+  /** Daemon threads that record runs, so that a slot never waits on the store unwatched. */
+  private final ExecutorService recorder =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "queue-run-recorder");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Store queue;
   private final JobRunner runner;
@@ -285,16 +301,39 @@ public final class QueueTask implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Records where the job's command runs; the command waits at its start gate meanwhile. The store
+   * call runs on a thread of its own while this one watches {@link #abandonNow}: a link that drops
+   * during the call would hold it until the socket times out (a minute), and the fence must end the
+   * job before then. Abandoned, the command never starts (its gate closes unopened).
+   */
   private void recordRun(Job job, ChildCommand.Started started) {
+    if (started.startTicks() <= 0) {
+      return;
+    }
+    RecordedRun run =
+        new RecordedRun(started.pid(), started.startTicks(), HostId.thisHost().format());
+    Future<?> call = recorder.submit(() -> queue.recordRun(job, run));
     try {
-      if (started.startTicks() > 0) {
-        queue.recordRun(
-            job, new RecordedRun(started.pid(), started.startTicks(), HostId.thisHost().format()));
+      while (true) {
+        try {
+          call.get(RECORD_POLL.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException e) {
+          if (abandonNow()) {
+            log.tryAppend(
+                "queue", "run of " + job.describe() + " not recorded yet; the job is ended first");
+            return;
+          }
+        }
       }
-    } catch (RuntimeException e) {
+    } catch (ExecutionException e) {
       // Without the record a later worker cannot end this run's leftovers should this worker die;
       // the parent-death signal still ends the command itself. Not a reason to stop the job.
-      log.tryAppend("queue", "run of " + job.describe() + " not recorded: " + e.getMessage());
+      log.tryAppend(
+          "queue", "run of " + job.describe() + " not recorded: " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -503,6 +542,7 @@ public final class QueueTask implements AutoCloseable {
   @Override
   public void close() {
     requestStop();
+    recorder.shutdown();
     try {
       recordUnrecorded(); // one last try: a run of `queue process` ends with its loop
     } catch (RuntimeException e) {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,19 @@ class RunChildTest {
                 .withStdin(new ChildStdin.AfterOnStart()));
     assertEquals(0, e.exitCode());
     assertEquals("started\n", e.stdout().text());
+  }
+
+  @Test
+  void a_command_abandoned_while_its_start_was_being_recorded_never_starts() {
+    AtomicBoolean abandon = new AtomicBoolean();
+    ChildRun.Ended e =
+        run(
+            ChildCommand.of(List.of("touch", dir.resolve("ran").toString()), dir)
+                .withStdin(new ChildStdin.AfterOnStart())
+                .withAbandon(abandon::get)
+                .withOnStart(started -> abandon.set(true)));
+    assertEquals(ChildRun.End.ABANDONED, e.end());
+    assertFalse(Files.exists(dir.resolve("ran")), "the gate closed unopened");
   }
 
   @Test
