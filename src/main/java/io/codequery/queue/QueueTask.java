@@ -25,7 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,9 +59,19 @@ public final class QueueTask implements AutoCloseable {
   /** How often a slot waiting for its run to be recorded looks whether it must end the job. */
   private static final Duration RECORD_POLL = Duration.ofMillis(100);
 
-  /** Daemon threads that record runs, so that a slot never waits on the store unwatched. */
+  /**
+   * Records runs, so that a slot never waits on the store unwatched: one daemon thread that lives
+   * as long as the task (an SQLite store keeps a connection per thread until it closes, so threads
+   * that came and went would each leave one behind), and another only while a call abandoned
+   * earlier still hangs.
+   */
   private final ExecutorService recorder =
-      Executors.newCachedThreadPool(
+      new ThreadPoolExecutor(
+          1,
+          Integer.MAX_VALUE,
+          1,
+          TimeUnit.MINUTES,
+          new SynchronousQueue<>(),
           r -> {
             Thread t = new Thread(r, "queue-run-recorder");
             t.setDaemon(true);
