@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import io.codequery.testing.EnabledIfSecondUser;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.SecondUser;
@@ -17,9 +18,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs root (to switch user). nobody cannot read root's ~/.m2, so it runs a copy of the shaded
  * jar in a world-readable directory.
  */
-@EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "runsAsRootWithSetpriv",
-    disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@EnabledIfSecondUser
 @Tag("slow")
 class UnprivilegedIT {
   @RegisterExtension static final SecondUser.JarCopy JAR = new SecondUser.JarCopy();
@@ -41,10 +36,6 @@ class UnprivilegedIT {
   @TempDir Path tmp;
   private Path root;
   private Path pidFile;
-
-  static boolean runsAsRootWithSetpriv() {
-    return SecondUser.available();
-  }
 
   @BeforeEach
   void rootOwnedProjectThatNobodyCanTraverse() throws IOException {

@@ -8,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.queue.JobQueue;
+import io.codequery.testing.EnabledIfSecondUser;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.SecondUser;
 import io.codequery.testing.SecondUser.Run;
@@ -21,9 +22,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,10 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>nobody cannot read root's ~/.m2, so the calls run a copy of the shaded jar in a world-readable
  * directory.
  */
-@EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "runsAsRootWithSetpriv",
-    disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@EnabledIfSecondUser
 @Tag("slow")
 class SecondUserIT {
   @RegisterExtension static final SecondUser.JarCopy JAR = new SecondUser.JarCopy();
@@ -46,10 +41,6 @@ class SecondUserIT {
   @TempDir Path tmp;
   private Path root;
   private Path db;
-
-  static boolean runsAsRootWithSetpriv() {
-    return SecondUser.available();
-  }
 
   @BeforeEach
   void rootOwnedProjectWithOneJob() throws IOException {
