@@ -46,6 +46,11 @@ public final class CliProject {
     this.root = root;
   }
 
+  /** The directory {@code dir}, which exists, as it is: no repository, no config made. */
+  public static CliProject at(Path dir) throws IOException {
+    return new CliProject(dir.toRealPath());
+  }
+
   /** An empty git repository in {@code dir} (made with its parents), with no commit yet. */
   public static CliProject init(Path dir) throws Exception {
     CliProject p = new CliProject(Files.createDirectories(dir).toRealPath());
