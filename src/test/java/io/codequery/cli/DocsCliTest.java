@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.codequery.testing.CliProject;
+import io.codequery.testing.CliProject.Run;
 import io.codequery.testing.RealWorker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,54 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocsCliTest {
   @TempDir Path tmp;
+  CliProject project;
   Path root;
   Path runs;
 
-  record Run(int code, String out, String err) {
-    JsonObject json() {
-      return JsonParser.parseString(out).getAsJsonObject();
-    }
-  }
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--project-root", root.toString()));
-    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  void sh(String script) throws Exception {
-    Process p =
-        new ProcessBuilder("sh", "-c", script)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
-    assertEquals(0, p.exitValue(), script + ": " + out);
-  }
-
-  void commit(String message) throws Exception {
-    sh(
-        "git add -A && git -c user.name=t -c user.email=t@example.invalid commit -qm '"
-            + message
-            + "'");
-  }
-
-  /** A commit of the tracked files' changes alone (not of {@code .code-query/}). */
-  void commitTracked(String message) throws Exception {
-    sh("git -c user.name=t -c user.email=t@example.invalid commit -qam '" + message + "'");
-  }
-
   /** A command that counts its runs in {@code runs} and documents a file with its own words. */
   void config(String extraProcessing) throws Exception {
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"max_retries\": 0, \"command\": [\"sh\", \"-c\", \"echo run >> '"
-            + runs
-            + "'; echo \\\"# $1\\\"; cat \\\"$2\\\"\", \"sh\", \"{path}\", \"{file}\"]"
+    project.config(
+        "{\"processing\": {\"max_retries\": 0, \"command\": "
+            + CliProject.headingThenFile("echo run >> '" + runs + "'; ")
             + extraProcessing
             + "}}");
   }
@@ -87,30 +47,30 @@ class DocsCliTest {
 
   @BeforeEach
   void repository() throws Exception {
-    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
     runs = tmp.resolve("runs.txt");
-    sh("git init -q -b main .");
-    Files.createDirectories(root.resolve("src/worker"));
-    Files.writeString(root.resolve("src/worker/Loop.java"), "class Loop { /* the heartbeat */ }\n");
-    Files.writeString(root.resolve("README.md"), "A project about a worker and its queue.\n");
-    Files.writeString(root.resolve("notes.txt"), "unrelated text\n");
-    commit("first");
-    Files.createDirectories(root.resolve(".code-query"));
+    project =
+        CliProject.committed(
+            tmp.resolve("project"),
+            Map.of(
+                "src/worker/Loop.java", "class Loop { /* the heartbeat */ }\n",
+                "README.md", "A project about a worker and its queue.\n",
+                "notes.txt", "unrelated text\n"));
+    root = project.root();
     config("");
   }
 
   @Test
   void a_backfill_then_a_search_finds_the_documents_and_says_so_in_json() throws Exception {
-    Run add = cli("queue", "add", "--all", "--json");
+    Run add = project.cli("queue", "add", "--all", "--json");
     assertEquals(0, add.code(), add.toString());
     JsonObject added = add.json();
     assertEquals(3, added.get("files").getAsInt());
     assertEquals(3, added.get("queued").getAsInt());
     assertFalse(added.get("interrupted").getAsBoolean());
-    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, project.cli("queue", "process").code());
     assertEquals(3, runCount());
 
-    Run found = cli("docs", "search", "worker", "--json");
+    Run found = project.cli("docs", "search", "worker", "--json");
     assertEquals(0, found.code(), found.toString());
     JsonObject o = found.json();
     assertEquals(List.of("query", "results"), List.copyOf(o.keySet()));
@@ -125,16 +85,16 @@ class DocsCliTest {
     JsonObject second = results.get(1).getAsJsonObject();
     assertTrue(second.get("snippet").getAsString().contains("**worker**"), second.toString());
 
-    Run text = cli("docs", "search", "heartbeat");
+    Run text = project.cli("docs", "search", "heartbeat");
     assertEquals(0, text.code());
     assertTrue(text.out().startsWith("src/worker/Loop.java  (score "), text.out());
 
-    Run none = cli("docs", "search", "zebra", "--json");
+    Run none = project.cli("docs", "search", "zebra", "--json");
     assertEquals(1, none.code(), "nothing found");
     assertEquals(0, none.json().getAsJsonArray("results").size());
-    assertEquals(1, cli("docs", "search", "zebra").code());
+    assertEquals(1, project.cli("docs", "search", "zebra").code());
 
-    Run globbed = cli("docs", "search", "worker", "--path", "*.md", "--json");
+    Run globbed = project.cli("docs", "search", "worker", "--path", "*.md", "--json");
     assertEquals(1, globbed.json().getAsJsonArray("results").size());
   }
 
@@ -143,39 +103,39 @@ class DocsCliTest {
       throws Exception {
     Files.delete(root.resolve(".code-query/config.json")); // the built-in processor
     try (RealWorker w = RealWorker.start(root)) {
-      assertEquals(0, cli("queue", "add", "--all").code());
+      assertEquals(0, project.cli("queue", "add", "--all").code());
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> cli("docs", "status", "--json").json().get("stale").getAsInt() == 0);
-      Run found = cli("docs", "search", "worker");
+          .until(() -> project.cli("docs", "status", "--json").json().get("stale").getAsInt() == 0);
+      Run found = project.cli("docs", "search", "worker");
       assertEquals(0, found.code(), found.toString());
       assertTrue(found.out().contains("src/worker/Loop.java"), found.out());
       // A commit after: the worker documents the new file, the search follows (the built-in
       // document holds facts, not the text: its path is what is found).
       Files.writeString(root.resolve("zebra.txt"), "stripes\n");
-      commit("zebra");
-      assertEquals(0, cli("queue", "add").code());
+      project.commitAll("zebra");
+      assertEquals(0, project.cli("queue", "add").code());
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> cli("docs", "search", "zebra").code() == 0);
+          .until(() -> project.cli("docs", "search", "zebra").code() == 0);
       assertEquals(0, w.terminate());
     }
   }
 
   @Test
   void a_second_backfill_of_an_unchanged_tree_runs_no_command() throws Exception {
-    cli("queue", "add", "--all");
-    cli("queue", "process");
+    project.cli("queue", "add", "--all");
+    project.cli("queue", "process");
     long before = runCount();
-    Run again = cli("queue", "add", "--all", "--json");
+    Run again = project.cli("queue", "add", "--all", "--json");
     assertEquals(0, again.json().get("queued").getAsInt());
     assertEquals(3, again.json().get("already_documented").getAsInt());
-    Run p = cli("queue", "process");
+    Run p = project.cli("queue", "process");
     assertEquals(0, p.code());
     assertEquals(before, runCount(), "no command ran");
-    Run forced = cli("queue", "add", "--all", "--force", "--json");
+    Run forced = project.cli("queue", "add", "--all", "--force", "--json");
     assertEquals(3, forced.json().get("queued").getAsInt());
-    cli("queue", "process");
+    project.cli("queue", "process");
     assertEquals(before + 3, runCount(), "--force documents again");
   }
 
@@ -187,37 +147,38 @@ class DocsCliTest {
    */
   @Test
   void a_backfill_on_a_commit_seen_before_documents_what_another_branch_changed() throws Exception {
-    cli("queue", "add", "--all", "--force");
-    assertEquals(0, cli("queue", "process").code());
-    sh("git checkout -q -b feature");
+    project.cli("queue", "add", "--all", "--force");
+    assertEquals(0, project.cli("queue", "process").code());
+    project.sh("git checkout -q -b feature");
     Files.writeString(root.resolve("README.md"), "A feature branch about zebras.\n");
-    commitTracked("feature");
-    cli("queue", "add");
-    assertEquals(0, cli("queue", "process").code());
-    sh("git checkout -q main");
-    assertEquals(1, cli("docs", "status", "--json").json().get("stale").getAsInt());
+    project.commitTracked("feature");
+    project.cli("queue", "add");
+    assertEquals(0, project.cli("queue", "process").code());
+    project.sh("git checkout -q main");
+    assertEquals(1, project.cli("docs", "status", "--json").json().get("stale").getAsInt());
     long before = runCount();
 
-    Run add = cli("queue", "add", "--all", "--json");
+    Run add = project.cli("queue", "add", "--all", "--json");
     assertEquals(1, add.json().get("queued").getAsInt(), add.toString());
     assertEquals(2, add.json().get("already_documented").getAsInt(), add.toString());
-    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, project.cli("queue", "process").code());
     assertEquals(before + 1, runCount(), "the stale file's command ran");
-    assertEquals(0, cli("docs", "status", "--json").json().get("stale").getAsInt());
-    assertEquals(1, cli("docs", "search", "zebras").code(), "the other branch's text left search");
+    assertEquals(0, project.cli("docs", "status", "--json").json().get("stale").getAsInt());
+    assertEquals(
+        1, project.cli("docs", "search", "zebras").code(), "the other branch's text left search");
 
     // Again with --force, after the other branch documented the file once more.
-    sh("git checkout -q feature");
+    project.sh("git checkout -q feature");
     Files.writeString(root.resolve("README.md"), "Zebras again.\n");
-    commitTracked("feature 2");
-    cli("queue", "add");
-    assertEquals(0, cli("queue", "process").code());
-    sh("git checkout -q main");
-    Run forced = cli("queue", "add", "--all", "--force", "--json");
+    project.commitTracked("feature 2");
+    project.cli("queue", "add");
+    assertEquals(0, project.cli("queue", "process").code());
+    project.sh("git checkout -q main");
+    Run forced = project.cli("queue", "add", "--all", "--force", "--json");
     assertEquals(3, forced.json().get("queued").getAsInt(), forced.toString());
-    assertEquals(0, cli("queue", "process").code());
-    assertEquals(0, cli("docs", "status", "--json").json().get("stale").getAsInt());
-    assertEquals(1, cli("docs", "search", "zebras").code());
+    assertEquals(0, project.cli("queue", "process").code());
+    assertEquals(0, project.cli("docs", "status", "--json").json().get("stale").getAsInt());
+    assertEquals(1, project.cli("docs", "search", "zebras").code());
   }
 
   /**
@@ -226,28 +187,28 @@ class DocsCliTest {
    */
   @Test
   void a_backfill_after_the_command_changed_documents_every_file_again() throws Exception {
-    cli("queue", "add", "--all");
-    assertEquals(0, cli("queue", "process").code());
+    project.cli("queue", "add", "--all");
+    assertEquals(0, project.cli("queue", "process").code());
     long before = runCount();
     config(", \"stdin\": \"content\"");
-    Run add = cli("queue", "add", "--all", "--json");
+    Run add = project.cli("queue", "add", "--all", "--json");
     assertEquals(3, add.json().get("queued").getAsInt(), add.toString());
-    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, project.cli("queue", "process").code());
     assertEquals(before + 3, runCount(), "each file documented by the new processor");
-    Run again = cli("queue", "add", "--all", "--json");
+    Run again = project.cli("queue", "add", "--all", "--json");
     assertEquals(0, again.json().get("queued").getAsInt(), again.toString());
     assertEquals(3, again.json().get("already_documented").getAsInt(), again.toString());
   }
 
   @Test
   void a_modified_renamed_and_deleted_file_are_followed() throws Exception {
-    cli("queue", "add", "--all");
-    cli("queue", "process");
+    project.cli("queue", "add", "--all");
+    project.cli("queue", "process");
     long before = runCount();
     Files.writeString(root.resolve("README.md"), "A project about a worker, changed.\n");
-    sh("git mv src/worker/Loop.java src/worker/MainLoop.java && git rm -q notes.txt");
-    commit("second");
-    Run stale = cli("docs", "list", "--stale", "--json");
+    project.sh("git mv src/worker/Loop.java src/worker/MainLoop.java && git rm -q notes.txt");
+    project.commitAll("second");
+    Run stale = project.cli("docs", "list", "--stale", "--json");
     assertEquals(0, stale.code());
     List<String> stalePaths = new ArrayList<>();
     stale
@@ -256,15 +217,15 @@ class DocsCliTest {
         .forEach(d -> stalePaths.add(d.getAsJsonObject().get("path").getAsString()));
     assertEquals(List.of("README.md", "notes.txt", "src/worker/Loop.java"), stalePaths);
 
-    Run add = cli("queue", "add", "--json");
+    Run add = project.cli("queue", "add", "--json");
     assertEquals(0, add.code(), add.toString());
     assertEquals(1, add.json().get("removed").getAsInt());
     assertEquals(1, add.json().get("moved").getAsInt());
-    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, project.cli("queue", "process").code());
     assertEquals(
         before + 1, runCount(), "only the modified file ran; the rename moved its document");
 
-    Run moved = cli("docs", "show", "src/worker/MainLoop.java", "--json");
+    Run moved = project.cli("docs", "show", "src/worker/MainLoop.java", "--json");
     assertEquals(0, moved.code(), moved.toString());
     JsonObject d = moved.json();
     assertEquals(
@@ -280,10 +241,11 @@ class DocsCliTest {
         List.copyOf(d.keySet()));
     assertTrue(d.get("text").getAsString().contains("the heartbeat"), d.toString());
     assertTrue(d.get("processor").getAsString().startsWith("command:sha256:"));
-    assertEquals(1, cli("docs", "show", "notes.txt").code(), "a deleted file is not documented");
-    assertEquals(1, cli("docs", "show", "src/worker/Loop.java", "--json").code());
-    assertEquals(1, cli("docs", "list", "--stale").code(), "nothing stale any more");
-    JsonObject status = cli("docs", "status", "--json").json();
+    assertEquals(
+        1, project.cli("docs", "show", "notes.txt").code(), "a deleted file is not documented");
+    assertEquals(1, project.cli("docs", "show", "src/worker/Loop.java", "--json").code());
+    assertEquals(1, project.cli("docs", "list", "--stale").code(), "nothing stale any more");
+    JsonObject status = project.cli("docs", "status", "--json").json();
     assertEquals(
         List.of("tracked", "documented", "stale", "pending", "failed", "skipped", "commit"),
         List.copyOf(status.keySet()));
@@ -291,20 +253,21 @@ class DocsCliTest {
     assertEquals(2, status.get("documented").getAsInt());
     assertEquals(0, status.get("stale").getAsInt());
     assertEquals(1, status.get("skipped").getAsInt(), "the renamed file's job: done at once");
-    assertEquals(1, cli("docs", "search", "unrelated").code(), "the deleted file left search");
+    assertEquals(
+        1, project.cli("docs", "search", "unrelated").code(), "the deleted file left search");
   }
 
   @Test
   void docs_show_refuses_a_path_out_of_the_repository_without_reading_it() throws Exception {
     Files.createSymbolicLink(root.resolve("etc"), Path.of("/etc"));
     for (String bad : List.of("../../etc/passwd", "/etc/passwd", "etc/passwd", "src/../../x")) {
-      Run r = cli("docs", "show", bad, "--json");
+      Run r = project.cli("docs", "show", bad, "--json");
       assertEquals(2, r.code(), bad + ": " + r);
       String error = r.json().get("error").getAsString();
       assertTrue(error.contains("refused"), error);
       assertFalse(r.out().contains("root:"), "nothing was read");
     }
-    Run text = cli("docs", "show", "etc/passwd");
+    Run text = project.cli("docs", "show", "etc/passwd");
     assertEquals(2, text.code());
     assertTrue(text.err().contains("symbolic link etc"), text.err());
   }
@@ -313,12 +276,12 @@ class DocsCliTest {
   void the_committed_content_is_documented_even_when_the_file_is_gone_and_placeholders_work()
       throws Exception {
     Files.writeString(
-        root.resolve(".code-query/config.json"),
+        project.configFile(),
         "{\"processing\": {\"stdin\": \"content\", \"command\": [\"sh\", \"-c\","
             + " \"echo path=$1 blob=$2; cat\", \"sh\", \"{path}\", \"{blob}\"]}}");
     Files.delete(root.resolve("notes.txt")); // deleted after its commit, before its job
-    cli("queue", "add");
-    assertEquals(0, cli("queue", "process").code());
+    project.cli("queue", "add");
+    assertEquals(0, project.cli("queue", "process").code());
     String blob =
         new String(
                 new ProcessBuilder("git", "rev-parse", "HEAD:notes.txt")
@@ -328,7 +291,7 @@ class DocsCliTest {
                     .readAllBytes(),
                 StandardCharsets.UTF_8)
             .strip();
-    JsonObject d = cli("docs", "show", "notes.txt", "--json").json();
+    JsonObject d = project.cli("docs", "show", "notes.txt", "--json").json();
     assertEquals("path=notes.txt blob=" + blob + "\nunrelated text\n", d.get("text").getAsString());
     assertEquals(blob, d.get("blob").getAsString());
   }
@@ -337,33 +300,33 @@ class DocsCliTest {
   void a_command_printing_megabytes_or_bytes_that_are_not_utf8_is_kept_bounded_and_readable()
       throws Exception {
     Files.writeString(
-        root.resolve(".code-query/config.json"),
+        project.configFile(),
         "{\"processing\": {\"command\": [\"sh\", \"-c\", \"case $1 in README.md) printf"
             + " 'caf\\\\351 \\\\377\\\\376 ok';; *) head -c 5000000 /dev/zero | tr '\\\\0' x;;"
             + " esac\", \"sh\", \"{path}\"]}}");
-    cli("queue", "add");
-    Run p = cli("queue", "process");
+    project.cli("queue", "add");
+    Run p = project.cli("queue", "process");
     assertEquals(0, p.code(), p.toString());
-    JsonObject latin = cli("docs", "show", "README.md", "--json").json();
+    JsonObject latin = project.cli("docs", "show", "README.md", "--json").json();
     assertEquals("caf\uFFFD \uFFFD\uFFFD ok", latin.get("text").getAsString());
-    JsonObject huge = cli("docs", "show", "notes.txt", "--json").json();
+    JsonObject huge = project.cli("docs", "show", "notes.txt", "--json").json();
     assertTrue(huge.get("truncated").getAsBoolean());
     assertEquals(5_000_000, huge.get("written_bytes").getAsLong());
     assertTrue(huge.get("text").getAsString().contains("bytes omitted"));
     assertTrue(huge.get("text").getAsString().length() < 600_000);
-    Run shown = cli("docs", "show", "notes.txt");
+    Run shown = project.cli("docs", "show", "notes.txt");
     assertTrue(shown.out().strip().endsWith("keeps their head and tail]"), "said so");
   }
 
   @Test
   void usage_errors_and_a_query_without_words_exit_2_with_one_json_error() {
-    Run r = cli("docs", "search", "\"*(", "--json");
+    Run r = project.cli("docs", "search", "\"*(", "--json");
     assertEquals(2, r.code());
     assertTrue(r.json().get("error").getAsString().startsWith("nothing to search for"));
-    Run limit = cli("docs", "search", "worker", "--limit", "0", "--json");
+    Run limit = project.cli("docs", "search", "worker", "--limit", "0", "--json");
     assertEquals(2, limit.code());
     assertTrue(limit.json().get("error").getAsString().contains("--limit"));
-    Run nothing = cli("docs", "status", "--json");
+    Run nothing = project.cli("docs", "status", "--json");
     assertEquals(0, nothing.code(), "a project without a store has nothing documented yet");
     assertEquals(3, nothing.json().get("stale").getAsInt());
   }
@@ -375,28 +338,27 @@ class DocsCliTest {
    */
   @Test
   void a_query_of_too_many_words_is_refused_in_one_line() throws Exception {
-    cli("queue", "add", "--all");
-    cli("queue", "process");
+    project.cli("queue", "add", "--all");
+    project.cli("queue", "process");
     String many = "\"w".repeat(65);
-    Run r = cli("docs", "search", many, "--json");
+    Run r = project.cli("docs", "search", many, "--json");
     assertEquals(2, r.code(), r.toString());
     String error = r.json().get("error").getAsString();
     assertTrue(error.contains("65 words") && error.contains("at most 64"), error);
-    Run text = cli("docs", "search", "w* ".repeat(2_000));
+    Run text = project.cli("docs", "search", "w* ".repeat(2_000));
     assertEquals(2, text.code(), text.toString());
     assertEquals(1, text.err().strip().lines().count(), text.err());
-    Run bound = cli("docs", "search", "worker ".repeat(64), "--json");
+    Run bound = project.cli("docs", "search", "worker ".repeat(64), "--json");
     assertEquals(0, bound.code(), bound.toString());
   }
 
   @Test
   void a_repository_without_a_commit_has_nothing_tracked_and_no_documents() throws Exception {
-    root = Files.createDirectory(tmp.resolve("empty")).toRealPath();
-    sh("git init -q .");
-    Run s = cli("docs", "status", "--json");
+    project = CliProject.init(tmp.resolve("empty"));
+    Run s = project.cli("docs", "status", "--json");
     assertEquals(0, s.code(), s.toString());
     assertEquals(0, s.json().get("tracked").getAsInt());
-    assertEquals(1, cli("docs", "list").code());
-    assertEquals(1, cli("docs", "search", "anything").code());
+    assertEquals(1, project.cli("docs", "list").code());
+    assertEquals(1, project.cli("docs", "search", "anything").code());
   }
 }

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.testing.CliProcess;
-import io.codequery.worker.LifecycleTestAccess;
+import io.codequery.testing.Processes;
+import io.codequery.testing.WorkerProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,19 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 class FastWorkerTest {
   @TempDir Path dir;
+  @RegisterExtension final WorkerProject project = WorkerProject.heartbeat(1);
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTestAccess.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   @Test
@@ -64,7 +58,7 @@ class FastWorkerTest {
       assertEquals(2, r.code(), r::toString);
       assertTrue(r.err().contains("is writable by group or others"), r::toString);
     }
-    assertTrue(LifecycleTestAccess.workersOf(root).isEmpty());
+    assertTrue(Processes.workersOf(root).isEmpty());
   }
 
   @Test
@@ -73,7 +67,7 @@ class FastWorkerTest {
     CliProcess.Result r = CliProcess.in(root).run("worker", "start", "--project-root", "" + root);
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.err().contains("config.json"), r::toString);
-    assertTrue(LifecycleTestAccess.workersOf(root).isEmpty());
+    assertTrue(Processes.workersOf(root).isEmpty());
   }
 
   @Test
@@ -83,6 +77,6 @@ class FastWorkerTest {
             .run("worker", "start", "--wait-seconds=oops", "--project-root", "" + root);
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.err().contains("--wait-seconds"), r::toString);
-    assertTrue(LifecycleTestAccess.workersOf(root).isEmpty());
+    assertTrue(Processes.workersOf(root).isEmpty());
   }
 }

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.codequery.testing.CliProject;
+import io.codequery.testing.CliProject.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,59 +21,46 @@ class HooksCliTest {
       List.of("post-commit", "post-merge", "post-rewrite", "post-applypatch");
 
   @TempDir Path dir;
+  CliProject project;
   Path root;
-
-  record Run(int code, String out, String err) {}
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--project-root";
-    all[args.length + 1] = root.toString();
-    int code = Main.execute(all, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @BeforeEach
   void repository() throws Exception {
-    root = dir.toRealPath();
-    Process git = new ProcessBuilder("git", "init", "-q", root.toString()).start();
-    assertTrue(git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0);
+    project = CliProject.init(dir);
+    root = project.root();
     Files.createDirectories(root.resolve(".code-query"));
   }
 
   @Test
   void install_status_and_uninstall_name_every_hook() {
-    Run before = cli("hooks", "status");
+    Run before = project.cli("hooks", "status");
     assertEquals(3, before.code());
     for (String h : HOOKS) {
       assertTrue(before.out().contains("✗ " + h + ": not installed"), before.out());
     }
-    Run install = cli("hooks", "install");
+    Run install = project.cli("hooks", "install");
     assertEquals(0, install.code(), install.err());
     assertTrue(
         install.out().startsWith("✓ installed " + String.join(", ", HOOKS) + " in "),
         install.out());
-    Run status = cli("hooks", "status");
+    Run status = project.cli("hooks", "status");
     assertEquals(0, status.code(), status.err());
     for (String h : HOOKS) {
       assertTrue(
           status.out().contains("✓ " + h + ": " + root.resolve(".git/hooks/" + h)), status.out());
     }
-    Run removed = cli("hooks", "uninstall");
+    Run removed = project.cli("hooks", "uninstall");
     assertEquals(0, removed.code());
     assertTrue(removed.out().contains("✓ removed " + String.join(", ", HOOKS)), removed.out());
-    assertEquals(3, cli("hooks", "status").code());
+    assertEquals(3, project.cli("hooks", "status").code());
   }
 
   @Test
   void status_json_lists_every_hook_with_what_is_there() throws Exception {
-    cli("hooks", "install");
+    project.cli("hooks", "install");
     Files.delete(root.resolve(".git/hooks/post-rewrite"));
     Files.writeString(root.resolve(".git/hooks/post-rewrite"), "#!/bin/sh\nexit 0\n");
-    Run r = cli("hooks", "status", "--json");
+    Run r = project.cli("hooks", "status", "--json");
     assertEquals(3, r.code());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(false, o.get("installed").getAsBoolean());
@@ -92,12 +78,12 @@ class HooksCliTest {
     Files.writeString(
         root.resolve(".code-query/config.json"),
         "{\"processing\": {\"mode\": \"manual\", \"fallback\": \"start\"}}");
-    Run r = cli("hooks", "settings");
+    Run r = project.cli("hooks", "settings");
     assertEquals(0, r.code(), r.err());
     assertEquals("mode=manual\nfallback=start\n", r.out());
     assertTrue(Files.readString(root.resolve(".code-query/hook.conf")).contains("mode=manual"));
     Files.writeString(root.resolve(".code-query/config.json"), "{\"processing\": {\"mode\": 1}}");
-    Run broken = cli("hooks", "settings");
+    Run broken = project.cli("hooks", "settings");
     assertEquals(2, broken.code());
     assertTrue(broken.err().contains("config.json"), broken.err());
   }

@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.codequery.pgstore.PostgresStore;
 import io.codequery.process.HostId;
+import io.codequery.testing.CliProject;
+import io.codequery.testing.CliProject.Run;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.TestPostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,68 +34,40 @@ class PgStoreCliTest {
   @RegisterExtension static final TestPostgres PG = new TestPostgres();
 
   @TempDir Path tmp;
+  CliProject project;
   Path root;
 
-  record Run(int code, String out, String err) {
-    JsonObject json() {
-      return JsonParser.parseString(out).getAsJsonObject();
-    }
-  }
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--project-root", root.toString()));
-    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  void sh(String script) throws Exception {
-    Process p =
-        new ProcessBuilder("sh", "-c", script)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
-    assertEquals(0, p.exitValue(), script + ": " + out);
-  }
-
   void config(String storeUrl) throws Exception {
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"store\": {\"url\": \""
-            + storeUrl
-            + "\"}, \"processing\": {\"max_retries\": 0, \"heartbeat_seconds\": 1, \"command\":"
-            + " [\"sh\", \"-c\", \"echo \\\"# $1\\\"; cat \\\"$2\\\"\", \"sh\", \"{path}\","
-            + " \"{file}\"]}}");
+    project.storeConfig(
+        storeUrl,
+        "\"max_retries\": 0, \"heartbeat_seconds\": 1, \"command\": "
+            + CliProject.HEADING_THEN_FILE);
   }
 
   @BeforeEach
   void repository() throws Exception {
-    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
-    sh("git init -q -b main .");
-    Files.createDirectories(root.resolve("src/worker"));
-    Files.writeString(root.resolve("src/worker/Loop.java"), "class Loop { /* the heartbeat */ }\n");
-    sh("git add -A && git -c user.name=t -c user.email=t@example.invalid commit -qm first");
-    Files.createDirectories(root.resolve(".code-query"));
+    project =
+        CliProject.committed(
+            tmp.resolve("project"),
+            Map.of("src/worker/Loop.java", "class Loop { /* the heartbeat */ }\n"));
+    root = project.root();
   }
 
   @Test
   void a_real_worker_documents_a_commit_into_postgresql_and_docs_search_finds_it()
       throws Exception {
     config(PG.url());
-    Run add = cli("queue", "add", "HEAD", "--json");
+    Run add = project.cli("queue", "add", "HEAD", "--json");
     assertEquals(0, add.code(), add.toString());
     try (RealWorker worker = RealWorker.start(root)) {
       Run found =
           await()
               .atMost(Duration.ofSeconds(60))
-              .until(() -> cli("docs", "search", "heartbeat", "--json"), r -> r.code() == 0);
+              .until(
+                  () -> project.cli("docs", "search", "heartbeat", "--json"), r -> r.code() == 0);
       assertTrue(found.out().contains("src/worker/Loop.java"), found.out());
     }
-    Run status = cli("queue", "status", "--json");
+    Run status = project.cli("queue", "status", "--json");
     assertEquals(1, status.json().get("done").getAsInt(), status.toString());
     assertFalse(
         Files.exists(root.resolve(".code-query/queue.db")), "no SQLite store was made on the way");
@@ -110,8 +80,8 @@ class PgStoreCliTest {
     String url = PG.server().url(database);
     config(url);
     Files.writeString(
-        root.resolve(".code-query/config.json"),
-        Files.readString(root.resolve(".code-query/config.json"))
+        project.configFile(),
+        Files.readString(project.configFile())
             .replace("\"heartbeat_seconds\": 1", "\"heartbeat_seconds\": 60"));
     try (RealWorker worker = RealWorker.start(root);
         PostgresStore otherHost =
@@ -122,16 +92,16 @@ class PgStoreCliTest {
                 new PostgresStore.Options(0, Duration.ofSeconds(60)))) {
       // Let the worker settle into waiting: its slots looked at the empty queue already.
       Thread.sleep(2_000);
-      otherHost.enqueue(head(), List.of("src/worker/Loop.java"));
+      otherHost.enqueue(project.head(), List.of("src/worker/Loop.java"));
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> cli("docs", "search", "heartbeat", "--json").code() == 0);
+          .until(() -> project.cli("docs", "search", "heartbeat", "--json").code() == 0);
     }
   }
 
   /** The worker whose PID is {@code pid} in {@code worker list --json}, if it is listed. */
   JsonObject listed(int pid) {
-    Run list = cli("worker", "list", "--json");
+    Run list = project.cli("worker", "list", "--json");
     assertEquals(0, list.code(), list.toString());
     for (JsonElement w : list.json().getAsJsonArray("workers")) {
       if (w.getAsJsonObject().get("pid").getAsLong() == pid) {
@@ -159,16 +129,16 @@ class PgStoreCliTest {
     config(PG.server().url(database));
     try (RealWorker worker = RealWorker.start(root)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(worker.pid()).equals("live"));
-      Run list = cli("worker", "list", "--json");
+      Run list = project.cli("worker", "list", "--json");
       assertEquals("postgresql://" + where, list.json().get("store").getAsString());
       JsonObject me = listed(worker.pid());
       assertEquals(HostId.hostName(), me.get("host").getAsString());
       assertEquals(root.toString(), me.get("root").getAsString());
       assertTrue(me.get("this_host").getAsBoolean(), me.toString());
-      Run human = cli("worker", "list");
+      Run human = project.cli("worker", "list");
       assertTrue(human.out().startsWith("store: postgresql://" + where + "\n"), human.out());
 
-      Run health = cli("worker", "health", "--json");
+      Run health = project.cli("worker", "health", "--json");
       JsonObject store = health.json().getAsJsonObject("store");
       assertEquals("postgresql://" + where, store.get("url").getAsString(), health.out());
       assertTrue(store.get("reachable").getAsBoolean(), health.out());
@@ -185,7 +155,7 @@ class PgStoreCliTest {
     try (RealWorker second = RealWorker.start(root)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(second.pid()).equals("live"));
       String id = listed(second.pid()).get("worker_id").getAsString();
-      Run stop = cli("worker", "stop", "--worker", id.substring(0, 8), "--json");
+      Run stop = project.cli("worker", "stop", "--worker", id.substring(0, 8), "--json");
       assertEquals(0, stop.code(), stop.toString());
       assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "stopped by its id");
       await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(second.pid()).equals("stopped"));
@@ -195,7 +165,7 @@ class PgStoreCliTest {
   @Test
   void health_reports_an_unreachable_postgresql_store_without_failing() throws Exception {
     config("postgresql://127.0.0.1:1/docs");
-    Run health = cli("worker", "health", "--json");
+    Run health = project.cli("worker", "health", "--json");
     JsonObject store = health.json().getAsJsonObject("store");
     assertEquals("postgresql://127.0.0.1:1/docs", store.get("url").getAsString());
     assertFalse(store.get("reachable").getAsBoolean(), health.out());
@@ -205,17 +175,10 @@ class PgStoreCliTest {
         health.out());
   }
 
-  String head() throws Exception {
-    Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(root.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    return out;
-  }
-
   @Test
   void a_password_in_store_url_is_refused_naming_the_key_and_what_to_do() throws Exception {
     config("postgresql://alice:secret@db.example:5432/docs");
-    Run add = cli("queue", "add", "HEAD");
+    Run add = project.cli("queue", "add", "HEAD");
     assertEquals(2, add.code(), add.toString());
     assertTrue(add.err().contains("store.url in "), add.err());
     assertTrue(add.err().contains("PGPASSWORD or ~/.pgpass"), add.err());
@@ -225,7 +188,7 @@ class PgStoreCliTest {
   @Test
   void an_unreachable_store_is_one_line_naming_host_and_port() throws Exception {
     config("postgresql://127.0.0.1:1/docs");
-    Run add = cli("queue", "add", "HEAD");
+    Run add = project.cli("queue", "add", "HEAD");
     assertEquals(2, add.code(), add.toString());
     assertTrue(
         add.err().contains("cannot reach the PostgreSQL store at 127.0.0.1:1/docs"), add.err());

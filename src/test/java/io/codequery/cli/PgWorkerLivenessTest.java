@@ -6,24 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.codequery.pgstore.PostgresStore;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerState;
+import io.codequery.testing.CliProject;
+import io.codequery.testing.CliProject.Run;
 import io.codequery.testing.RealWorker;
 import io.codequery.testing.TestPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,63 +38,33 @@ class PgWorkerLivenessTest {
   @RegisterExtension static final TestPostgres PG = new TestPostgres();
 
   @TempDir Path tmp;
+  CliProject project;
   Path root;
-
-  record Run(int code, String out, String err) {
-    JsonObject json() {
-      return JsonParser.parseString(out).getAsJsonObject();
-    }
-  }
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--project-root", root.toString()));
-    int code = Main.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  void sh(String script) throws Exception {
-    Process p =
-        new ProcessBuilder("sh", "-c", script)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
-    assertEquals(0, p.exitValue(), script + ": " + out);
-  }
 
   /** The project on {@code storeUrl}, its documentation command {@code processor} (a sh script). */
   void config(String storeUrl, int heartbeatSeconds, String processor, int concurrency)
       throws Exception {
     Path script = tmp.resolve("processor.sh");
     Files.writeString(script, processor);
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"store\": {\"url\": \""
-            + storeUrl
-            + "\"}, \"processing\": {\"max_retries\": 2, \"retry_delay_seconds\": 1,"
-            + " \"heartbeat_seconds\": "
+    project.storeConfig(
+        storeUrl,
+        "\"max_retries\": 2, \"retry_delay_seconds\": 1, \"heartbeat_seconds\": "
             + heartbeatSeconds
             + ", \"concurrency\": "
             + concurrency
             + ", \"command\": [\"sh\", \""
             + script
-            + "\", \"{path}\"]}}");
+            + "\", \"{path}\"]");
   }
 
   @BeforeEach
   void repository() throws Exception {
-    root = Files.createDirectory(tmp.resolve("project")).toRealPath();
-    sh("git init -q -b main .");
-    Files.createDirectories(root.resolve("src"));
+    Map<String, String> files = new HashMap<>();
     for (int i = 1; i <= 12; i++) {
-      Files.writeString(root.resolve("src/F" + i + ".java"), "class F" + i + " {}\n");
+      files.put("src/F" + i + ".java", "class F" + i + " {}\n");
     }
-    sh("git add -A && git -c user.name=t -c user.email=t@example.invalid commit -qm first");
-    Files.createDirectories(root.resolve(".code-query"));
+    project = CliProject.committed(tmp.resolve("project"), files);
+    root = project.root();
   }
 
   private static PostgresStore otherHost(String url) {
@@ -106,7 +74,7 @@ class PgWorkerLivenessTest {
 
   /** The worker of {@code pid} in {@code worker list --json}, if listed. */
   Optional<JsonObject> listed(int pid) {
-    Run list = cli("worker", "list", "--json");
+    Run list = project.cli("worker", "list", "--json");
     assertEquals(0, list.code(), list.toString());
     for (JsonElement w : list.json().getAsJsonArray("workers")) {
       if (w.getAsJsonObject().get("pid").getAsLong() == pid) {
@@ -186,10 +154,10 @@ class PgWorkerLivenessTest {
               + "'; wait; fi; fi\necho \"# $1\"\n",
           1);
       Files.writeString(root.resolve("only.txt"), "one file\n");
-      sh("git add only.txt && git -c user.name=t -c user.email=t@example.invalid commit -qm two");
-      Run add = cli("queue", "add", "HEAD", "--json");
+      project.commit("two", "only.txt");
+      Run add = project.cli("queue", "add", "HEAD", "--json");
       assertEquals(0, add.code(), add.toString());
-      assertEquals(1, cli("queue", "status", "--json").json().get("pending").getAsInt());
+      assertEquals(1, project.cli("queue", "status", "--json").json().get("pending").getAsInt());
       try (RealWorker worker = RealWorker.start(root)) {
         await()
             .atMost(Duration.ofSeconds(60))
@@ -220,7 +188,8 @@ class PgWorkerLivenessTest {
         await()
             .atMost(Duration.ofSeconds(90))
             .ignoreExceptions()
-            .until(() -> cli("queue", "status", "--json").json().get("done").getAsInt() == 1);
+            .until(
+                () -> project.cli("queue", "status", "--json").json().get("done").getAsInt() == 1);
         assertEquals("2", Files.readString(runs).strip(), "run once fenced, once to its end");
         assertEquals(
             1,
@@ -268,8 +237,8 @@ class PgWorkerLivenessTest {
               + "' ]; do sleep 0.1; done; fi\necho \"# $1\"\n",
           1);
       Files.writeString(root.resolve("only.txt"), "one file\n");
-      sh("git add only.txt && git -c user.name=t -c user.email=t@example.invalid commit -qm two");
-      Run add = cli("queue", "add", "HEAD", "--json");
+      project.commit("two", "only.txt");
+      Run add = project.cli("queue", "add", "HEAD", "--json");
       assertEquals(0, add.code(), add.toString());
       try (RealWorker worker = RealWorker.start(root)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
@@ -282,13 +251,14 @@ class PgWorkerLivenessTest {
         await()
             .atMost(Duration.ofSeconds(60))
             .ignoreExceptions()
-            .until(() -> cli("queue", "status", "--json").json().get("done").getAsInt() == 1);
+            .until(
+                () -> project.cli("queue", "status", "--json").json().get("done").getAsInt() == 1);
         assertEquals(1, Files.readAllLines(runs).size(), "run once, its result kept:\n" + log());
         assertEquals(
             1,
             log().lines().filter(l -> l.contains(" done ") && l.contains(":only.txt ")).count(),
             log());
-        JsonObject status = cli("queue", "status", "--json").json();
+        JsonObject status = project.cli("queue", "status", "--json").json();
         assertEquals(0, status.get("failed").getAsInt(), status.toString());
         assertTrue(worker.process().isAlive(), "the worker never died of it");
       }
@@ -309,18 +279,20 @@ class PgWorkerLivenessTest {
       server.createDatabase("restarted");
       String url = server.url("restarted");
       config(url, 2, "sleep 0.5\necho \"# $1\"\n", 2);
-      Run add = cli("queue", "add", "HEAD", "--json");
+      Run add = project.cli("queue", "add", "HEAD", "--json");
       assertEquals(0, add.code(), add.toString());
       try (RealWorker worker = RealWorker.start(root)) {
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> cli("queue", "status", "--json").json().get("done").getAsInt() >= 3);
+            .until(
+                () -> project.cli("queue", "status", "--json").json().get("done").getAsInt() >= 3);
         server.restart();
         await()
             .atMost(Duration.ofSeconds(120))
             .ignoreExceptions()
-            .until(() -> cli("queue", "status", "--json").json().get("done").getAsInt() == 12);
-        JsonObject status = cli("queue", "status", "--json").json();
+            .until(
+                () -> project.cli("queue", "status", "--json").json().get("done").getAsInt() == 12);
+        JsonObject status = project.cli("queue", "status", "--json").json();
         assertEquals(0, status.get("failed").getAsInt(), status.toString());
         String log = log();
         for (int i = 1; i <= 12; i++) {

@@ -10,8 +10,8 @@ import com.google.gson.JsonParser;
 import io.codequery.queue.JobQueue;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.codequery.testing.CliProject;
+import io.codequery.testing.CliProject.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,32 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** queue status / list / process / retry / add through the CLI, on real SQLite files. */
 class QueueCliTest {
   @TempDir Path dir;
+  CliProject project;
   Path root;
-
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
-    }
-  }
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--project-root";
-    all[args.length + 1] = root.toString();
-    int code = Main.execute(all, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @BeforeEach
   void setUp() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"max_retries\": 0}}");
+    project = CliProject.at(dir);
+    root = project.root();
+    project.config("{\"processing\": {\"max_retries\": 0}}");
   }
 
   void enqueue(String commit, String... files) {
@@ -96,7 +78,7 @@ class QueueCliTest {
     // Owned by another user: git refuses to work in it ("detected dubious ownership"), and that,
     // not "not a commit", is what the user must read to fix it.
     run(root, "chown", "-R", "65534:65534", root.toString());
-    Run r = cli("queue", "add", "HEAD");
+    Run r = project.cli("queue", "add", "HEAD");
     assertEquals(2, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("dubious ownership"), r.err());
     assertTrue(r.err().contains("safe.directory"), r.err());
@@ -104,7 +86,7 @@ class QueueCliTest {
 
   @Test
   void status_json_has_the_four_states_even_without_a_queue() {
-    Run r = cli("queue", "status", "--json");
+    Run r = project.cli("queue", "status", "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(
@@ -121,14 +103,16 @@ class QueueCliTest {
     Files.writeString(root.resolve("a.txt"), "hello\n");
     Files.writeString(root.resolve("b.txt"), "world\n");
     enqueue("c1", "a.txt", "b.txt", "missing.txt");
-    Run p = cli("queue", "process");
+    Run p = project.cli("queue", "process");
     assertEquals(1, p.code(), "one job failed: " + p.out() + p.err());
     assertTrue(p.out().contains("[1/3] "), p.out());
     assertTrue(p.out().contains("✓ processed 3 job(s): 2 done, 1 failed"), p.out());
-    JsonObject o = JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject();
+    JsonObject o =
+        JsonParser.parseString(project.cli("queue", "status", "--json").out()).getAsJsonObject();
     assertEquals(2, o.get("done").getAsInt());
     assertEquals(1, o.get("failed").getAsInt());
-    assertEquals("0 pending, 0 running, 2 done, 1 failed", cli("queue", "status").out().strip());
+    assertEquals(
+        "0 pending, 0 running, 2 done, 1 failed", project.cli("queue", "status").out().strip());
   }
 
   @Test
@@ -146,7 +130,7 @@ class QueueCliTest {
     }
     enqueue("c0ffee1234", "a.txt", "b.txt");
 
-    Run p = cli("queue", "process");
+    Run p = project.cli("queue", "process");
 
     assertEquals(0, p.code(), p::toString);
     List<String> lines = p.out().lines().toList();
@@ -161,15 +145,16 @@ class QueueCliTest {
     Files.writeString(root.resolve("a.txt"), "x");
     enqueue("c1", "a.txt");
     enqueue("c2", "gone.txt");
-    cli("queue", "process");
-    JsonArray all = JsonParser.parseString(cli("queue", "list", "--json").out()).getAsJsonArray();
+    project.cli("queue", "process");
+    JsonArray all =
+        JsonParser.parseString(project.cli("queue", "list", "--json").out()).getAsJsonArray();
     assertEquals(2, all.size());
     assertEquals(
         "gone.txt", all.get(0).getAsJsonObject().get("file").getAsString(), "newest first");
-    Run failed = cli("queue", "list", "--state", "failed");
+    Run failed = project.cli("queue", "list", "--state", "failed");
     assertEquals(1, failed.out().strip().lines().count(), failed.out());
     assertTrue(failed.out().contains("gone.txt") && failed.out().contains("—"), failed.out());
-    Run bad = cli("queue", "list", "--state", "finished");
+    Run bad = project.cli("queue", "list", "--state", "finished");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("expected pending, running, done or failed"), bad.err());
   }
@@ -177,14 +162,14 @@ class QueueCliTest {
   @Test
   void retry_puts_failed_jobs_back_to_pending() throws Exception {
     enqueue("c1", "later.txt");
-    cli("queue", "process");
+    project.cli("queue", "process");
     Files.writeString(root.resolve("later.txt"), "now it exists");
-    Run r = cli("queue", "retry");
+    Run r = project.cli("queue", "retry");
     assertEquals("✓ 1 failed job(s) back to pending", r.out().strip());
-    assertEquals(0, cli("queue", "process").code());
+    assertEquals(0, project.cli("queue", "process").code());
     assertEquals(
         1,
-        JsonParser.parseString(cli("queue", "status", "--json").out())
+        JsonParser.parseString(project.cli("queue", "status", "--json").out())
             .getAsJsonObject()
             .get("done")
             .getAsInt());
@@ -195,7 +180,7 @@ class QueueCliTest {
     Files.write(
         root.resolve(".code-query/queue.db"),
         "this is not a database, just text, long enough to be read".repeat(100).getBytes());
-    Run r = cli("queue", "status");
+    Run r = project.cli("queue", "status");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("queue.db"), r.err());
   }
@@ -206,10 +191,11 @@ class QueueCliTest {
     Files.writeString(spool.resolveSibling("0123abcd.commit"), "0123abcd\n");
     Files.writeString(spool.resolveSibling(".wake"), "\n");
     Files.writeString(spool.resolve("bad.files"), "x");
-    JsonObject o = JsonParser.parseString(cli("queue", "status", "--json").out()).getAsJsonObject();
+    JsonObject o =
+        JsonParser.parseString(project.cli("queue", "status", "--json").out()).getAsJsonObject();
     assertEquals(1, o.get("spool_waiting").getAsInt());
     assertEquals(1, o.get("spool_rejected").getAsInt());
-    String text = cli("queue", "status").out();
+    String text = project.cli("queue", "status").out();
     assertTrue(text.contains("1 commit(s) recorded by the hooks, not yet queued"), text);
     assertTrue(text.contains("set aside as unreadable"), text);
     assertTrue(text.contains("worker.log"), text);

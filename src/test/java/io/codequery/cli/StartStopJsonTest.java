@@ -7,19 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import io.codequery.process.WorkerMarker;
-import io.codequery.testing.Processes;
+import io.codequery.testing.WorkerProject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,30 +34,16 @@ class StartStopJsonTest {
       List.of("outcome", "pid", "reason", "signalled", "killed", "seconds", "cleaned_up");
 
   @TempDir Path dir;
+
+  @RegisterExtension
+  final WorkerProject project =
+      WorkerProject.processing("\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5");
+
   private Path root;
 
   @BeforeEach
   void project() throws IOException {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    String marker = WorkerMarker.forRoot(root.toString());
-    ProcessHandle.allProcesses()
-        .filter(
-            p -> {
-              try {
-                return Processes.cmdline(p.pid()).contains(marker);
-              } catch (IOException e) {
-                return false;
-              }
-            })
-        .forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   private CliSurfaceTest.Run cli(String... words) {

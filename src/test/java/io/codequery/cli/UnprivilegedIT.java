@@ -5,29 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.codequery.testing.EnabledIfSecondUser;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
-import java.io.File;
+import io.codequery.testing.SecondUser;
+import io.codequery.testing.SecondUser.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,107 +28,24 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs root (to switch user). nobody cannot read root's ~/.m2, so it runs a copy of the shaded
  * jar in a world-readable directory.
  */
-@EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "runsAsRootWithSetpriv",
-    disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@EnabledIfSecondUser
 @Tag("slow")
 class UnprivilegedIT {
-  private static final Duration SLOW = Duration.ofSeconds(60);
-  private static final String NOBODY = "65534";
-
-  private static Path jarDir;
-  private static Path jar;
+  @RegisterExtension static final SecondUser.JarCopy JAR = new SecondUser.JarCopy();
 
   @TempDir Path tmp;
   private Path root;
   private Path pidFile;
 
-  record Run(int code, String out, String err) {
-    JsonObject json() {
-      return JsonParser.parseString(out).getAsJsonObject();
-    }
-  }
-
-  static boolean runsAsRootWithSetpriv() {
-    return "root".equals(System.getProperty("user.name"))
-        && Files.isExecutable(Path.of("/usr/bin/setpriv"));
-  }
-
-  @BeforeAll
-  static void copyTheJarWhereNobodyCanReadIt() throws IOException {
-    String built = System.getProperty("codequery.jar");
-    assertTrue(
-        built != null && Files.isRegularFile(Path.of(built)),
-        "system property codequery.jar: " + built);
-    jarDir = Files.createTempDirectory("cq-jar-");
-    Files.setPosixFilePermissions(jarDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    jar = jarDir.resolve("code-query.jar");
-    Files.copy(Path.of(built), jar, StandardCopyOption.REPLACE_EXISTING);
-    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-  }
-
-  @AfterAll
-  static void removeTheCopy() throws IOException {
-    if (jarDir != null) {
-      try (var paths = Files.walk(jarDir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
   @BeforeEach
   void rootOwnedProjectThatNobodyCanTraverse() throws IOException {
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    root = tmp.toRealPath().resolve("project");
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(
-        root.resolve(".code-query"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    root = SecondUser.readableProject(tmp);
     pidFile = root.resolve(".code-query/worker.pid");
   }
 
   /** {@code code-query <args> --project-root <root>} as user nobody, from the shaded jar copy. */
   private Run asNobody(String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--reuid=" + NOBODY,
-                "--regid=" + NOBODY,
-                "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx64m",
-                "-cp",
-                jar.toString(),
-                "io.codequery.cli.Main"));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--project-root", root.toString()));
-    Path out = Files.createTempFile(tmp, "out-", ".txt");
-    Path err = Files.createTempFile(tmp, "err-", ".txt");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(root.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    pb.environment().put("HOME", "/tmp");
-    Process p = pb.start();
-    if (!p.waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("status as nobody did not finish within " + SLOW);
-    }
-    Run run =
-        new Run(
-            p.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-    assertFalse(run.err().contains("Exception"), () -> "a stack trace as nobody: " + run);
-    return run;
+    return JAR.cli(root, tmp, args);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.codequery.faults;
 
 import io.codequery.testing.ClassDirs;
 import io.codequery.testing.RealWorker;
+import io.codequery.testing.SecondUser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +25,7 @@ final class UnprivilegedCaller {
 
   UnprivilegedCaller(Bounded commands) {
     this.commands = commands;
-    this.available =
-        "root".equals(System.getProperty("user.name"))
-            && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+    this.available = SecondUser.available();
   }
 
   boolean available() {
@@ -44,21 +43,7 @@ final class UnprivilegedCaller {
 
   /** {@code code-query args} as nobody, in a separate JVM, bounded ({@link #prepare} first). */
   Bounded.Result run(String... args) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx64m",
-                "-cp",
-                classPath,
-                "io.codequery.cli.Main"));
-    cmd.addAll(List.of(args));
+    List<String> cmd = SecondUser.cliCommand(classPath, List.of(args));
     return commands.await(
         commands.command(cmd, "[nobody] code-query " + String.join(" ", args)), "nobody");
   }

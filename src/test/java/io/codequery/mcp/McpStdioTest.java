@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.project.ProjectLayout;
+import io.codequery.testing.CliProject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class McpStdioTest {
   @TempDir static Path shared;
-  static DocumentedProject project;
+  static CliProject project;
 
   @TempDir Path tmp;
 
@@ -56,7 +57,7 @@ class McpStdioTest {
   @Test
   void bad_lines_and_bad_calls_are_answered_and_the_server_keeps_serving() throws Exception {
     try (McpProcess mcp =
-        McpProcess.start(tmp, List.of(), "--project-root", project.root.toString())) {
+        McpProcess.start(tmp, List.of(), "--project-root", project.root().toString())) {
       JsonObject init = mcp.initialize();
       assertEquals(
           "code-query",
@@ -127,7 +128,7 @@ class McpStdioTest {
   void a_client_that_closes_stdin_right_after_its_requests_still_gets_every_answer()
       throws Exception {
     try (McpProcess mcp =
-        McpProcess.start(tmp, List.of(), "--project-root", project.root.toString())) {
+        McpProcess.start(tmp, List.of(), "--project-root", project.root().toString())) {
       mcp.send(
           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
               + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
@@ -156,7 +157,7 @@ class McpStdioTest {
             tmp,
             List.of("-Xlog:class+load=info:file=" + classes),
             "--project-root",
-            project.root.toString())) {
+            project.root().toString())) {
       mcp.initialize();
       mcp.send(call(1, "worker_status", "{}"));
       mcp.send(call(2, "docs_status", "{}"));
@@ -179,7 +180,7 @@ class McpStdioTest {
     assertFalse(loaded.contains("io.codequery.worker.RunWorker "), "no worker code");
     assertFalse(loaded.contains("io.codequery.worker.WorkerLoop "), "no worker loop");
     assertFalse(loaded.contains("io.codequery.WorkerDetector "), "the minimal detector only");
-    assertFalse(Files.exists(ProjectLayout.of(project.root).pidFile()), "no worker started");
+    assertFalse(Files.exists(ProjectLayout.of(project.root()).pidFile()), "no worker started");
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.project.ProjectLayout;
+import io.codequery.testing.CliProject;
 import io.codequery.testing.RealWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ToolCallsTest {
   @TempDir static Path shared;
-  static DocumentedProject project;
+  static CliProject project;
   static ToolCalls calls;
 
   @TempDir Path tmp;
@@ -42,8 +43,8 @@ class ToolCallsTest {
   @BeforeAll
   static void documentedProject() throws Exception {
     project = DocumentedProject.create(shared.resolve("project"));
-    Files.createSymbolicLink(project.root.resolve("etc"), Path.of("/etc"));
-    calls = new ToolCalls(ProjectLayout.of(project.root), Clock.systemUTC());
+    Files.createSymbolicLink(project.root().resolve("etc"), Path.of("/etc"));
+    calls = new ToolCalls(ProjectLayout.of(project.root()), Clock.systemUTC());
   }
 
   /** The answer as the server sends it (its JSON mapper), read back. */
@@ -59,7 +60,7 @@ class ToolCallsTest {
     return m;
   }
 
-  static void assertSameAnswer(DocumentedProject.Run cli, ToolAnswer mcp) throws Exception {
+  static void assertSameAnswer(CliProject.Run cli, ToolAnswer mcp) throws Exception {
     assertEquals(cli.json(), sent(mcp), "CLI: " + cli);
     assertTrue(mcp.json().containsKey("error") == mcp.isError(), mcp.toString());
   }
@@ -102,7 +103,7 @@ class ToolCallsTest {
       a.put("path", glob);
     }
     cli.addAll(List.of("--", query));
-    DocumentedProject.Run run = project.cli(cli.toArray(String[]::new));
+    CliProject.Run run = project.cli(cli.toArray(String[]::new));
     ToolAnswer answer = calls.searchDocs(a);
     assertSameAnswer(run, answer);
     assertEquals(run.code() == 2, answer.isError(), "an error where the CLI exits 2: " + run);
@@ -134,7 +135,7 @@ class ToolCallsTest {
         " "
       })
   void get_doc_answers_what_docs_show_json_prints(String path) throws Exception {
-    DocumentedProject.Run run = project.cli("docs", "show", "--json", "--", path);
+    CliProject.Run run = project.cli("docs", "show", "--json", "--", path);
     ToolAnswer answer = calls.getDoc(args("path", path));
     assertSameAnswer(run, answer);
     assertEquals(run.code() != 0, answer.isError(), run.toString());
@@ -165,10 +166,10 @@ class ToolCallsTest {
 
   @Test
   void worker_status_of_a_running_worker_is_what_worker_status_json_prints() throws Exception {
-    DocumentedProject p = DocumentedProject.create(tmp.resolve("running"));
-    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root), Clock.systemUTC());
+    CliProject p = DocumentedProject.create(tmp.resolve("running"));
+    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root()), Clock.systemUTC());
     assertSameAnswer(p.cli("worker", "status", "--json"), c.workerStatus(Map.of()));
-    try (RealWorker w = RealWorker.start(p.root)) {
+    try (RealWorker w = RealWorker.start(p.root())) {
       ToolAnswer running = c.workerStatus(Map.of());
       assertSameAnswer(p.cli("worker", "status", "--json"), running);
       assertEquals("running", running.json().get("outcome"));
@@ -179,11 +180,11 @@ class ToolCallsTest {
   @Test
   void worker_status_reports_a_stale_pid_file_and_leaves_it_where_the_cli_removes_it()
       throws Exception {
-    DocumentedProject p = DocumentedProject.create(tmp.resolve("stale"));
-    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root), Clock.systemUTC());
+    CliProject p = DocumentedProject.create(tmp.resolve("stale"));
+    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root()), Clock.systemUTC());
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Path pidFile = ProjectLayout.of(p.root).pidFile();
+    Path pidFile = ProjectLayout.of(p.root()).pidFile();
     Files.writeString(pidFile, gone.pid() + "\n");
 
     ToolAnswer stale = c.workerStatus(Map.of());
@@ -202,9 +203,9 @@ class ToolCallsTest {
 
   @Test
   void a_broken_store_is_an_error_naming_it_as_the_cli_says_it() throws Exception {
-    DocumentedProject p = DocumentedProject.create(tmp.resolve("broken"));
-    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root), Clock.systemUTC());
-    Path db = ProjectLayout.of(p.root).queueDatabase();
+    CliProject p = DocumentedProject.create(tmp.resolve("broken"));
+    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root()), Clock.systemUTC());
+    Path db = ProjectLayout.of(p.root()).queueDatabase();
     for (String suffix : List.of("-wal", "-shm")) {
       Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
     }
@@ -228,7 +229,7 @@ class ToolCallsTest {
       assertTrue(answer.isError(), cli + ": " + answer);
       String error = (String) answer.json().get("error");
       assertTrue(error.contains(db.toString()) || error.contains("queue.db"), error);
-      DocumentedProject.Run run = p.cli(cli.toArray(String[]::new));
+      CliProject.Run run = p.cli(cli.toArray(String[]::new));
       assertEquals(2, run.code(), run.toString());
       assertEquals(run.json(), sent(answer), cli.toString());
     }
@@ -237,16 +238,16 @@ class ToolCallsTest {
 
   @Test
   void a_broken_config_fails_queue_status_as_it_fails_the_cli() throws Exception {
-    DocumentedProject p = DocumentedProject.create(tmp.resolve("config"));
-    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root), Clock.systemUTC());
-    Path config = ProjectLayout.of(p.root).configFile();
+    CliProject p = DocumentedProject.create(tmp.resolve("config"));
+    ToolCalls c = new ToolCalls(ProjectLayout.of(p.root()), Clock.systemUTC());
+    Path config = ProjectLayout.of(p.root()).configFile();
     Path hookConf = config.resolveSibling("hook.conf");
     assertTrue(Files.exists(hookConf), "the CLI's config loads on the way wrote it");
     Files.writeString(config, "{\"processing\": {\"max_retries\": \"many\"}}");
     ToolAnswer answer = c.queueStatus(Map.of());
     assertTrue(answer.isError(), answer.toString());
     assertTrue(Files.exists(hookConf), "the tool only reads: hook.conf is the CLI's to withdraw");
-    DocumentedProject.Run run = p.cli("queue", "status", "--json");
+    CliProject.Run run = p.cli("queue", "status", "--json");
     assertEquals(2, run.code(), run.toString());
     assertEquals(run.json(), sent(answer));
     assertFalse(Files.exists(hookConf), "the CLI withdraws it for a broken config");

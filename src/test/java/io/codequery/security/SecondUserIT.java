@@ -8,29 +8,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.codequery.queue.JobQueue;
+import io.codequery.testing.EnabledIfSecondUser;
 import io.codequery.testing.RealWorker;
-import java.io.File;
+import io.codequery.testing.SecondUser;
+import io.codequery.testing.SecondUser.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,102 +33,27 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>nobody cannot read root's ~/.m2, so the calls run a copy of the shaded jar in a world-readable
  * directory.
  */
-@EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "runsAsRootWithSetpriv",
-    disabledReason = "needs root and setpriv to run the CLI as user nobody")
+@EnabledIfSecondUser
 @Tag("slow")
 class SecondUserIT {
-  private static Path jarDir;
-  private static Path jar;
+  @RegisterExtension static final SecondUser.JarCopy JAR = new SecondUser.JarCopy();
 
   @TempDir Path tmp;
   private Path root;
   private Path db;
 
-  record Run(int code, String out, String err, long millis) {}
-
-  static boolean runsAsRootWithSetpriv() {
-    return "root".equals(System.getProperty("user.name"))
-        && Files.isExecutable(Path.of("/usr/bin/setpriv"));
-  }
-
-  @BeforeAll
-  static void copyTheJarWhereNobodyCanReadIt() throws IOException {
-    String built = System.getProperty("codequery.jar");
-    assertTrue(built != null && Files.isRegularFile(Path.of(built)), "codequery.jar: " + built);
-    jarDir = Files.createTempDirectory("cq-jar-");
-    Files.setPosixFilePermissions(jarDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    jar = jarDir.resolve("code-query.jar");
-    Files.copy(Path.of(built), jar, StandardCopyOption.REPLACE_EXISTING);
-    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-  }
-
-  @AfterAll
-  static void removeTheCopy() throws IOException {
-    if (jarDir != null) {
-      try (var paths = Files.walk(jarDir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
   @BeforeEach
   void rootOwnedProjectWithOneJob() throws IOException {
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    root = tmp.toRealPath().resolve("project");
-    Path cq = Files.createDirectories(root.resolve(".code-query"));
-    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(cq, PosixFilePermissions.fromString("rwxr-xr-x"));
+    root = SecondUser.readableProject(tmp);
     Files.writeString(root.resolve("a.txt"), "a\n");
-    db = cq.resolve("queue.db");
+    db = root.resolve(".code-query/queue.db");
     try (JobQueue q = JobQueue.open(db, 0, Duration.ZERO, Clock.systemUTC())) {
       q.enqueue("c1", List.of("a.txt"));
     }
   }
 
   private Run asNobody(String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx64m",
-                "-cp",
-                jar.toString(),
-                "io.codequery.cli.Main"));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--project-root", root.toString()));
-    Path out = Files.createTempFile(tmp, "out-", ".txt");
-    Path err = Files.createTempFile(tmp, "err-", ".txt");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(root.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    pb.environment().put("HOME", "/tmp");
-    long started = System.nanoTime();
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", args) + " as nobody did not end within 60 s");
-    }
-    Run run =
-        new Run(
-            p.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8),
-            (System.nanoTime() - started) / 1_000_000);
-    assertFalse(run.err().contains("Exception"), () -> "a stack trace as nobody: " + run);
-    return run;
+    return JAR.cli(root, tmp, args);
   }
 
   private void assertNobodyReadsTheQueue() throws Exception {

@@ -2,6 +2,7 @@ package io.codequery.testing;
 
 import io.codequery.cli.Main;
 import io.codequery.os.ProcPath;
+import io.codequery.process.WorkerMarker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -147,5 +149,23 @@ public final class Processes {
     return List.of(
         new String(Files.readAllBytes(ProcPath.cmdline((int) pid)), StandardCharsets.UTF_8)
             .split("\0"));
+  }
+
+  /** The processes whose command line holds the worker marker of {@code root}. */
+  public static List<ProcessHandle> workersOf(Path root) {
+    String marker = WorkerMarker.forRoot(root.toString());
+    List<ProcessHandle> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              try {
+                if (cmdline(p.pid()).contains(marker)) {
+                  found.add(p);
+                }
+              } catch (IOException e) {
+                // gone, or not ours to read
+              }
+            });
+    return found;
   }
 }

@@ -9,9 +9,9 @@ import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.cli.Main;
 import io.codequery.process.ProcessFacts;
-import io.codequery.process.WorkerMarker;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import io.codequery.testing.WorkerProject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,30 +24,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** worker start / stop / restart against real detached worker JVMs. */
 class LifecycleTest {
   @TempDir Path dir;
+
+  @RegisterExtension
+  final WorkerProject project =
+      WorkerProject.processing("\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5");
+
   Path root;
 
   record Run(int code, String out, String err) {}
 
   @BeforeEach
   void init() throws IOException {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   static Run cli(String... args) {
@@ -55,23 +51,6 @@ class LifecycleTest {
     StringWriter err = new StringWriter();
     int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
     return new Run(code, out.toString(), err.toString());
-  }
-
-  static List<ProcessHandle> workersOf(Path root) {
-    String marker = WorkerMarker.forRoot(root.toString());
-    List<ProcessHandle> found = new ArrayList<>();
-    ProcessHandle.allProcesses()
-        .forEach(
-            p -> {
-              try {
-                if (Processes.cmdline(p.pid()).contains(marker)) {
-                  found.add(p);
-                }
-              } catch (IOException e) {
-                // gone, or not ours to read
-              }
-            });
-    return found;
   }
 
   @Test
@@ -85,7 +64,7 @@ class LifecycleTest {
     Run second = cli("worker", "start", "--project-root", root.toString());
     assertEquals(0, second.code());
     assertTrue(second.out().contains("already running — PID " + d.pid().getAsInt()), second.out());
-    assertEquals(1, workersOf(root).size());
+    assertEquals(1, Processes.workersOf(root).size());
   }
 
   @Test
@@ -157,7 +136,7 @@ class LifecycleTest {
     Detection after = new MinimalWorkerDetector(root).detect();
     assertTrue(after.isRunning(), after.reason());
     assertTrue(after.pid().getAsInt() != before);
-    assertEquals(1, workersOf(root).size());
+    assertEquals(1, Processes.workersOf(root).size());
   }
 
   @Test
@@ -227,7 +206,7 @@ class LifecycleTest {
     assertEquals(1, r.code(), r.out());
     assertTrue(r.err().contains("exited with status 2 during start-up"), r.err());
     assertTrue(r.err().contains("worker.lock"), "the log tail names the cause: " + r.err());
-    assertTrue(workersOf(root).isEmpty());
+    assertTrue(Processes.workersOf(root).isEmpty());
   }
 
   @Test
@@ -237,7 +216,7 @@ class LifecycleTest {
     Run r = cli("worker", "start", "--project-root", root.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("config.json"), r.err());
-    assertTrue(workersOf(root).isEmpty());
+    assertTrue(Processes.workersOf(root).isEmpty());
   }
 
   @Test
@@ -270,6 +249,6 @@ class LifecycleTest {
     for (String out : outputs) {
       assertTrue(out.contains("PID " + pid), "every start names the one worker: " + out);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> workersOf(root).size() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Processes.workersOf(root).size() == 1);
   }
 }

@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.Detection;
 import io.codequery.MinimalWorkerDetector;
+import io.codequery.testing.Processes;
+import io.codequery.testing.WorkerProject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,20 +31,16 @@ class LockFileRemovedTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
+
+  @RegisterExtension
+  final WorkerProject project =
+      WorkerProject.processing("\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5");
+
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"),
-        "{\"processing\": {\"heartbeat_seconds\": 1, \"stop_timeout_seconds\": 5}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTest.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   private int pidInFile() throws Exception {
@@ -55,17 +53,17 @@ class LockFileRemovedTest {
         .atMost(WAIT)
         .until(
             () -> {
-              List<ProcessHandle> workers = LifecycleTest.workersOf(root);
+              List<ProcessHandle> workers = Processes.workersOf(root);
               Detection d = new MinimalWorkerDetector(root).detect();
               return workers.size() == 1
                   && d.isRunning()
                   && d.pid().getAsInt() == workers.get(0).pid();
             });
-    long pid = LifecycleTest.workersOf(root).get(0).pid();
+    long pid = Processes.workersOf(root).get(0).pid();
     // Several heartbeats later it is still so: no two workers rewriting one PID file in turn.
     for (int i = 0; i < 6; i++) {
       Thread.sleep(500);
-      assertEquals(1, LifecycleTest.workersOf(root).size());
+      assertEquals(1, Processes.workersOf(root).size());
       assertEquals(pid, pidInFile());
     }
     assertTrue(

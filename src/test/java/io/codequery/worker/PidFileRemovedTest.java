@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.testing.RealWorker;
+import io.codequery.testing.WorkerProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class PidFileRemovedTest {
   @TempDir Path dir;
+  // A long heartbeat: the worker rewrites its files only seconds later, so stop meets the gap.
+  @RegisterExtension final WorkerProject project = WorkerProject.heartbeat(4);
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    // A long heartbeat: the worker rewrites its files only seconds later, so stop meets the gap.
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 4}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTest.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.codequery.cli.Main;
 import io.codequery.project.ProjectLayout;
 import io.codequery.testing.Processes;
 import io.codequery.testing.RealWorker;
+import io.codequery.testing.WorkerProject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +23,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,24 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 class StartRelayFaultsTest {
   @TempDir Path dir;
+  @RegisterExtension final WorkerProject project = WorkerProject.heartbeat(1);
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTest.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   /** The relays of this project: {@code sh} processes whose command line names its worker. */
   private List<ProcessHandle> relays() {
-    return LifecycleTest.workersOf(root).stream()
+    return Processes.workersOf(root).stream()
         .filter(
             p -> p.info().command().map(c -> c.endsWith("/sh") || c.endsWith("dash")).orElse(false))
         .toList();
@@ -109,7 +103,7 @@ class StartRelayFaultsTest {
       StartResult.Started started = assertInstanceOf(StartResult.Started.class, r, r.toString());
       assertEquals(worker.pid(), started.pid());
       assertTrue(new MinimalWorkerDetector(root).detect().isRunning());
-      assertEquals(List.of(worker.pid()), pids(LifecycleTest.workersOf(root)));
+      assertEquals(List.of(worker.pid()), pids(Processes.workersOf(root)));
       return;
     }
   }
@@ -136,7 +130,7 @@ class StartRelayFaultsTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> new MinimalWorkerDetector(root).detect().isRunning());
-      assertEquals(List.of(worker), pids(LifecycleTest.workersOf(root)));
+      assertEquals(List.of(worker), pids(Processes.workersOf(root)));
     } finally {
       starter.destroyForcibly();
     }
@@ -175,7 +169,7 @@ class StartRelayFaultsTest {
               () ->
                   assertEquals(
                       List.of(),
-                      pids(LifecycleTest.workersOf(root)),
+                      pids(Processes.workersOf(root)),
                       "delay " + delayMillis + ": processes left"));
       assertFalse(new MinimalWorkerDetector(root).detect().isRunning());
       assertEquals(
@@ -207,11 +201,11 @@ class StartRelayFaultsTest {
     // The workers that lost the race for the lock exit at once; no relay is left.
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(() -> assertEquals(List.of(worker), pids(LifecycleTest.workersOf(root))));
+        .untilAsserted(() -> assertEquals(List.of(worker), pids(Processes.workersOf(root))));
   }
 
   private boolean ofThisProject(ProcessHandle p) {
-    return LifecycleTest.workersOf(root).contains(p);
+    return Processes.workersOf(root).contains(p);
   }
 
   private static List<Long> pids(List<ProcessHandle> handles) {

@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.MinimalWorkerDetector;
 import io.codequery.project.ProjectLayout;
+import io.codequery.testing.WorkerProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,19 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 class StartWorkerRelayTest {
   @TempDir Path dir;
+  @RegisterExtension final WorkerProject project = WorkerProject.heartbeat(1);
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTest.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   @Test

@@ -4,33 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.codequery.MinimalWorkerDetector;
+import io.codequery.testing.WorkerProject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A started worker runs at a lower CPU and I/O priority than its user. */
 @EnabledOnOs(OS.LINUX)
 class WorkerYieldsTest {
   @TempDir Path dir;
+  @RegisterExtension final WorkerProject project = WorkerProject.heartbeat(1);
   Path root;
 
   @BeforeEach
   void init() throws Exception {
-    root = dir.toRealPath();
-    Files.createDirectories(root.resolve(".code-query"));
-    Files.writeString(
-        root.resolve(".code-query/config.json"), "{\"processing\": {\"heartbeat_seconds\": 1}}");
-  }
-
-  @AfterEach
-  void killLeftovers() {
-    LifecycleTest.workersOf(root).forEach(ProcessHandle::destroyForcibly);
+    root = project.create(dir);
   }
 
   /** Field 19 of /proc/<pid>/stat. */
