@@ -182,21 +182,14 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
 
   @Override
   public void markDraining(String workerId) {
-    setState(workerId, "'draining'", "state = 'running'");
+    db.withConnection(c -> ROWS.markDraining(c, workerId));
   }
 
   @Override
   public void markStopped(String workerId) {
-    setState(workerId, "'stopped', ended_at = " + now.get(), "state IN ('running', 'draining')");
+    String at = now.get();
+    db.withConnection(c -> ROWS.markStopped(c, at, workerId));
     releaseLock(workerId);
-  }
-
-  private void setState(String workerId, String state, String from) {
-    db.withConnection(
-        c -> {
-          ROWS.setState(c, workerId, state, from);
-          return null;
-        });
   }
 
   @Override

@@ -50,20 +50,13 @@ final class SqliteWorkerRegistry implements WorkerRegistry {
 
   @Override
   public void markDraining(String workerId) {
-    setState(workerId, "'draining'", "state = 'running'");
+    db.withConnection(c -> ROWS.markDraining(c, workerId));
   }
 
   @Override
   public void markStopped(String workerId) {
-    setState(workerId, "'stopped', ended_at = " + now(), "state IN ('running', 'draining')");
-  }
-
-  private void setState(String workerId, String state, String from) {
-    db.withConnection(
-        c -> {
-          ROWS.setState(c, workerId, state, from);
-          return null;
-        });
+    String at = now();
+    db.withConnection(c -> ROWS.markStopped(c, at, workerId));
   }
 
   @Override

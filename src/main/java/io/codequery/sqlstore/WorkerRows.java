@@ -108,14 +108,23 @@ public final class WorkerRows {
     }
   }
 
-  /** Sets the life's {@code state} (SQL assignments after {@code state = }) where {@code from}. */
-  public void setState(Connection c, String workerId, String state, String from)
+  /** Marks a running life draining (it finishes its jobs and claims no more); 1 where it was. */
+  public int markDraining(Connection c, String workerId) throws SQLException {
+    return setState(c, workerId, "'draining'", "state = 'running'");
+  }
+
+  /** Marks a life still alive in its row stopped at {@code at}; 1 where it was. */
+  public int markStopped(Connection c, String at, String workerId) throws SQLException {
+    return setState(c, workerId, "'stopped', ended_at = " + at, "state IN ('running', 'draining')");
+  }
+
+  private static int setState(Connection c, String workerId, String state, String from)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE workers SET state = " + state + " WHERE worker_id = ? AND " + from)) {
       ps.setString(1, workerId);
-      ps.executeUpdate();
+      return ps.executeUpdate();
     }
   }
 
