@@ -32,14 +32,9 @@ import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -448,80 +443,23 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public Map<JobState, Long> counts() {
-    return db.withConnection(
-        c -> {
-          EnumMap<JobState, Long> counts = new EnumMap<>(JobState.class);
-          for (JobState s : JobState.values()) {
-            counts.put(s, 0L);
-          }
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT state, COUNT(*) FROM jobs WHERE "
-                          + PgRows.IS_JOB
-                          + " GROUP BY state")) {
-            while (rs.next()) {
-              counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
-            }
-          }
-          return Collections.unmodifiableMap(counts);
-        });
+    return db.withConnection(PgRows.JOBS::counts);
   }
 
   @Override
   public long depth() {
-    return count(
-        "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND " + PgRows.IS_JOB);
+    return db.withConnection(PgRows.JOBS::depth);
   }
 
   @Override
   public long due() {
-    String now = now();
-    return count(
-        "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= "
-            + now
-            + ") OR (state = 'running' AND lease_expires_at < "
-            + now
-            + ")");
-  }
-
-  private long count(String sql) {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    String at = now();
+    return db.withConnection(c -> PgRows.JOBS.due(c, at));
   }
 
   @Override
   public List<Job> list(Optional<JobState> state, int limit) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + PgRows.JOB_COLUMNS
-                      + " FROM jobs WHERE "
-                      + PgRows.IS_JOB
-                      + (state.isPresent() ? " AND state = ?" : "")
-                      + " ORDER BY id DESC LIMIT ?")) {
-            int i = 1;
-            if (state.isPresent()) {
-              ps.setString(i++, state.get().id());
-            }
-            ps.setInt(i, limit);
-            List<Job> jobs = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                jobs.add(PgRows.job(rs));
-              }
-            }
-            return List.copyOf(jobs);
-          }
-        });
+    return db.withConnection(c -> PgRows.JOBS.list(c, state, limit));
   }
 
   @Override

@@ -37,9 +37,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -376,58 +373,18 @@ public final class JobQueue implements Store {
 
   @Override
   public Map<JobState, Long> counts() {
-    return db.withConnection(
-        c -> {
-          EnumMap<JobState, Long> counts = new EnumMap<>(JobState.class);
-          for (JobState s : JobState.values()) {
-            counts.put(s, 0L);
-          }
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT state, COUNT(*) FROM jobs WHERE "
-                          + JobRows.IS_JOB
-                          + " GROUP BY state")) {
-            while (rs.next()) {
-              counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
-            }
-          }
-          return Collections.unmodifiableMap(counts);
-        });
+    return db.withConnection(JobRows.JOBS::counts);
   }
 
   @Override
   public long depth() {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND "
-                          + JobRows.IS_JOB)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    return db.withConnection(JobRows.JOBS::depth);
   }
 
   @Override
   public long due() {
-    long now = clock.millis();
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
-                      + " OR (state = 'running' AND lease_until < ?)")) {
-            ps.setLong(1, now);
-            ps.setLong(2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    String at = SqliteDialect.time(clock.millis());
+    return db.withConnection(c -> JobRows.JOBS.due(c, at));
   }
 
   @Override
@@ -435,30 +392,7 @@ public final class JobQueue implements Store {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative");
     }
-    return db.withConnection(
-        c -> {
-          String where = " WHERE " + JobRows.IS_JOB + (state.isPresent() ? " AND state = ?" : "");
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + JobRows.COLUMNS
-                      + " FROM jobs"
-                      + where
-                      + " ORDER BY id DESC LIMIT ?")) {
-            int i = 1;
-            if (state.isPresent()) {
-              ps.setString(i++, state.get().id());
-            }
-            ps.setInt(i, limit);
-            List<Job> jobs = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                jobs.add(JobRows.job(rs));
-              }
-            }
-            return List.copyOf(jobs);
-          }
-        });
+    return db.withConnection(c -> JobRows.JOBS.list(c, state, limit));
   }
 
   @Override
