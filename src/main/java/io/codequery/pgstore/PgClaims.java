@@ -150,27 +150,6 @@ final class PgClaims {
     return PgRows.JOBS.update(c, job, set, values);
   }
 
-  /**
-   * As {@link #update}, returning the row as the write left it; empty where the fence refused the
-   * write (one round trip, where an update and a read take two).
-   */
-  static Optional<Job> updateReturning(Connection c, Job job, String set, Object... values)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET "
-                + set
-                + " WHERE id = ? AND lease_token = ? AND state = 'running' RETURNING "
-                + PgRows.JOB_COLUMNS)) {
-      int i = PgRows.bind(ps, values);
-      ps.setLong(i++, job.id());
-      ps.setLong(i, job.version());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(PgRows.job(rs)) : Optional.empty();
-      }
-    }
-  }
-
   /** The run recorded for {@code job}'s current claim, if its command started. */
   static Optional<RecordedRun> recordedRun(Connection c, Job job) throws SQLException {
     return PgRows.JOBS.recordedRun(c, job);

@@ -43,6 +43,11 @@ final class PgDialect implements SqlDialect {
     return "(" + time + " - " + millis + " * interval '1 millisecond')";
   }
 
+  @Override
+  public String millisAfter(String time, String millis) {
+    return "(" + time + " + " + millis + " * interval '1 millisecond')";
+  }
+
   /** The interval's epoch seconds, in whole milliseconds. */
   @Override
   public String millisSince(String time, String column) {

@@ -1,7 +1,6 @@
 package io.codequery.pgstore;
 
 import io.codequery.sqlstore.JobTable;
-import io.codequery.sqlstore.TextBounds;
 import io.codequery.store.Job;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,10 +56,5 @@ final class PgRows {
    */
   static String text(String s) {
     return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
-  }
-
-  /** {@code s} cut to {@code maxChars}: {@link TextBounds#bound}. */
-  static String bound(String s, int maxChars) {
-    return TextBounds.bound(s, maxChars);
   }
 }

@@ -8,9 +8,9 @@ import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.ClaimWrites;
 import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.IngestChanges;
-import io.codequery.sqlstore.StoreJobDocument;
 import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -62,6 +62,10 @@ public final class JobQueue implements Store {
   public static final int MAX_OUTPUT_CHARS = JobRunner.DEFAULT_OUTPUT_LIMIT;
 
   public static final int MAX_ERROR_CHARS = 8 * 1024;
+
+  /** The writes of a claim's holder (the protocol shared with PostgreSQL). */
+  private static final ClaimWrites WRITES =
+      new ClaimWrites(JobRows.JOBS, MAX_OUTPUT_CHARS, MAX_ERROR_CHARS);
 
   private final SqliteDatabase db;
   private final ClaimJobs claims;
@@ -226,126 +230,42 @@ public final class JobQueue implements Store {
     if (db.withConnection(c -> UnneededRun.of(c, SQLITE, job, processor)).isEmpty()) {
       return new Skip.Run();
     }
-    long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          Optional<UnneededRun> unneeded = UnneededRun.of(c, SQLITE, job, processor);
-          if (unneeded.isEmpty()) {
-            return new Skip.Run();
-          }
-          if (ClaimJobs.update(
-                  c,
-                  job,
-                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-                      + " outcome = ?, note = ?, error = NULL",
-                  now,
-                  unneeded.get().outcome().id(),
-                  unneeded.get().note())
-              != 1) {
-            return new Skip.Lost();
-          }
-          return new Skip.Skipped(JobRows.find(c, job.id()).orElseThrow());
-        });
+    String at = now();
+    return db.inTransaction(c -> WRITES.skip(c, job, processor, at));
   }
 
   @Override
   public Optional<Job> complete(Job job, JobResult result) {
-    long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          if (ClaimJobs.update(
-                  c,
-                  job,
-                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-                      + " exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
-                      + " outcome = NULL",
-                  now,
-                  result.exitCode(),
-                  result.durationMs(),
-                  JobRows.bound(result.output(), MAX_OUTPUT_CHARS))
-              != 1) {
-            return Optional.<Job>empty();
-          }
-          if (result.document() != null) {
-            // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
-            // of this path can be ingested between the look at its newer changes and the write.
-            StoreJobDocument.run(
-                c, SQLITE, job, result.document(), result.durationMs(), SqliteDialect.time(now));
-          }
-          return JobRows.find(c, job.id());
-        });
+    String at = now();
+    // The fence holds the write lock (BEGIN IMMEDIATE) until the commit: no change of the job's
+    // path can be ingested between the look at its newer changes and its document's write.
+    return db.inTransaction(c -> WRITES.complete(c, job, result, at));
   }
 
   @Override
   public Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result) {
-    long now = clock.millis();
-    boolean retry = retryable && job.attempts() <= maxRetries;
-    String error =
-        JobRows.bound(
-            retry
-                ? reason + " (attempt " + job.attempts() + " of " + (maxRetries + 1) + "; retrying)"
-                : reason,
-            MAX_ERROR_CHARS);
-    Integer exit = result == null ? null : result.exitCode();
-    Long duration = result == null ? null : result.durationMs();
-    String output = result == null ? null : JobRows.bound(result.output(), MAX_OUTPUT_CHARS);
-    if (retry) {
-      return finish(
-          job,
-          "state = 'pending', not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at ="
-              + " ?, exit_code = ?, duration_ms = ?, output = ?, error = ?",
-          now + retryDelay.toMillis(),
-          now,
-          exit,
-          duration,
-          output,
-          error);
-    }
-    return finish(
-        job,
-        "state = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-            + " exit_code = ?, duration_ms = ?, output = ?, error = ?",
-        now,
-        exit,
-        duration,
-        output,
-        error);
+    String at = now();
+    return db.inTransaction(
+        c -> WRITES.fail(c, job, at, reason, retryable, result, maxRetries, retryDelay));
   }
 
   @Override
   public Optional<Job> release(Job job, Duration delay) {
     requireNotNegative(delay);
-    long now = clock.millis();
-    return finish(
-        job,
-        "state = 'pending', attempts = MAX(attempts - 1, 0), not_before = ?,"
-            + " lease_owner = NULL, lease_until = NULL, updated_at = ?",
-        now + delay.toMillis(),
-        now);
+    String at = now();
+    return db.inTransaction(c -> WRITES.release(c, job, at, delay));
   }
 
   @Override
   public boolean extendLease(Job job, Duration lease) {
     requirePositive(lease);
-    long now = clock.millis();
-    return db.withConnection(
-        c ->
-            ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now + lease.toMillis(), now)
-                == 1);
+    String at = now();
+    return db.withConnection(c -> WRITES.extendLease(c, job, at, lease));
   }
 
   @Override
   public boolean recordRun(Job job, RecordedRun run) {
-    return db.withConnection(
-        c ->
-            ClaimJobs.update(
-                    c,
-                    job,
-                    "run_pid = ?, run_start_ticks = ?, run_boot_id = ?",
-                    run.pid(),
-                    run.startTicks(),
-                    run.bootId())
-                == 1);
+    return db.withConnection(c -> WRITES.recordRun(c, job, run));
   }
 
   @Override
@@ -360,11 +280,8 @@ public final class JobQueue implements Store {
       if (run.isPresent() && !EndOrphanedRuns.end(job, run.get())) {
         continue;
       }
-      long now = clock.millis();
-      boolean expired =
-          db.withConnection(
-              c -> ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now - 1, now) == 1);
-      freed += expired ? 1 : 0;
+      String at = now();
+      freed += db.withConnection(c -> WRITES.expireLease(c, job, at)) ? 1 : 0;
     }
     return freed;
   }
@@ -457,15 +374,8 @@ public final class JobQueue implements Store {
     }
   }
 
-  /**
-   * Applies {@code set} to the row of this claim (the fence of {@link ClaimJobs#update}) and reads
-   * the row back in the same transaction so the caller sees what it recorded.
-   */
-  private Optional<Job> finish(Job job, String set, Object... values) {
-    return db.inTransaction(
-        c ->
-            ClaimJobs.update(c, job, set, values) == 1
-                ? JobRows.find(c, job.id())
-                : Optional.<Job>empty());
+  /** The clock's time as the SQL the shared protocols write. */
+  private String now() {
+    return SqliteDialect.time(clock.millis());
   }
 }

@@ -2,7 +2,6 @@ package io.codequery.queue;
 
 import io.codequery.project.RepoPath;
 import io.codequery.sqlstore.JobTable;
-import io.codequery.sqlstore.TextBounds;
 import io.codequery.store.Job;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,10 +52,5 @@ final class JobRows {
   /** Binds {@code values} from parameter 1 on: {@link JobTable#bind}; returns the next index. */
   static int bind(PreparedStatement ps, Object... values) throws SQLException {
     return JOBS.bind(ps, values);
-  }
-
-  /** {@code s} cut to {@code maxChars}: {@link TextBounds#bound}. */
-  static String bound(String s, int maxChars) {
-    return TextBounds.bound(s, maxChars);
   }
 }

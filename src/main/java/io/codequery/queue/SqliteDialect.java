@@ -45,6 +45,11 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public String millisAfter(String time, String millis) {
+    return "(" + time + " + " + millis + ")";
+  }
+
+  @Override
   public String millisSince(String time, String column) {
     return "MAX(0, " + time + " - " + column + ")";
   }

@@ -51,6 +51,15 @@ public final class JobTable {
             + " note";
   }
 
+  SqlDialect dialect() {
+    return dialect;
+  }
+
+  /** The column of the lease's end. */
+  String leaseUntil() {
+    return leaseUntil;
+  }
+
   /** The columns of a job, as {@link #job} reads them. */
   public String columns() {
     return columns;
@@ -199,6 +208,29 @@ public final class JobTable {
       ps.setLong(i++, job.id());
       ps.setLong(i, job.version());
       return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * As {@link #update}, returning the row as the write left it; empty where the fence refused the
+   * write (one round trip, where an update and a read take two).
+   */
+  public Optional<Job> updateReturning(Connection c, Job job, String set, Object... values)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET "
+                + set
+                + " WHERE id = ? AND "
+                + version
+                + " = ? AND state = 'running' RETURNING "
+                + columns)) {
+      int i = bind(ps, values);
+      ps.setLong(i++, job.id());
+      ps.setLong(i, job.version());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+      }
     }
   }
 

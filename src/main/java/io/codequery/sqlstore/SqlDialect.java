@@ -34,6 +34,9 @@ public interface SqlDialect {
    */
   String millisBefore(String time, String millis);
 
+  /** As {@link #millisBefore}, the time {@code millis} milliseconds after {@code time}. */
+  String millisAfter(String time, String millis);
+
   /**
    * Whole milliseconds from the time in {@code column} to {@code time} (an SQL time of the column
    * type), never negative, as SQL of a number.
