@@ -197,16 +197,7 @@ public final class JobTable {
    * are the parameters of {@code set}. Returns the update count.
    */
   public int update(Connection c, Job job, String set, Object... values) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET "
-                + set
-                + " WHERE id = ? AND "
-                + version
-                + " = ? AND state = 'running'")) {
-      int i = bind(ps, values);
-      ps.setLong(i++, job.id());
-      ps.setLong(i, job.version());
+    try (PreparedStatement ps = fenced(c, job, set, "", values)) {
       return ps.executeUpdate();
     }
   }
@@ -217,20 +208,31 @@ public final class JobTable {
    */
   public Optional<Job> updateReturning(Connection c, Job job, String set, Object... values)
       throws SQLException {
-    try (PreparedStatement ps =
+    try (PreparedStatement ps = fenced(c, job, set, " RETURNING " + columns, values);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+    }
+  }
+
+  /** The fenced update of {@code job}'s row, prepared and bound, {@code tail} after its WHERE. */
+  private PreparedStatement fenced(Connection c, Job job, String set, String tail, Object... values)
+      throws SQLException {
+    PreparedStatement ps =
         c.prepareStatement(
             "UPDATE jobs SET "
                 + set
                 + " WHERE id = ? AND "
                 + version
-                + " = ? AND state = 'running' RETURNING "
-                + columns)) {
+                + " = ? AND state = 'running'"
+                + tail);
+    try {
       int i = bind(ps, values);
       ps.setLong(i++, job.id());
       ps.setLong(i, job.version());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(job(rs)) : Optional.empty();
-      }
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
     }
   }
 
