@@ -80,7 +80,7 @@ final class PgClaims {
         if (!rs.next()) {
           return Optional.empty();
         }
-        Job job = PgRows.job(rs);
+        Job job = PgRows.JOBS.job(rs);
         long pid = rs.getLong("was_pid");
         boolean ran = !rs.wasNull() && "running".equals(rs.getString("was"));
         if (!ran) {
@@ -139,7 +139,7 @@ final class PgClaims {
 
   private static String qualified(String table) {
     StringBuilder b = new StringBuilder();
-    for (String column : PgRows.JOB_COLUMNS.split(",\\s*")) {
+    for (String column : PgRows.JOBS.columns().split(",\\s*")) {
       b.append(b.length() == 0 ? "" : ", ").append(table).append('.').append(column);
     }
     return b.toString();

@@ -274,7 +274,7 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
                 + " WHERE state = 'running' AND lease_expires_at >= "
                 + at
                 + " AND left(lease_owner, length(?)) = ?")) {
-      PgRows.bind(ps, claimOwner, claimOwner);
+      PgRows.JOBS.bind(ps, claimOwner, claimOwner);
       ps.executeUpdate();
     }
   }

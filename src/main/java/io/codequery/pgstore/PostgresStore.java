@@ -364,7 +364,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public Optional<Job> get(long id) {
-    return db.withConnection(c -> PgRows.findJob(c, id));
+    return db.withConnection(c -> PgRows.JOBS.find(c, id));
   }
 
   @Override

@@ -88,7 +88,7 @@ final class ClaimJobs {
   /** The candidates query for due jobs matching {@code condition} (two parameters: now, now). */
   static String dueSql(String condition) {
     return "SELECT "
-        + JobRows.COLUMNS
+        + JobRows.JOBS.columns()
         + " FROM jobs INDEXED BY jobs_state_id WHERE "
         + condition
         + " AND "
@@ -107,7 +107,7 @@ final class ClaimJobs {
       ps.setLong(2, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          due.add(JobRows.job(rs));
+          due.add(JobRows.JOBS.job(rs));
         }
       }
     }
@@ -210,7 +210,7 @@ final class ClaimJobs {
                 + ", version = version + 1 WHERE id = ? AND version = ? AND ((state = 'pending' AND"
                 + " not_before <= ?) OR (state = 'running' AND lease_until < ?)) AND "
                 + FILE_IS_FREE)) {
-      int i = JobRows.bind(ps, values);
+      int i = JobRows.JOBS.bind(ps, values);
       ps.setLong(i++, candidate.id());
       ps.setLong(i++, candidate.version());
       ps.setLong(i++, now);

@@ -314,7 +314,7 @@ public final class JobQueue implements Store {
 
   @Override
   public Optional<Job> get(long id) {
-    return db.withConnection(c -> JobRows.find(c, id));
+    return db.withConnection(c -> JobRows.JOBS.find(c, id));
   }
 
   @Override

@@ -87,7 +87,7 @@ final class SqliteWorkerRegistry implements WorkerRegistry {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "UPDATE workers SET state = 'dead', ended_at = ? WHERE worker_id = ?")) {
-              JobRows.bind(ps, now, w.workerId());
+              JobRows.JOBS.bind(ps, now, w.workerId());
               ps.executeUpdate();
             }
             // Its jobs' leases expire now rather than when their renewal would have stopped: the
@@ -98,7 +98,7 @@ final class SqliteWorkerRegistry implements WorkerRegistry {
                 c.prepareStatement(
                     "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE state = 'running' AND"
                         + " lease_until >= ? AND substr(lease_owner, 1, ?) = ?")) {
-              JobRows.bind(ps, now - 1, now, now, w.claimOwner().length(), w.claimOwner());
+              JobRows.JOBS.bind(ps, now - 1, now, now, w.claimOwner().length(), w.claimOwner());
               ps.executeUpdate();
             }
           }
