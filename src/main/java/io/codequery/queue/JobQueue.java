@@ -33,8 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -141,14 +139,7 @@ public final class JobQueue implements Store {
   public static JobQueue openReadOnly(Path file, Clock clock) {
     Path absolute = file.toAbsolutePath();
     SqliteDatabase db = SqliteDatabase.openReadOnly(absolute);
-    int version =
-        db.withConnection(
-            c -> {
-              try (Statement st = c.createStatement();
-                  ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-                return rs.next() ? rs.getInt(1) : 0;
-              }
-            });
+    int version = db.withConnection(QueueSchema::userVersion);
     if (version != SCHEMA_VERSION) {
       db.close();
       return open(absolute, 0, Duration.ZERO, clock);
@@ -188,14 +179,7 @@ public final class JobQueue implements Store {
       return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, null, null);
     }
     try (SqliteDatabase db = SqliteDatabase.openReadOnly(file.toAbsolutePath())) {
-      int version =
-          db.withConnection(
-              c -> {
-                try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-                  return rs.next() ? rs.getInt(1) : 0;
-                }
-              });
+      int version = db.withConnection(QueueSchema::userVersion);
       return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, version, null);
     } catch (RuntimeException e) {
       return new StoreHealth(url, false, null, null, e.getMessage());

@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class JobTable {
   /** Rows that are jobs (the others record a path's removal, for the order per path). */
-  public static final String IS_JOB = "kind = 'document'";
+  private static final String IS_JOB = "kind = 'document'";
 
   private final SqlDialect dialect;
   private final String leaseUntil;
