@@ -78,8 +78,7 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
     String at = now.get();
     db.inTransaction(
         c -> {
-          ROWS.insert(c, at, id, w);
-          ROWS.forgetEnded(c, at);
+          ROWS.register(c, at, id, w);
           return null;
         });
     holdLockQuietly(id);

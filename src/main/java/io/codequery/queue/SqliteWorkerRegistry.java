@@ -35,8 +35,7 @@ final class SqliteWorkerRegistry implements WorkerRegistry {
     String at = now();
     db.inTransaction(
         c -> {
-          ROWS.insert(c, at, id, w);
-          ROWS.forgetEnded(c, at);
+          ROWS.register(c, at, id, w);
           return null;
         });
     return worker(id).orElseThrow(() -> new IllegalStateException("registered row vanished"));

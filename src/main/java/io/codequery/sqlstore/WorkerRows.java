@@ -58,8 +58,11 @@ public final class WorkerRows {
     this.order = order;
   }
 
-  /** Inserts the row of a new life {@code id}, running, started and beaten at {@code at}. */
-  public void insert(Connection c, String at, String id, NewWorker w) throws SQLException {
+  /**
+   * Inserts the row of a new life {@code id}, running, started and beaten at {@code at}, and
+   * forgets the lives that ended long before (every restart adds one).
+   */
+  public void register(Connection c, String at, String id, NewWorker w) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO workers ("
@@ -83,6 +86,7 @@ public final class WorkerRows {
       ps.setLong(10, w.jobTimeout().toMillis());
       ps.executeUpdate();
     }
+    forgetEnded(c, at);
   }
 
   /**
