@@ -1,5 +1,6 @@
 package io.codequery.pgstore;
 
+import io.codequery.sqlstore.JobTable;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
 import io.codequery.store.RecordedRun;
@@ -79,7 +80,7 @@ final class PgClaims {
         if (!rs.next()) {
           return Optional.empty();
         }
-        Job job = PgRows.job(rs);
+        Job job = PgRows.JOBS.job(rs);
         long pid = rs.getLong("was_pid");
         boolean ran = !rs.wasNull() && "running".equals(rs.getString("was"));
         if (!ran) {
@@ -138,63 +139,19 @@ final class PgClaims {
 
   private static String qualified(String table) {
     StringBuilder b = new StringBuilder();
-    for (String column : PgRows.JOB_COLUMNS.split(",\\s*")) {
+    for (String column : PgRows.JOBS.columns().split(",\\s*")) {
       b.append(b.length() == 0 ? "" : ", ").append(table).append('.').append(column);
     }
     return b.toString();
   }
 
-  /**
-   * The fence: {@code UPDATE jobs SET <set> WHERE id = ? AND lease_token = ? AND state = 'running'}
-   * changes the row only while the claim that produced {@code job} still holds it. Returns the
-   * update count.
-   */
+  /** The fence of a claim's writes: {@link JobTable#update}. Returns the update count. */
   static int update(Connection c, Job job, String set, Object... values) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET " + set + " WHERE id = ? AND lease_token = ? AND state = 'running'")) {
-      int i = PgRows.bind(ps, values);
-      ps.setLong(i++, job.id());
-      ps.setLong(i, job.version());
-      return ps.executeUpdate();
-    }
-  }
-
-  /**
-   * As {@link #update}, returning the row as the write left it; empty where the fence refused the
-   * write (one round trip, where an update and a read take two).
-   */
-  static Optional<Job> updateReturning(Connection c, Job job, String set, Object... values)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET "
-                + set
-                + " WHERE id = ? AND lease_token = ? AND state = 'running' RETURNING "
-                + PgRows.JOB_COLUMNS)) {
-      int i = PgRows.bind(ps, values);
-      ps.setLong(i++, job.id());
-      ps.setLong(i, job.version());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(PgRows.job(rs)) : Optional.empty();
-      }
-    }
+    return PgRows.JOBS.update(c, job, set, values);
   }
 
   /** The run recorded for {@code job}'s current claim, if its command started. */
   static Optional<RecordedRun> recordedRun(Connection c, Job job) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT run_pid, run_start_ticks, run_boot_id FROM jobs WHERE id = ? AND lease_token"
-                + " = ? AND run_pid IS NOT NULL")) {
-      ps.setLong(1, job.id());
-      ps.setLong(2, job.version());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new RecordedRun(rs.getLong(1), rs.getLong(2), String.valueOf(rs.getString(3))))
-            : Optional.empty();
-      }
-    }
+    return PgRows.JOBS.recordedRun(c, job);
   }
 }

@@ -38,6 +38,22 @@ final class PgDialect implements SqlDialect {
     return PgRows.instant(rs, column);
   }
 
+  @Override
+  public String millisBefore(String time, String millis) {
+    return "(" + time + " - " + millis + " * interval '1 millisecond')";
+  }
+
+  @Override
+  public String millisAfter(String time, String millis) {
+    return "(" + time + " + " + millis + " * interval '1 millisecond')";
+  }
+
+  /** The interval's epoch seconds, in whole milliseconds. */
+  @Override
+  public String millisSince(String time, String column) {
+    return "GREATEST(0, floor(extract(epoch FROM (" + time + " - " + column + ")) * 1000))::bigint";
+  }
+
   /**
    * Takes the advisory lock {@link #INGEST_LOCK} until the transaction ends. Exclusive, it makes
    * the ids of concurrent ingests follow their commit order: two hosts ingesting at once would

@@ -1,17 +1,16 @@
 package io.codequery.pgstore;
 
+import io.codequery.sqlstore.WorkerRows;
 import io.codequery.store.Beat;
 import io.codequery.store.NewWorker;
 import io.codequery.store.StopRequest;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
-import io.codequery.store.WorkerState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,23 +33,8 @@ import java.util.function.Supplier;
  * lock for a long time: the heartbeat's age still marks it dead after three intervals.
  */
 final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
-  /** Lives that ended longer ago than this are forgotten (every restart adds one). */
-  static final Duration FORGET_ENDED_AFTER = Duration.ofDays(1);
-
-  /** A heartbeat older than this many intervals means dead. */
-  static final int DEAD_AFTER_INTERVALS = 3;
-
   /** The advisory lock key of the reaper ("cq-reapr" in ASCII). */
   static final long REAP_LOCK = 0x63712d7265617072L;
-
-  private static final String COLUMNS =
-      "worker_id, host, host_id, pid, process_start_ticks, root, version, claim_owner, state,"
-          + " stop_requested, heartbeat_ms, job_timeout_ms, started_at, heartbeat_at, progress_at";
-
-  /** The running jobs of a worker: those its claims hold (lease owner {@code claim_owner…}). */
-  private static final String OWNS_JOB =
-      "jobs.state = 'running' AND left(jobs.lease_owner, length(workers.claim_owner))"
-          + " = workers.claim_owner";
 
   /**
    * True where the life's lock, taken since the server started, is held by no session any more: its
@@ -66,6 +50,10 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
   /** The state a reader is shown: a life still alive in its row whose lock is gone is dead. */
   private static final String SHOWN_STATE =
       "CASE WHEN state IN ('running', 'draining') AND " + LOCK_GONE + " THEN 'dead' ELSE state END";
+
+  /** The table's protocol, written once: the state shown, the newest life first. */
+  private static final WorkerRows ROWS =
+      new WorkerRows(PgDialect.POSTGRESQL, SHOWN_STATE, "life DESC");
 
   /** How long a check that a life's lock connection still works may take. */
   private static final int LOCK_CHECK_SECONDS = 2;
@@ -90,32 +78,7 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
     String at = now.get();
     db.inTransaction(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO workers ("
-                      + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', false, ?, ?, "
-                      + at
-                      + ", "
-                      + at
-                      + ", "
-                      + at
-                      + ")")) {
-            PgRows.bind(
-                ps,
-                id,
-                w.host(),
-                w.hostId(),
-                w.pid(),
-                w.processStartTicks(),
-                w.root(),
-                w.version(),
-                w.claimOwner(),
-                w.heartbeatInterval().toMillis(),
-                w.jobTimeout().toMillis());
-            ps.executeUpdate();
-          }
-          forgetEnded(c, at);
+          ROWS.register(c, at, id, w);
           return null;
         });
     holdLockQuietly(id);
@@ -204,28 +167,8 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
   @Override
   public Beat heartbeat(String workerId, boolean progressed) {
     String at = now.get();
-    Beat beat =
-        db.withConnection(
-            c -> {
-              // One statement: a reaper marking this life dead at the same instant either runs
-              // first
-              // (no row matches: the life has ended) or waits for this row's lock and then finds
-              // the
-              // renewed heartbeat too young to reap.
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "UPDATE workers SET heartbeat_at = "
-                          + at
-                          + ", progress_at = CASE WHEN ? THEN "
-                          + at
-                          + " ELSE progress_at END WHERE worker_id = ? AND state IN ('running',"
-                          + " 'draining') RETURNING stop_requested")) {
-                PgRows.bind(ps, progressed, workerId);
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? new Beat.Recorded(rs.getBoolean(1)) : new Beat.Ended();
-                }
-              }
-            });
+    // Out of a transaction: the update is one statement (WorkerRows#heartbeat says why).
+    Beat beat = db.withConnection(c -> ROWS.heartbeat(c, at, workerId, progressed));
     if (beat instanceof Beat.Recorded) {
       // Takes the lock again where its session broke: after a server restart, the lock is gone
       // while the worker lives on, and without it a later kill would be seen only by the age.
@@ -238,54 +181,25 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
 
   @Override
   public void markDraining(String workerId) {
-    setState(workerId, "'draining'", "state = 'running'");
+    db.withConnection(c -> ROWS.markDraining(c, workerId));
   }
 
   @Override
   public void markStopped(String workerId) {
-    setState(workerId, "'stopped', ended_at = " + now.get(), "state IN ('running', 'draining')");
+    String at = now.get();
+    db.withConnection(c -> ROWS.markStopped(c, at, workerId));
     releaseLock(workerId);
-  }
-
-  private void setState(String workerId, String state, String from) {
-    db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE workers SET state = " + state + " WHERE worker_id = ? AND " + from)) {
-            ps.setString(1, workerId);
-            return ps.executeUpdate();
-          }
-        });
   }
 
   @Override
   public StopRequest requestStop(String workerId) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE workers SET stop_requested = true WHERE worker_id = ? AND state IN"
-                      + " ('running', 'draining')")) {
-            ps.setString(1, workerId);
-            if (ps.executeUpdate() == 1) {
-              return StopRequest.REQUESTED;
-            }
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT 1 FROM workers WHERE worker_id = ?")) {
-            ps.setString(1, workerId);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? StopRequest.NOT_RUNNING : StopRequest.UNKNOWN_WORKER;
-            }
-          }
-        });
+    return db.inTransaction(c -> ROWS.requestStop(c, workerId));
   }
 
   @Override
   public List<WorkerRecord> workers() {
     String at = now.get();
-    return db.withConnection(c -> select(c, at, "", ""));
+    return db.withConnection(c -> ROWS.select(c, at, "", ps -> {}));
   }
 
   @Override
@@ -317,11 +231,9 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
               c.prepareStatement(
                   "UPDATE workers SET state = 'dead', ended_at = "
                       + at
-                      + " WHERE state IN ('running', 'draining') AND (heartbeat_at < "
-                      + at
-                      + " - "
-                      + DEAD_AFTER_INTERVALS
-                      + " * heartbeat_ms * interval '1 millisecond' OR "
+                      + " WHERE state IN ('running', 'draining') AND ("
+                      + ROWS.heartbeatOverdue(at)
+                      + " OR "
                       + LOCK_GONE
                       + ") RETURNING worker_id, claim_owner")) {
             try (ResultSet rs = ps.executeQuery()) {
@@ -331,10 +243,14 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
               }
             }
           }
-          forgetEnded(c, at);
+          ROWS.forgetEnded(c, at);
           return dead.isEmpty()
               ? List.<WorkerRecord>of()
-              : select(c, at, " WHERE workers.worker_id = ANY (?)", dead.toArray(String[]::new));
+              : ROWS.select(
+                  c,
+                  at,
+                  " WHERE workers.worker_id = ANY (?)",
+                  ps -> ps.setArray(1, c.createArrayOf("text", dead.toArray(String[]::new))));
         });
   }
 
@@ -357,64 +273,8 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
                 + " WHERE state = 'running' AND lease_expires_at >= "
                 + at
                 + " AND left(lease_owner, length(?)) = ?")) {
-      PgRows.bind(ps, claimOwner, claimOwner);
+      PgRows.JOBS.bind(ps, claimOwner, claimOwner);
       ps.executeUpdate();
-    }
-  }
-
-  private static void forgetEnded(Connection c, String at) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM workers WHERE state IN ('stopped', 'dead') AND ended_at < "
-                + at
-                + " - ? * interval '1 millisecond'")) {
-      ps.setLong(1, FORGET_ENDED_AFTER.toMillis());
-      ps.executeUpdate();
-    }
-  }
-
-  private static List<WorkerRecord> select(Connection c, String at, String where, Object value)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + COLUMNS.replace(" state,", " " + SHOWN_STATE + ",")
-                + ", (SELECT COUNT(*) FROM jobs WHERE "
-                + OWNS_JOB
-                + "), "
-                + millisSince(at, "heartbeat_at")
-                + ", "
-                + millisSince(at, "progress_at")
-                + " FROM workers"
-                + where
-                + " ORDER BY life DESC")) {
-      if (!where.isEmpty()) {
-        ps.setArray(1, c.createArrayOf("text", (Object[]) value));
-      }
-      List<WorkerRecord> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new WorkerRecord(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  rs.getLong(5),
-                  rs.getString(6),
-                  rs.getString(7),
-                  rs.getString(8),
-                  WorkerState.of(rs.getString(9)),
-                  rs.getBoolean(10),
-                  Duration.ofMillis(rs.getLong(11)),
-                  Duration.ofMillis(rs.getLong(12)),
-                  PgRows.instant(rs, "started_at"),
-                  Duration.ofMillis(rs.getLong(17)),
-                  Duration.ofMillis(rs.getLong(18)),
-                  rs.getLong(16)));
-        }
-      }
-      return out;
     }
   }
 
@@ -424,10 +284,5 @@ final class PgWorkerRegistry implements WorkerRegistry, AutoCloseable {
     for (String workerId : List.copyOf(lockSessions.keySet())) {
       releaseLock(workerId);
     }
-  }
-
-  /** Whole milliseconds from {@code column} to {@code at}, never negative. */
-  private static String millisSince(String at, String column) {
-    return "GREATEST(0, floor(extract(epoch FROM (" + at + " - " + column + ")) * 1000))::bigint";
   }
 }

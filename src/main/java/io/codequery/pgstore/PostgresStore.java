@@ -5,9 +5,9 @@ import static io.codequery.pgstore.PgDialect.POSTGRESQL;
 import io.codequery.project.RepoPath;
 import io.codequery.queue.EndOrphanedRuns;
 import io.codequery.queue.JobQueue;
+import io.codequery.sqlstore.ClaimWrites;
 import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.IngestChanges;
-import io.codequery.sqlstore.StoreJobDocument;
 import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Beat;
 import io.codequery.store.CompletedAndNext;
@@ -32,14 +32,9 @@ import io.codequery.store.StoreHealth;
 import io.codequery.store.WorkerRecord;
 import io.codequery.store.WorkerRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +70,10 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   /** The schema version this code writes. */
   public static final int SCHEMA_VERSION = PgSchema.VERSION;
+
+  /** The writes of a claim's holder (the protocol shared with SQLite). */
+  private static final ClaimWrites WRITES =
+      new ClaimWrites(PgRows.JOBS, JobQueue.MAX_OUTPUT_CHARS, JobQueue.MAX_ERROR_CHARS);
 
   /**
    * How the store behaves.
@@ -220,7 +219,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
     record Both(Optional<Job> completed, Optional<PgClaims.Claimed> claimed) {}
     Both both =
         db.inTransaction(
-            c -> new Both(completeIn(c, job, result, now), claimIn(c, owner, lease, now)));
+            c -> new Both(WRITES.complete(c, job, result, now), claimIn(c, owner, lease, now)));
     Optional<Job> next = both.claimed().isEmpty() ? Optional.empty() : admit(both.claimed().get());
     if (both.claimed().isPresent() && next.isEmpty()) {
       next = claim(owner, lease); // the claimed job's previous run could not be ended: look again
@@ -269,96 +268,29 @@ public final class PostgresStore implements Store, WorkerRegistry {
       return new Skip.Run();
     }
     String now = now();
-    return db.inTransaction(
-        c -> {
-          POSTGRESQL.lockOrder(c, false);
-          Optional<UnneededRun> unneeded = UnneededRun.of(c, POSTGRESQL, job, processor);
-          if (unneeded.isEmpty()) {
-            return new Skip.Run();
-          }
-          if (PgClaims.update(
-                  c,
-                  job,
-                  "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-                      + now
-                      + ", outcome = ?, note = ?, error = NULL",
-                  unneeded.get().outcome().id(),
-                  unneeded.get().note())
-              != 1) {
-            return new Skip.Lost();
-          }
-          return new Skip.Skipped(PgRows.findJob(c, job.id()).orElseThrow());
-        });
+    return db.inTransaction(c -> WRITES.skip(c, job, processor, now));
   }
 
   @Override
   public Optional<Job> complete(Job job, JobResult result) {
     String now = now();
-    return db.inTransaction(c -> completeIn(c, job, result, now));
-  }
-
-  private Optional<Job> completeIn(Connection c, Job job, JobResult result, String now)
-      throws SQLException {
-    String done =
-        "state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-            + now
-            + ", exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
-            + " outcome = NULL";
-    Object[] values = {
-      result.exitCode(),
-      result.durationMs(),
-      PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS)
-    };
-    if (result.document() == null) {
-      return PgClaims.updateReturning(c, job, done, values);
-    }
-    POSTGRESQL.lockOrder(c, false);
-    if (PgClaims.update(c, job, done, values) != 1) {
-      return Optional.empty();
-    }
-    StoreJobDocument.run(c, POSTGRESQL, job, result.document(), result.durationMs(), now);
-    return PgRows.findJob(c, job.id());
+    return db.inTransaction(c -> WRITES.complete(c, job, result, now));
   }
 
   @Override
   public Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result) {
     String now = now();
-    int maxRetries = options.maxRetries();
-    boolean retry = retryable && job.attempts() <= maxRetries;
-    String error =
-        PgRows.bound(
-            retry
-                ? reason + " (attempt " + job.attempts() + " of " + (maxRetries + 1) + "; retrying)"
-                : reason,
-            JobQueue.MAX_ERROR_CHARS);
-    Integer exit = result == null ? null : result.exitCode();
-    Long duration = result == null ? null : result.durationMs();
-    String output =
-        result == null ? null : PgRows.bound(result.output(), JobQueue.MAX_OUTPUT_CHARS);
-    if (retry) {
-      return finish(
-          job,
-          "state = 'pending', not_before = "
-              + now
-              + " + ? * interval '1 millisecond', lease_owner = NULL, lease_expires_at = NULL,"
-              + " updated_at = "
-              + now
-              + ", exit_code = ?, duration_ms = ?, output = ?, error = ?",
-          options.retryDelay().toMillis(),
-          exit,
-          duration,
-          output,
-          error);
-    }
-    return finish(
-        job,
-        "state = 'failed', lease_owner = NULL, lease_expires_at = NULL, updated_at = "
-            + now
-            + ", exit_code = ?, duration_ms = ?, output = ?, error = ?",
-        exit,
-        duration,
-        output,
-        error);
+    return db.inTransaction(
+        c ->
+            WRITES.fail(
+                c,
+                job,
+                now,
+                reason,
+                retryable,
+                result,
+                options.maxRetries(),
+                options.retryDelay()));
   }
 
   @Override
@@ -372,45 +304,19 @@ public final class PostgresStore implements Store, WorkerRegistry {
       throw new IllegalArgumentException("a release delay cannot be negative, was " + delay);
     }
     String now = now();
-    return finish(
-        job,
-        "state = 'pending', attempts = GREATEST(attempts - 1, 0), not_before = "
-            + now
-            + " + ? * interval '1 millisecond', lease_owner = NULL, lease_expires_at = NULL,"
-            + " updated_at = "
-            + now,
-        delay.toMillis());
+    return db.inTransaction(c -> WRITES.release(c, job, now, delay));
   }
 
   @Override
   public boolean extendLease(Job job, Duration lease) {
     requirePositive(lease);
     String now = now();
-    return db.withConnection(
-        c ->
-            PgClaims.update(
-                    c,
-                    job,
-                    "lease_expires_at = "
-                        + now
-                        + " + ? * interval '1 millisecond', updated_at = "
-                        + now,
-                    lease.toMillis())
-                == 1);
+    return db.withConnection(c -> WRITES.extendLease(c, job, now, lease));
   }
 
   @Override
   public boolean recordRun(Job job, RecordedRun run) {
-    return db.withConnection(
-        c ->
-            PgClaims.update(
-                    c,
-                    job,
-                    "run_pid = ?, run_start_ticks = ?, run_boot_id = ?",
-                    run.pid(),
-                    run.startTicks(),
-                    run.bootId())
-                == 1);
+    return db.withConnection(c -> WRITES.recordRun(c, job, run));
   }
 
   @Override
@@ -428,18 +334,7 @@ public final class PostgresStore implements Store, WorkerRegistry {
         continue;
       }
       String now = now();
-      boolean expired =
-          db.withConnection(
-              c ->
-                  PgClaims.update(
-                          c,
-                          job,
-                          "lease_expires_at = "
-                              + now
-                              + " - interval '1 millisecond', updated_at = "
-                              + now)
-                      == 1);
-      freed += expired ? 1 : 0;
+      freed += db.withConnection(c -> WRITES.expireLease(c, job, now)) ? 1 : 0;
     }
     return freed;
   }
@@ -448,85 +343,28 @@ public final class PostgresStore implements Store, WorkerRegistry {
 
   @Override
   public Map<JobState, Long> counts() {
-    return db.withConnection(
-        c -> {
-          EnumMap<JobState, Long> counts = new EnumMap<>(JobState.class);
-          for (JobState s : JobState.values()) {
-            counts.put(s, 0L);
-          }
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT state, COUNT(*) FROM jobs WHERE "
-                          + PgRows.IS_JOB
-                          + " GROUP BY state")) {
-            while (rs.next()) {
-              counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
-            }
-          }
-          return Collections.unmodifiableMap(counts);
-        });
+    return db.withConnection(PgRows.JOBS::counts);
   }
 
   @Override
   public long depth() {
-    return count(
-        "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND " + PgRows.IS_JOB);
+    return db.withConnection(PgRows.JOBS::depth);
   }
 
   @Override
   public long due() {
-    String now = now();
-    return count(
-        "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= "
-            + now
-            + ") OR (state = 'running' AND lease_expires_at < "
-            + now
-            + ")");
-  }
-
-  private long count(String sql) {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    String at = now();
+    return db.withConnection(c -> PgRows.JOBS.due(c, at));
   }
 
   @Override
   public List<Job> list(Optional<JobState> state, int limit) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + PgRows.JOB_COLUMNS
-                      + " FROM jobs WHERE "
-                      + PgRows.IS_JOB
-                      + (state.isPresent() ? " AND state = ?" : "")
-                      + " ORDER BY id DESC LIMIT ?")) {
-            int i = 1;
-            if (state.isPresent()) {
-              ps.setString(i++, state.get().id());
-            }
-            ps.setInt(i, limit);
-            List<Job> jobs = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                jobs.add(PgRows.job(rs));
-              }
-            }
-            return List.copyOf(jobs);
-          }
-        });
+    return db.withConnection(c -> PgRows.JOBS.list(c, state, limit));
   }
 
   @Override
   public Optional<Job> get(long id) {
-    return db.withConnection(c -> PgRows.findJob(c, id));
+    return db.withConnection(c -> PgRows.JOBS.find(c, id));
   }
 
   @Override
@@ -643,11 +481,4 @@ public final class PostgresStore implements Store, WorkerRegistry {
   }
 
   /** Applies {@code set} under this claim's fence and reads the row back in one transaction. */
-  private Optional<Job> finish(Job job, String set, Object... values) {
-    return db.inTransaction(
-        c ->
-            PgClaims.update(c, job, set, values) == 1
-                ? PgRows.findJob(c, job.id())
-                : Optional.<Job>empty());
-  }
 }

@@ -1,5 +1,6 @@
 package io.codequery.queue;
 
+import io.codequery.sqlstore.JobTable;
 import io.codequery.store.Job;
 import io.codequery.store.JobState;
 import io.codequery.store.RecordedRun;
@@ -87,7 +88,7 @@ final class ClaimJobs {
   /** The candidates query for due jobs matching {@code condition} (two parameters: now, now). */
   static String dueSql(String condition) {
     return "SELECT "
-        + JobRows.COLUMNS
+        + JobRows.JOBS.columns()
         + " FROM jobs INDEXED BY jobs_state_id WHERE "
         + condition
         + " AND "
@@ -106,7 +107,7 @@ final class ClaimJobs {
       ps.setLong(2, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          due.add(JobRows.job(rs));
+          due.add(JobRows.JOBS.job(rs));
         }
       }
     }
@@ -187,35 +188,12 @@ final class ClaimJobs {
 
   /** The run recorded for {@code job}'s current claim, if its command started. */
   static Optional<RecordedRun> recordedRun(Connection c, Job job) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT run_pid, run_start_ticks, run_boot_id FROM jobs WHERE id = ? AND version = ?"
-                + " AND run_pid IS NOT NULL")) {
-      ps.setLong(1, job.id());
-      ps.setLong(2, job.version());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new RecordedRun(rs.getLong(1), rs.getLong(2), String.valueOf(rs.getString(3))))
-            : Optional.empty();
-      }
-    }
+    return JobRows.JOBS.recordedRun(c, job);
   }
 
-  /**
-   * The fence: {@code UPDATE jobs SET <set> WHERE id = ? AND version = ? AND state = 'running'}
-   * changes the row only while the claim that produced {@code job} still holds it. Returns the
-   * update count.
-   */
+  /** The fence of a claim's writes: {@link JobTable#update}. Returns the update count. */
   static int update(Connection c, Job job, String set, Object... values) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET " + set + " WHERE id = ? AND version = ? AND state = 'running'")) {
-      int i = JobRows.bind(ps, values);
-      ps.setLong(i++, job.id());
-      ps.setLong(i, job.version());
-      return ps.executeUpdate();
-    }
+    return JobRows.JOBS.update(c, job, set, values);
   }
 
   /**
@@ -232,7 +210,7 @@ final class ClaimJobs {
                 + ", version = version + 1 WHERE id = ? AND version = ? AND ((state = 'pending' AND"
                 + " not_before <= ?) OR (state = 'running' AND lease_until < ?)) AND "
                 + FILE_IS_FREE)) {
-      int i = JobRows.bind(ps, values);
+      int i = JobRows.JOBS.bind(ps, values);
       ps.setLong(i++, candidate.id());
       ps.setLong(i++, candidate.version());
       ps.setLong(i++, now);

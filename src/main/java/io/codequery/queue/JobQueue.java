@@ -8,9 +8,9 @@ import io.codequery.pidfile.StrictFiles;
 import io.codequery.pidfile.UnsafeFileException;
 import io.codequery.project.ProjectLayout;
 import io.codequery.project.RepoPath;
+import io.codequery.sqlstore.ClaimWrites;
 import io.codequery.sqlstore.DocumentRows;
 import io.codequery.sqlstore.IngestChanges;
-import io.codequery.sqlstore.StoreJobDocument;
 import io.codequery.sqlstore.UnneededRun;
 import io.codequery.store.Document;
 import io.codequery.store.DocumentCounts;
@@ -33,13 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +60,10 @@ public final class JobQueue implements Store {
   public static final int MAX_OUTPUT_CHARS = JobRunner.DEFAULT_OUTPUT_LIMIT;
 
   public static final int MAX_ERROR_CHARS = 8 * 1024;
+
+  /** The writes of a claim's holder (the protocol shared with PostgreSQL). */
+  private static final ClaimWrites WRITES =
+      new ClaimWrites(JobRows.JOBS, MAX_OUTPUT_CHARS, MAX_ERROR_CHARS);
 
   private final SqliteDatabase db;
   private final ClaimJobs claims;
@@ -140,14 +139,7 @@ public final class JobQueue implements Store {
   public static JobQueue openReadOnly(Path file, Clock clock) {
     Path absolute = file.toAbsolutePath();
     SqliteDatabase db = SqliteDatabase.openReadOnly(absolute);
-    int version =
-        db.withConnection(
-            c -> {
-              try (Statement st = c.createStatement();
-                  ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-                return rs.next() ? rs.getInt(1) : 0;
-              }
-            });
+    int version = db.withConnection(QueueSchema::userVersion);
     if (version != SCHEMA_VERSION) {
       db.close();
       return open(absolute, 0, Duration.ZERO, clock);
@@ -187,14 +179,7 @@ public final class JobQueue implements Store {
       return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, null, null);
     }
     try (SqliteDatabase db = SqliteDatabase.openReadOnly(file.toAbsolutePath())) {
-      int version =
-          db.withConnection(
-              c -> {
-                try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-                  return rs.next() ? rs.getInt(1) : 0;
-                }
-              });
+      int version = db.withConnection(QueueSchema::userVersion);
       return new StoreHealth(url, true, (System.nanoTime() - start) / 1e6, version, null);
     } catch (RuntimeException e) {
       return new StoreHealth(url, false, null, null, e.getMessage());
@@ -229,126 +214,42 @@ public final class JobQueue implements Store {
     if (db.withConnection(c -> UnneededRun.of(c, SQLITE, job, processor)).isEmpty()) {
       return new Skip.Run();
     }
-    long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          Optional<UnneededRun> unneeded = UnneededRun.of(c, SQLITE, job, processor);
-          if (unneeded.isEmpty()) {
-            return new Skip.Run();
-          }
-          if (ClaimJobs.update(
-                  c,
-                  job,
-                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-                      + " outcome = ?, note = ?, error = NULL",
-                  now,
-                  unneeded.get().outcome().id(),
-                  unneeded.get().note())
-              != 1) {
-            return new Skip.Lost();
-          }
-          return new Skip.Skipped(JobRows.find(c, job.id()).orElseThrow());
-        });
+    String at = now();
+    return db.inTransaction(c -> WRITES.skip(c, job, processor, at));
   }
 
   @Override
   public Optional<Job> complete(Job job, JobResult result) {
-    long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          if (ClaimJobs.update(
-                  c,
-                  job,
-                  "state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-                      + " exit_code = ?, duration_ms = ?, output = ?, error = NULL, note = NULL,"
-                      + " outcome = NULL",
-                  now,
-                  result.exitCode(),
-                  result.durationMs(),
-                  JobRows.bound(result.output(), MAX_OUTPUT_CHARS))
-              != 1) {
-            return Optional.<Job>empty();
-          }
-          if (result.document() != null) {
-            // The fence above holds the write lock (BEGIN IMMEDIATE) until the commit: no change
-            // of this path can be ingested between the look at its newer changes and the write.
-            StoreJobDocument.run(
-                c, SQLITE, job, result.document(), result.durationMs(), SqliteDialect.time(now));
-          }
-          return JobRows.find(c, job.id());
-        });
+    String at = now();
+    // The fence holds the write lock (BEGIN IMMEDIATE) until the commit: no change of the job's
+    // path can be ingested between the look at its newer changes and its document's write.
+    return db.inTransaction(c -> WRITES.complete(c, job, result, at));
   }
 
   @Override
   public Optional<Job> fail(Job job, String reason, boolean retryable, JobResult result) {
-    long now = clock.millis();
-    boolean retry = retryable && job.attempts() <= maxRetries;
-    String error =
-        JobRows.bound(
-            retry
-                ? reason + " (attempt " + job.attempts() + " of " + (maxRetries + 1) + "; retrying)"
-                : reason,
-            MAX_ERROR_CHARS);
-    Integer exit = result == null ? null : result.exitCode();
-    Long duration = result == null ? null : result.durationMs();
-    String output = result == null ? null : JobRows.bound(result.output(), MAX_OUTPUT_CHARS);
-    if (retry) {
-      return finish(
-          job,
-          "state = 'pending', not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at ="
-              + " ?, exit_code = ?, duration_ms = ?, output = ?, error = ?",
-          now + retryDelay.toMillis(),
-          now,
-          exit,
-          duration,
-          output,
-          error);
-    }
-    return finish(
-        job,
-        "state = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = ?,"
-            + " exit_code = ?, duration_ms = ?, output = ?, error = ?",
-        now,
-        exit,
-        duration,
-        output,
-        error);
+    String at = now();
+    return db.inTransaction(
+        c -> WRITES.fail(c, job, at, reason, retryable, result, maxRetries, retryDelay));
   }
 
   @Override
   public Optional<Job> release(Job job, Duration delay) {
     requireNotNegative(delay);
-    long now = clock.millis();
-    return finish(
-        job,
-        "state = 'pending', attempts = MAX(attempts - 1, 0), not_before = ?,"
-            + " lease_owner = NULL, lease_until = NULL, updated_at = ?",
-        now + delay.toMillis(),
-        now);
+    String at = now();
+    return db.inTransaction(c -> WRITES.release(c, job, at, delay));
   }
 
   @Override
   public boolean extendLease(Job job, Duration lease) {
     requirePositive(lease);
-    long now = clock.millis();
-    return db.withConnection(
-        c ->
-            ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now + lease.toMillis(), now)
-                == 1);
+    String at = now();
+    return db.withConnection(c -> WRITES.extendLease(c, job, at, lease));
   }
 
   @Override
   public boolean recordRun(Job job, RecordedRun run) {
-    return db.withConnection(
-        c ->
-            ClaimJobs.update(
-                    c,
-                    job,
-                    "run_pid = ?, run_start_ticks = ?, run_boot_id = ?",
-                    run.pid(),
-                    run.startTicks(),
-                    run.bootId())
-                == 1);
+    return db.withConnection(c -> WRITES.recordRun(c, job, run));
   }
 
   @Override
@@ -363,11 +264,8 @@ public final class JobQueue implements Store {
       if (run.isPresent() && !EndOrphanedRuns.end(job, run.get())) {
         continue;
       }
-      long now = clock.millis();
-      boolean expired =
-          db.withConnection(
-              c -> ClaimJobs.update(c, job, "lease_until = ?, updated_at = ?", now - 1, now) == 1);
-      freed += expired ? 1 : 0;
+      String at = now();
+      freed += db.withConnection(c -> WRITES.expireLease(c, job, at)) ? 1 : 0;
     }
     return freed;
   }
@@ -376,58 +274,18 @@ public final class JobQueue implements Store {
 
   @Override
   public Map<JobState, Long> counts() {
-    return db.withConnection(
-        c -> {
-          EnumMap<JobState, Long> counts = new EnumMap<>(JobState.class);
-          for (JobState s : JobState.values()) {
-            counts.put(s, 0L);
-          }
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT state, COUNT(*) FROM jobs WHERE "
-                          + JobRows.IS_JOB
-                          + " GROUP BY state")) {
-            while (rs.next()) {
-              counts.put(JobState.of(rs.getString(1)), rs.getLong(2));
-            }
-          }
-          return Collections.unmodifiableMap(counts);
-        });
+    return db.withConnection(JobRows.JOBS::counts);
   }
 
   @Override
   public long depth() {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running') AND "
-                          + JobRows.IS_JOB)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    return db.withConnection(JobRows.JOBS::depth);
   }
 
   @Override
   public long due() {
-    long now = clock.millis();
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT COUNT(*) FROM jobs WHERE (state = 'pending' AND not_before <= ?)"
-                      + " OR (state = 'running' AND lease_until < ?)")) {
-            ps.setLong(1, now);
-            ps.setLong(2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    String at = SqliteDialect.time(clock.millis());
+    return db.withConnection(c -> JobRows.JOBS.due(c, at));
   }
 
   @Override
@@ -435,35 +293,12 @@ public final class JobQueue implements Store {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative");
     }
-    return db.withConnection(
-        c -> {
-          String where = " WHERE " + JobRows.IS_JOB + (state.isPresent() ? " AND state = ?" : "");
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + JobRows.COLUMNS
-                      + " FROM jobs"
-                      + where
-                      + " ORDER BY id DESC LIMIT ?")) {
-            int i = 1;
-            if (state.isPresent()) {
-              ps.setString(i++, state.get().id());
-            }
-            ps.setInt(i, limit);
-            List<Job> jobs = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                jobs.add(JobRows.job(rs));
-              }
-            }
-            return List.copyOf(jobs);
-          }
-        });
+    return db.withConnection(c -> JobRows.JOBS.list(c, state, limit));
   }
 
   @Override
   public Optional<Job> get(long id) {
-    return db.withConnection(c -> JobRows.find(c, id));
+    return db.withConnection(c -> JobRows.JOBS.find(c, id));
   }
 
   @Override
@@ -523,15 +358,8 @@ public final class JobQueue implements Store {
     }
   }
 
-  /**
-   * Applies {@code set} to the row of this claim (the fence of {@link ClaimJobs#update}) and reads
-   * the row back in the same transaction so the caller sees what it recorded.
-   */
-  private Optional<Job> finish(Job job, String set, Object... values) {
-    return db.inTransaction(
-        c ->
-            ClaimJobs.update(c, job, set, values) == 1
-                ? JobRows.find(c, job.id())
-                : Optional.<Job>empty());
+  /** The clock's time as the SQL the shared protocols write. */
+  private String now() {
+    return SqliteDialect.time(clock.millis());
   }
 }

@@ -157,7 +157,8 @@ final class QueueSchema {
     st.executeUpdate("CREATE INDEX workers_state ON workers (state, heartbeat_at)");
   }
 
-  private static int userVersion(Connection c) throws SQLException {
+  /** The schema version of the open database ({@code PRAGMA user_version}; 0 for none). */
+  static int userVersion(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       rs.next();

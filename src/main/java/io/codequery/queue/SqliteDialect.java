@@ -39,6 +39,21 @@ final class SqliteDialect implements SqlDialect {
     return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
 
+  @Override
+  public String millisBefore(String time, String millis) {
+    return "(" + time + " - " + millis + ")";
+  }
+
+  @Override
+  public String millisAfter(String time, String millis) {
+    return "(" + time + " + " + millis + ")";
+  }
+
+  @Override
+  public String millisSince(String time, String column) {
+    return "MAX(0, " + time + " - " + column + ")";
+  }
+
   /**
    * Nothing to take: every write transaction begins {@code IMMEDIATE}, so SQLite's one writer at a
    * time gives the order per path both of its guarantees.

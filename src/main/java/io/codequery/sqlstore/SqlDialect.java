@@ -9,9 +9,9 @@ import java.time.Instant;
 
 /**
  * What the store's protocols in this package need to know of the database under them, and nothing
- * more: how a path is bound, what text it can hold, how a time reads back, and how the order per
- * path is kept. Everything else — the SQL of the protocols, the order in which they write — is
- * written once, for both databases. Implementations are stateless and thread-safe.
+ * more: how a path is bound, what text it can hold, how a time reads back and is reckoned with, and
+ * how the order per path is kept. Everything else — the SQL of the protocols, the order in which
+ * they write — is written once, for both databases. Implementations are stateless and thread-safe.
  *
  * <p>The time of an operation is not the dialect's: each store takes it once per operation (the
  * database's {@code now()} on PostgreSQL, the injected clock on SQLite) and hands it to a protocol
@@ -27,6 +27,21 @@ public interface SqlDialect {
 
   /** The time in {@code column} of the current row, null where it is NULL. */
   Instant instant(ResultSet rs, String column) throws SQLException;
+
+  /**
+   * The time {@code millis} milliseconds (an SQL expression of a number) before {@code time} (an
+   * SQL time of the column type), as SQL of the column type.
+   */
+  String millisBefore(String time, String millis);
+
+  /** As {@link #millisBefore}, the time {@code millis} milliseconds after {@code time}. */
+  String millisAfter(String time, String millis);
+
+  /**
+   * Whole milliseconds from the time in {@code column} to {@code time} (an SQL time of the column
+   * type), never negative, as SQL of a number.
+   */
+  String millisSince(String time, String column);
 
   /**
    * Makes the order per path hold for this transaction: {@code exclusive} for an ingest (the ids it
