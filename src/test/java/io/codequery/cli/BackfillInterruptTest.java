@@ -8,7 +8,6 @@ import io.codequery.testing.CliProcess;
 import io.codequery.testing.RealWorker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,15 +77,6 @@ class BackfillInterruptTest {
       cmd.addAll(List.of("io.codequery.cli.Main", "queue", "add", "--all"));
       Process p =
           new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
-      // The freezer is a shell started now, while the backfill's JVM starts, that sends SIGSTOP
-      // (a builtin: no process to start then) the moment it is told: starting a `kill` process
-      // only once the line came took long enough on a loaded machine for the whole backfill to
-      // finish first (20,000 files take under a second).
-      Process freezer =
-          new ProcessBuilder("sh", "-c", "read go && kill -STOP " + p.pid())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
       List<String> lines = Collections.synchronizedList(new ArrayList<>());
       Thread reader =
           new Thread(
@@ -98,9 +88,7 @@ class BackfillInterruptTest {
                   while ((line = r.readLine()) != null) {
                     lines.add(line);
                     if (line.startsWith("0/" + FILES + " files")) {
-                      try (OutputStream go = freezer.getOutputStream()) {
-                        go.write('\n');
-                      }
+                      sh(root, "kill -STOP " + p.pid());
                     }
                   }
                 } catch (Exception e) {
@@ -110,7 +98,6 @@ class BackfillInterruptTest {
       reader.setDaemon(true);
       reader.start();
       await().atMost(Duration.ofSeconds(120)).until(() -> stopped(p) || !p.isAlive());
-      freezer.destroy(); // where it was never told (the line never came)
       assertTrue(p.isAlive(), "it ended before it could be frozen: " + lines);
       return new Frozen(p, lines);
     }
