@@ -73,7 +73,11 @@ class BackfillInterruptTest {
   /** A backfill frozen once it has said how many files it will queue; its output so far. */
   record Frozen(Process process, List<String> lines) {
     static Frozen start(Path root) throws Exception {
-      List<String> cmd = new ArrayList<>(RealWorker.javaCommand());
+      // SIGINT back to its default first: a test run started in the background of a
+      // non-interactive shell (`.ci/run &`) ignores it, every child inherits that, and a JVM
+      // keeps an ignored SIGINT ignored — Ctrl-C would then do nothing.
+      List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+      cmd.addAll(RealWorker.javaCommand());
       cmd.addAll(List.of("io.codequery.cli.Main", "queue", "add", "--all"));
       Process p =
           new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
