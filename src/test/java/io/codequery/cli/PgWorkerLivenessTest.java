@@ -88,6 +88,15 @@ class PgWorkerLivenessTest {
     return listed(pid).map(w -> w.get("state").getAsString()).orElse("unlisted");
   }
 
+  /** Commits only.txt ("two") and queues its one job. */
+  void queueOnlyTxt() throws Exception {
+    Files.writeString(root.resolve("only.txt"), "one file\n");
+    project.commit("two", "only.txt");
+    Run add = project.cli("queue", "add", "HEAD", "--json");
+    assertEquals(0, add.code(), add.toString());
+    assertEquals(1, project.cli("queue", "status", "--json").json().get("pending").getAsInt());
+  }
+
   String log() throws IOException {
     Path log = root.resolve(".code-query/worker.log");
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -153,11 +162,7 @@ class PgWorkerLivenessTest {
               + child
               + "'; wait; fi; fi\necho \"# $1\"\n",
           1);
-      Files.writeString(root.resolve("only.txt"), "one file\n");
-      project.commit("two", "only.txt");
-      Run add = project.cli("queue", "add", "HEAD", "--json");
-      assertEquals(0, add.code(), add.toString());
-      assertEquals(1, project.cli("queue", "status", "--json").json().get("pending").getAsInt());
+      queueOnlyTxt();
       try (RealWorker worker = RealWorker.start(root)) {
         await()
             .atMost(Duration.ofSeconds(60))
@@ -236,10 +241,7 @@ class PgWorkerLivenessTest {
               + go
               + "' ]; do sleep 0.1; done; fi\necho \"# $1\"\n",
           1);
-      Files.writeString(root.resolve("only.txt"), "one file\n");
-      project.commit("two", "only.txt");
-      Run add = project.cli("queue", "add", "HEAD", "--json");
-      assertEquals(0, add.code(), add.toString());
+      queueOnlyTxt();
       try (RealWorker worker = RealWorker.start(root)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(started));
         server.stop();
